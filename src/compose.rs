@@ -1,0 +1,212 @@
+//! Replies to applicants: text from the templates, headers for threading and
+//! for loop prevention (RFC 3834).
+
+use std::collections::BTreeMap;
+
+use lettre::Message;
+use lettre::message::Mailbox;
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
+use serde::Serialize;
+use tera::Context;
+
+use crate::answers::question_block;
+use crate::config::Config;
+use crate::domain::reply_subject;
+use crate::ingest::{Inbound, Sender};
+use crate::render::{RenderError, Templates};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeError {
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error("cannot build the reply: {0}")]
+    Build(String),
+}
+
+/// `Auto-Submitted: auto-replied`, so that other robots do not answer us.
+#[derive(Debug, Clone)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-replied".to_string())
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Item {
+    number: usize,
+    prompt: String,
+    value: String,
+}
+
+#[derive(Debug, Serialize)]
+struct InvalidItem {
+    block: String,
+    reason: String,
+}
+
+/// A reply ready for the outbox.
+#[derive(Debug, Clone)]
+pub struct Composed {
+    /// Message-ID without angle brackets.
+    pub rfc822_id: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug)]
+pub struct Composer<'a> {
+    pub config: &'a Config,
+    pub templates: &'a Templates,
+}
+
+fn indent(value: &str) -> String {
+    value
+        .lines()
+        .map(|l| {
+            if l.trim().is_empty() {
+                String::new()
+            } else {
+                format!("   {l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Composer<'_> {
+    fn base(&self, applicant_name: Option<&str>) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("intake_name", &self.config.intake.name);
+        ctx.insert("applicant_name", &applicant_name);
+        ctx.insert(
+            "closes_at",
+            &self
+                .config
+                .intake
+                .closes_at
+                .map(|c| c.format("%-d %B %Y, %H:%M UTC").to_string()),
+        );
+        ctx
+    }
+
+    fn blocks(&self, ids: Option<&[String]>) -> Vec<String> {
+        self.config
+            .questions
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| ids.is_none_or(|ids| ids.contains(&q.id)))
+            .map(|(i, q)| question_block(q, i + 1).join("\n"))
+            .collect()
+    }
+
+    fn items(&self, current: &BTreeMap<String, String>) -> Vec<Item> {
+        self.config
+            .questions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, q)| {
+                current.get(&q.id).map(|v| Item {
+                    number: i + 1,
+                    prompt: q.prompt.clone(),
+                    value: indent(v),
+                })
+            })
+            .collect()
+    }
+
+    pub fn questions_text(&self, name: Option<&str>, again: bool) -> Result<String, ComposeError> {
+        let mut ctx = self.base(name);
+        ctx.insert("again", &again);
+        ctx.insert("blocks", &self.blocks(None));
+        Ok(self.templates.render("questions.txt", &ctx)?)
+    }
+
+    pub fn confirmation_text(
+        &self,
+        name: Option<&str>,
+        current: &BTreeMap<String, String>,
+        complete: bool,
+    ) -> Result<String, ComposeError> {
+        let mut ctx = self.base(name);
+        ctx.insert("complete", &complete);
+        ctx.insert("items", &self.items(current));
+        Ok(self.templates.render("confirmation.txt", &ctx)?)
+    }
+
+    pub fn problems_text(
+        &self,
+        name: Option<&str>,
+        current: &BTreeMap<String, String>,
+        stored_now: usize,
+        missing: &[String],
+        invalid: &BTreeMap<String, String>,
+    ) -> Result<String, ComposeError> {
+        let mut ctx = self.base(name);
+        ctx.insert("stored", &stored_now);
+        ctx.insert("missing", &self.blocks(Some(missing)));
+        let invalid_items: Vec<InvalidItem> = self
+            .config
+            .questions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, q)| {
+                invalid.get(&q.id).map(|reason| InvalidItem {
+                    block: question_block(q, i + 1).join("\n"),
+                    reason: reason.clone(),
+                })
+            })
+            .collect();
+        ctx.insert("invalid", &invalid_items);
+        ctx.insert("items", &self.items(current));
+        Ok(self.templates.render("problems.txt", &ctx)?)
+    }
+
+    pub fn closed_text(&self, name: Option<&str>) -> Result<String, ComposeError> {
+        Ok(self.templates.render("closed.txt", &self.base(name))?)
+    }
+
+    /// Wraps `text` in a reply to `inbound`, threaded and marked automatic.
+    pub fn message(
+        &self,
+        to: &Sender,
+        inbound: &Inbound,
+        text: String,
+    ) -> Result<Composed, ComposeError> {
+        let build = |e: &dyn std::fmt::Display| ComposeError::Build(e.to_string());
+        let team: lettre::Address = self.config.intake.address.parse().map_err(|e| build(&e))?;
+        let rcpt: lettre::Address = to.address.parse().map_err(|e| build(&e))?;
+        let rfc822_id = format!("{}@{}", uuid::Uuid::new_v4(), self.config.intake.domain());
+        let mut b = Message::builder()
+            .from(Mailbox::new(Some(self.config.intake.name.clone()), team))
+            .to(Mailbox::new(to.name.clone(), rcpt))
+            .subject(reply_subject(&inbound.subject, &self.config.intake.name))
+            .message_id(Some(format!("<{rfc822_id}>")))
+            .date_now()
+            .header(AutoSubmitted)
+            .header(ContentType::TEXT_PLAIN);
+        if let Some(parent) = &inbound.message_id {
+            let mut refs: Vec<String> = inbound
+                .references
+                .iter()
+                .map(|r| format!("<{r}>"))
+                .collect();
+            let parent_ref = format!("<{parent}>");
+            if !refs.contains(&parent_ref) {
+                refs.push(parent_ref.clone());
+            }
+            b = b.in_reply_to(parent_ref).references(refs.join(" "));
+        }
+        let msg = b.body(text).map_err(|e| build(&e))?;
+        Ok(Composed {
+            rfc822_id,
+            bytes: msg.formatted(),
+        })
+    }
+}

@@ -1,0 +1,46 @@
+//! mailintake: take applications by plain email.
+//!
+//! An applicant writes to the team address and gets the numbered questions;
+//! they answer in an ordinary reply; staff read one report. The binary is a
+//! thin layer over this library so that tests drive the real thing.
+#![forbid(unsafe_code)]
+
+pub mod answers;
+pub mod compose;
+pub mod config;
+pub mod daemon;
+pub mod domain;
+pub mod ingest;
+pub mod mailbox;
+pub mod outbox;
+pub mod pipeline;
+pub mod questions;
+pub mod render;
+pub mod report;
+pub mod store;
+
+use std::sync::Arc;
+
+use config::Config;
+use pipeline::Pipeline;
+use render::Templates;
+use store::Store;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
+}
+
+/// Opens the database (running migrations) and loads the templates.
+pub async fn open(config: Config) -> Result<Pipeline, OpenError> {
+    let templates = Templates::load(config.intake.templates_dir.as_deref())?;
+    let store = Store::connect(&config.database_url).await?;
+    Ok(Pipeline {
+        config: Arc::new(config),
+        store,
+        templates: Arc::new(templates),
+    })
+}

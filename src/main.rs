@@ -1,0 +1,206 @@
+//! The `mailintake` command line.
+#![forbid(unsafe_code)]
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use mailintake::config::Config;
+use mailintake::mailbox::{ImapMailbox, Source};
+use mailintake::outbox::SmtpTransport;
+use mailintake::report::{Format, Report};
+use mailintake::{compose::Composer, daemon};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mailintake",
+    version,
+    about = "Take applications by plain email."
+)]
+struct Cli {
+    /// Configuration file.
+    #[arg(
+        long,
+        short,
+        env = "MAILINTAKE_CONFIG",
+        default_value = "mailintake.toml",
+        global = true
+    )]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Process the mailbox continuously until SIGTERM or SIGINT.
+    Run,
+    /// One full cycle: fetch everything new, process it, send every reply.
+    Once,
+    /// Write the staff report.
+    Report {
+        #[arg(long, value_enum, default_value = "html")]
+        format: Format,
+        /// Output file; standard output when absent.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Validate the configuration and reach IMAP, SMTP and the database.
+    Check,
+    /// Print the question mail exactly as applicants get it.
+    Questions,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("mailintake: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mailintake: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::load(&cli.config)?;
+    match cli.command {
+        Command::Questions => {
+            let templates =
+                mailintake::render::Templates::load(config.intake.templates_dir.as_deref())?;
+            let composer = Composer {
+                config: &config,
+                templates: &templates,
+            };
+            print!("{}", composer.questions_text(None, false)?);
+            Ok(())
+        }
+        Command::Check => check(config).await,
+        Command::Report { format, output } => {
+            let pipeline = mailintake::open(config).await?;
+            let report = Report::load(&pipeline.store).await?;
+            let text = match format {
+                Format::Json => report.json()?,
+                Format::Csv => report.csv(&pipeline.config.questions)?,
+                Format::Html => report.html(
+                    &pipeline.config.intake.name,
+                    &pipeline.config.questions,
+                    &pipeline.templates,
+                )?,
+            };
+            match output {
+                Some(path) => std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
+        Command::Once => {
+            let transport = SmtpTransport::new(&config.smtp)?;
+            let mut mailbox = ImapMailbox::new(config.imap.clone());
+            let pipeline = mailintake::open(config).await?;
+            let report = daemon::cycle(&pipeline, &mut mailbox, &transport).await;
+            mailbox.logout().await;
+            let report = report?;
+            tracing::info!(
+                processed = report.processed,
+                sent = report.flushed.sent,
+                "cycle done"
+            );
+            if report.flushed.deferred > 0 {
+                bail!(
+                    "{} repl{} could not be sent yet; they stay queued for the next run",
+                    report.flushed.deferred,
+                    if report.flushed.deferred == 1 {
+                        "y"
+                    } else {
+                        "ies"
+                    }
+                );
+            }
+            Ok(())
+        }
+        Command::Run => {
+            let transport = SmtpTransport::new(&config.smtp)?;
+            let mut mailbox = ImapMailbox::new(config.imap.clone());
+            let poll = Duration::from_secs(config.intake.poll_seconds);
+            let pipeline = mailintake::open(config).await?;
+            tracing::info!(mailbox = %pipeline.config.imap.mailbox, poll_s = poll.as_secs(), "mailintake running");
+            daemon::run(&pipeline, &mut mailbox, &transport, poll, shutdown_signal()).await;
+            mailbox.logout().await;
+            Ok(())
+        }
+    }
+}
+
+async fn check(config: Config) -> anyhow::Result<()> {
+    println!(
+        "config: {} ok ({} questions)",
+        config.file.display(),
+        config.questions.len()
+    );
+    let transport = SmtpTransport::new(&config.smtp)?;
+    let mut mailbox = ImapMailbox::new(config.imap.clone());
+    let imap_desc = format!(
+        "{}:{} mailbox {}",
+        config.imap.host, config.imap.port, config.imap.mailbox
+    );
+    let smtp_desc = format!("{}:{}", config.smtp.host, config.smtp.port);
+    let pipeline = mailintake::open(config).await.context("database")?;
+    pipeline.store.ping().await.context("database")?;
+    println!("database: ok");
+    mailbox
+        .open()
+        .await
+        .with_context(|| format!("imap {imap_desc}"))?;
+    mailbox.logout().await;
+    println!("imap: {imap_desc} ok");
+    if !transport
+        .test_connection()
+        .await
+        .with_context(|| format!("smtp {smtp_desc}"))?
+    {
+        bail!("smtp {smtp_desc}: the server did not answer");
+    }
+    println!("smtp: {smtp_desc} ok");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

@@ -1,0 +1,137 @@
+//! Sending queued replies over SMTP (lettre). A reply is marked sent only
+//! after the server accepted it, so a crash resends at most that one reply.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use lettre::address::Envelope;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+
+use crate::config::{Security, Smtp};
+use crate::store::{Store, StoreError};
+
+/// After this many transient failures a reply is given up and shown to staff.
+pub const MAX_ATTEMPTS: i64 = 20;
+
+/// One opaque error type for the SMTP adapter.
+#[derive(Debug, thiserror::Error)]
+#[error("SMTP: {message}")]
+pub struct SendError {
+    message: String,
+    permanent: bool,
+}
+
+impl SendError {
+    pub fn is_transient(&self) -> bool {
+        !self.permanent
+    }
+    pub fn is_permanent(&self) -> bool {
+        self.permanent
+    }
+}
+
+impl From<lettre::transport::smtp::Error> for SendError {
+    fn from(e: lettre::transport::smtp::Error) -> Self {
+        Self {
+            permanent: e.is_permanent(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Where replies go. Narrow, so that tests and other transports fit.
+pub trait Transport {
+    fn send(
+        &self,
+        from: &str,
+        to: &str,
+        message: &[u8],
+    ) -> impl Future<Output = Result<(), SendError>> + Send;
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpTransport {
+    inner: AsyncSmtpTransport<Tokio1Executor>,
+}
+
+impl SmtpTransport {
+    pub fn new(c: &Smtp) -> Result<Self, SendError> {
+        let builder = match c.security {
+            Security::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&c.host)?,
+            Security::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&c.host)?,
+            Security::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&c.host),
+        };
+        let mut builder = builder.port(c.port).timeout(Some(Duration::from_secs(60)));
+        if let Some((user, pass)) = &c.credentials {
+            builder =
+                builder.credentials(Credentials::new(user.clone(), pass.expose().to_string()));
+        }
+        Ok(Self {
+            inner: builder.build(),
+        })
+    }
+
+    /// Opens a connection and says hello, for `check`.
+    pub async fn test_connection(&self) -> Result<bool, SendError> {
+        Ok(self.inner.test_connection().await?)
+    }
+}
+
+impl Transport for SmtpTransport {
+    async fn send(&self, from: &str, to: &str, message: &[u8]) -> Result<(), SendError> {
+        let bad = |what: &str, v: &str| SendError {
+            message: format!("invalid {what} address `{v}`"),
+            permanent: true,
+        };
+        let from_addr: lettre::Address = from.parse().map_err(|_| bad("sender", from))?;
+        let to_addr: lettre::Address = to.parse().map_err(|_| bad("recipient", to))?;
+        let envelope = Envelope::new(Some(from_addr), vec![to_addr]).map_err(|e| SendError {
+            message: e.to_string(),
+            permanent: true,
+        })?;
+        self.inner.send_raw(&envelope, message).await?;
+        Ok(())
+    }
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Flushed {
+    pub sent: usize,
+    pub failed: usize,
+    pub deferred: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FlushError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Sends every pending reply once.
+pub async fn flush<T: Transport>(store: &Store, transport: &T) -> Result<Flushed, FlushError> {
+    let mut out = Flushed::default();
+    for row in store.pending_outbox().await? {
+        match transport.send(&row.sender, &row.recipient, &row.body).await {
+            Ok(()) => {
+                store.mark_sent(row.id, Utc::now()).await?;
+                out.sent += 1;
+                tracing::info!(outbox = row.id, "reply sent");
+            }
+            Err(e) => {
+                let give_up = e.is_permanent() || row.attempts + 1 >= MAX_ATTEMPTS;
+                store
+                    .mark_attempt_failed(row.id, &e.to_string(), give_up, Utc::now())
+                    .await?;
+                if give_up {
+                    out.failed += 1;
+                    tracing::error!(outbox = row.id, error = %e, "reply could not be delivered; listed for staff");
+                } else {
+                    out.deferred += 1;
+                    tracing::warn!(outbox = row.id, error = %e, "reply deferred; will retry");
+                }
+            }
+        }
+    }
+    Ok(out)
+}

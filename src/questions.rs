@@ -1,0 +1,489 @@
+//! The questions file and the validation of one answer against its question.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+
+#[derive(Debug, thiserror::Error)]
+pub enum QuestionsError {
+    #[error("{file}: cannot read: {source}")]
+    Read {
+        file: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{file}: {message}")]
+    Parse { file: PathBuf, message: String },
+    #[error("{file}: key `{key}`: {message}")]
+    Invalid {
+        file: PathBuf,
+        key: String,
+        message: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    #[default]
+    Text,
+    Paragraph,
+    Choice,
+    Choices,
+    Email,
+    Url,
+    Yesno,
+    Number,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: String,
+    pub prompt: String,
+    #[serde(default)]
+    pub kind: Kind,
+    #[serde(default)]
+    pub choices: Vec<String>,
+    #[serde(default)]
+    pub required: bool,
+    /// Optional extra guidance shown under the prompt.
+    #[serde(default)]
+    pub help: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestions {
+    #[serde(default)]
+    question: Vec<Question>,
+}
+
+#[derive(Debug, Clone)]
+pub struct QuestionSet {
+    questions: Vec<Question>,
+}
+
+impl QuestionSet {
+    pub fn load(file: &Path) -> Result<Self, QuestionsError> {
+        let text = std::fs::read_to_string(file).map_err(|source| QuestionsError::Read {
+            file: file.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text, file)
+    }
+
+    pub fn parse(text: &str, file: &Path) -> Result<Self, QuestionsError> {
+        let raw: RawQuestions = toml::from_str(text).map_err(|e| QuestionsError::Parse {
+            file: file.to_path_buf(),
+            message: e.message().trim().to_string(),
+        })?;
+        let invalid = |i: usize, key: &str, message: String| QuestionsError::Invalid {
+            file: file.to_path_buf(),
+            key: format!("question[{i}].{key}"),
+            message,
+        };
+        if raw.question.is_empty() {
+            return Err(QuestionsError::Invalid {
+                file: file.to_path_buf(),
+                key: "question".into(),
+                message: "no questions: add at least one [[question]]".into(),
+            });
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (i, q) in raw.question.iter().enumerate() {
+            let id_ok = !q.id.is_empty()
+                && q.id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if !id_ok {
+                return Err(invalid(
+                    i,
+                    "id",
+                    format!("`{}` must be letters, digits, `_` or `-`", q.id),
+                ));
+            }
+            if !seen.insert(q.id.clone()) {
+                return Err(invalid(i, "id", format!("`{}` is used twice", q.id)));
+            }
+            if q.prompt.trim().is_empty() {
+                return Err(invalid(i, "prompt", "must not be empty".into()));
+            }
+            let wants_choices = matches!(q.kind, Kind::Choice | Kind::Choices);
+            if wants_choices && q.choices.is_empty() {
+                return Err(invalid(
+                    i,
+                    "choices",
+                    "a choice question needs a list of choices".into(),
+                ));
+            }
+            if !wants_choices && !q.choices.is_empty() {
+                return Err(invalid(
+                    i,
+                    "choices",
+                    "only kind = \"choice\" or \"choices\" takes choices".into(),
+                ));
+            }
+            if q.choices.len() > 26 {
+                return Err(invalid(i, "choices", "at most 26 choices".into()));
+            }
+        }
+        Ok(Self {
+            questions: raw.question,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.questions.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.questions.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Question> {
+        self.questions.iter()
+    }
+
+    /// The question with 1-based number `n`.
+    pub fn by_number(&self, n: usize) -> Option<&Question> {
+        n.checked_sub(1).and_then(|i| self.questions.get(i))
+    }
+
+    pub fn by_id(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    /// 1-based number of question `id`.
+    pub fn number_of(&self, id: &str) -> Option<usize> {
+        self.questions
+            .iter()
+            .position(|q| q.id == id)
+            .map(|i| i + 1)
+    }
+}
+
+/// Why an answer was not accepted, in words for the applicant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid(pub String);
+
+/// Lower-case, accents removed, whitespace collapsed: the form in which
+/// people's spellings of a choice are compared.
+pub fn fold(s: &str) -> String {
+    let stripped: String = s
+        .nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase();
+    stripped.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Letter shown before choice `i` in the question mail (a, b, c, ...).
+pub fn choice_letter(i: usize) -> char {
+    (b'a' + (i as u8 % 26)) as char
+}
+
+impl Question {
+    /// Checks `raw` and returns the value to store (canonical choices).
+    pub fn validate(&self, raw: &str) -> Result<String, Invalid> {
+        let value = raw.trim();
+        if value.is_empty() {
+            return Err(Invalid("the answer is empty".into()));
+        }
+        match self.kind {
+            Kind::Text => Ok(value.split_whitespace().collect::<Vec<_>>().join(" ")),
+            Kind::Paragraph => Ok(value.to_string()),
+            Kind::Choice => self.match_choice(value).map(str::to_string),
+            Kind::Choices => {
+                let mut out: Vec<&str> = Vec::new();
+                for part in split_list(value) {
+                    let c = self.match_choice(part)?;
+                    if !out.contains(&c) {
+                        out.push(c);
+                    }
+                }
+                if out.is_empty() {
+                    return Err(Invalid("no choice given".into()));
+                }
+                Ok(out.join(", "))
+            }
+            Kind::Email => {
+                let one = value.trim_matches(|c| c == '<' || c == '>');
+                match one.parse::<lettre::Address>() {
+                    Ok(a) if a.domain().contains('.') => Ok(a.to_string()),
+                    _ => Err(Invalid(format!(
+                        "`{}` is not an email address",
+                        short(value)
+                    ))),
+                }
+            }
+            Kind::Url => {
+                let candidate = value.trim_matches(|c| c == '<' || c == '>');
+                let parsed = url::Url::parse(candidate)
+                    .or_else(|_| url::Url::parse(&format!("https://{candidate}")));
+                match parsed {
+                    Ok(u)
+                        if matches!(u.scheme(), "http" | "https")
+                            && u.host_str().is_some_and(|h| h.contains('.'))
+                            && !candidate.contains(char::is_whitespace) =>
+                    {
+                        Ok(u.to_string())
+                    }
+                    _ => Err(Invalid(format!("`{}` is not a web address", short(value)))),
+                }
+            }
+            Kind::Yesno => match yes_no(value) {
+                Some(true) => Ok("yes".into()),
+                Some(false) => Ok("no".into()),
+                None => Err(Invalid(format!("`{}` is not yes or no", short(value)))),
+            },
+            Kind::Number => {
+                let cleaned = value.replace([' ', '\u{a0}'], "");
+                if cleaned.parse::<f64>().is_ok_and(f64::is_finite) {
+                    Ok(cleaned)
+                } else {
+                    Err(Invalid(format!("`{}` is not a number", short(value))))
+                }
+            }
+        }
+    }
+
+    /// Matches one spelling against the choices: exact (folded), the letter
+    /// or number shown in the mail, or a unique prefix.
+    fn match_choice(&self, raw: &str) -> Result<&str, Invalid> {
+        let f = fold(raw.trim().trim_end_matches(['.', ')']));
+        let f = f.trim();
+        if let Some(c) = self.choices.iter().find(|c| fold(c) == f) {
+            return Ok(c);
+        }
+        if f.chars().count() == 1
+            && let Some(ch) = f.chars().next()
+            && ch.is_ascii_lowercase()
+        {
+            let idx = (ch as u8 - b'a') as usize;
+            if let Some(c) = self.choices.get(idx) {
+                return Ok(c);
+            }
+        }
+        if let Ok(n) = f.parse::<usize>()
+            && let Some(c) = n.checked_sub(1).and_then(|i| self.choices.get(i))
+        {
+            return Ok(c);
+        }
+        // "c) Europe" or "c. Europe": the letter shown plus the text.
+        if let Some((head, rest)) = f.split_once([')', '.', ' '])
+            && head.len() == 1
+            && let Some(c) = self.choices.iter().find(|c| fold(c) == rest.trim())
+        {
+            return Ok(c);
+        }
+        let matches: Vec<&String> = self
+            .choices
+            .iter()
+            .filter(|c| !f.is_empty() && fold(c).starts_with(f))
+            .collect();
+        match matches.as_slice() {
+            [one] => Ok(one),
+            [] => Err(Invalid(format!(
+                "`{}` is not one of the choices",
+                short(raw.trim())
+            ))),
+            _ => Err(Invalid(format!(
+                "`{}` matches more than one choice",
+                short(raw.trim())
+            ))),
+        }
+    }
+}
+
+/// Splits a several-choices answer on commas, semicolons, new lines and "and".
+fn split_list(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split([',', ';', '\n', '/'])
+        .flat_map(|p| p.split(" and "))
+        .map(|p| p.trim().trim_start_matches(['-', '*', '•']).trim())
+        .filter(|p| !p.is_empty())
+}
+
+fn yes_no(value: &str) -> Option<bool> {
+    let f = fold(value.trim_end_matches(['.', '!']));
+    const YES: &[&str] = &[
+        "yes",
+        "y",
+        "true",
+        "ja",
+        "oui",
+        "si",
+        "sim",
+        "da",
+        "tak",
+        "ano",
+        "evet",
+        "igen",
+        "kylla",
+        "yes please",
+        "はい",
+        "да",
+        "是",
+        "네",
+    ];
+    const NO: &[&str] = &[
+        "no",
+        "n",
+        "false",
+        "nein",
+        "non",
+        "nao",
+        "nee",
+        "nie",
+        "ne",
+        "hayir",
+        "nem",
+        "ei",
+        "いいえ",
+        "нет",
+        "否",
+        "아니요",
+    ];
+    if YES.contains(&f.as_str()) {
+        Some(true)
+    } else if NO.contains(&f.as_str()) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// A value quoted back to the applicant, kept short.
+fn short(s: &str) -> String {
+    let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 60 {
+        let cut: String = one_line.chars().take(57).collect();
+        format!("{cut}...")
+    } else {
+        one_line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(kind: Kind, choices: &[&str]) -> Question {
+        Question {
+            id: "x".into(),
+            prompt: "X?".into(),
+            kind,
+            choices: choices.iter().map(|s| s.to_string()).collect(),
+            required: true,
+            help: None,
+        }
+    }
+
+    const REGIONS: &[&str] = &[
+        "Africa",
+        "Asia",
+        "Europe",
+        "Latin America",
+        "North America",
+        "Oceania",
+    ];
+
+    #[test]
+    fn choice_matches_case_prefix_letter_number() {
+        let q = q(Kind::Choice, REGIONS);
+        assert_eq!(q.validate("europe").as_deref(), Ok("Europe"));
+        assert_eq!(q.validate("  EUROPE. ").as_deref(), Ok("Europe"));
+        assert_eq!(q.validate("north am").as_deref(), Ok("North America"));
+        assert_eq!(q.validate("c").as_deref(), Ok("Europe"));
+        assert_eq!(q.validate("C)").as_deref(), Ok("Europe"));
+        assert_eq!(q.validate("3").as_deref(), Ok("Europe"));
+        assert_eq!(q.validate("c) Europe").as_deref(), Ok("Europe"));
+        assert!(q.validate("A").is_ok_and(|v| v == "Africa"));
+        assert!(q.validate("Antarctica").is_err());
+        // "A" alone is the letter; "A..." longer prefixes must be unique.
+        assert!(q.validate("Am").is_err());
+    }
+
+    #[test]
+    fn ambiguous_prefix_is_invalid_with_reason() {
+        let q = q(Kind::Choice, &["North America", "North Africa"]);
+        let e = q.validate("north").expect_err("ambiguous");
+        assert!(e.0.contains("more than one"), "{}", e.0);
+    }
+
+    #[test]
+    fn accents_are_ignored() {
+        let q = q(Kind::Choice, &["Amérique latine", "Europe"]);
+        assert_eq!(
+            q.validate("amerique latine").as_deref(),
+            Ok("Amérique latine")
+        );
+    }
+
+    #[test]
+    fn several_choices() {
+        let q = q(Kind::Choices, &["English", "French", "Spanish", "German"]);
+        assert_eq!(
+            q.validate("english, french and spanish").as_deref(),
+            Ok("English, French, Spanish")
+        );
+        assert_eq!(q.validate("a; b").as_deref(), Ok("English, French"));
+        assert!(q.validate("english, klingon").is_err());
+    }
+
+    #[test]
+    fn yes_no_email_url_number() {
+        assert_eq!(q(Kind::Yesno, &[]).validate("Y").as_deref(), Ok("yes"));
+        assert_eq!(q(Kind::Yesno, &[]).validate("nein").as_deref(), Ok("no"));
+        assert!(q(Kind::Yesno, &[]).validate("maybe").is_err());
+        assert_eq!(
+            q(Kind::Email, &[]).validate("<ada@example.net>").as_deref(),
+            Ok("ada@example.net")
+        );
+        assert!(q(Kind::Email, &[]).validate("ada at example").is_err());
+        assert!(q(Kind::Url, &[]).validate("example.org/me").is_ok());
+        assert!(q(Kind::Url, &[]).validate("not a url").is_err());
+        assert_eq!(q(Kind::Number, &[]).validate(" 10 ").as_deref(), Ok("10"));
+        assert!(q(Kind::Number, &[]).validate("ten").is_err());
+    }
+
+    #[test]
+    fn text_collapses_whitespace_paragraph_keeps_lines() {
+        assert_eq!(
+            q(Kind::Text, &[]).validate(" Ada \n Lovelace ").as_deref(),
+            Ok("Ada Lovelace")
+        );
+        assert_eq!(
+            q(Kind::Paragraph, &[]).validate("one\n\ntwo").as_deref(),
+            Ok("one\n\ntwo")
+        );
+        assert!(q(Kind::Text, &[]).validate("   ").is_err());
+    }
+
+    #[test]
+    fn questions_file_errors_name_key() {
+        let p = Path::new("/x/questions.toml");
+        let e = QuestionSet::parse("[[question]]\nid = \"a b\"\nprompt = \"P\"\n", p)
+            .expect_err("bad id")
+            .to_string();
+        assert!(
+            e.contains("question[0].id") && e.contains("questions.toml"),
+            "{e}"
+        );
+        let e = QuestionSet::parse(
+            "[[question]]\nid = \"a\"\nprompt = \"P\"\nkind = \"choice\"\n",
+            p,
+        )
+        .expect_err("no choices")
+        .to_string();
+        assert!(e.contains("question[0].choices"), "{e}");
+        let e = QuestionSet::parse(
+            "[[question]]\nid = \"a\"\nprompt = \"P\"\nkind = \"colour\"\n",
+            p,
+        )
+        .expect_err("bad kind")
+        .to_string();
+        assert!(e.contains("colour"), "{e}");
+    }
+}

@@ -1,0 +1,473 @@
+//! Persistence (sqlx, SQLite). Times are stored as RFC 3339 UTC text with a
+//! fixed width so that they sort as text.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{Row, SqliteConnection, SqlitePool};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
+
+pub fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+/// A mail as stored.
+#[derive(Debug, Clone)]
+pub struct NewMessage<'a> {
+    pub mailbox: &'a str,
+    pub uidvalidity: u32,
+    pub uid: u32,
+    pub message_id: Option<&'a str>,
+    pub sha256: &'a str,
+    pub from_addr: Option<&'a str>,
+    pub from_name: Option<&'a str>,
+    pub subject: &'a str,
+    pub received_at: DateTime<Utc>,
+    pub processed_at: DateTime<Utc>,
+    pub raw: &'a [u8],
+    pub outcome: &'a str,
+    pub attention: Option<&'a str>,
+    pub detail: Option<&'a str>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApplicationRow {
+    pub id: i64,
+    pub email: String,
+    pub name: Option<String>,
+    pub status: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub recipient: String,
+    pub sender: String,
+    pub body: Vec<u8>,
+    pub attempts: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct AttentionRow {
+    pub from: Option<String>,
+    pub subject: String,
+    pub received_at: String,
+    pub reason: String,
+    pub detail: Option<String>,
+}
+
+/// A reply to queue.
+#[derive(Debug, Clone)]
+pub struct NewReply<'a> {
+    pub message_id: i64,
+    pub kind: &'a str,
+    pub recipient: &'a str,
+    pub sender: &'a str,
+    pub rfc822_id: &'a str,
+    pub body: &'a [u8],
+    pub created_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database and runs migrations.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let opts = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::from_secs(30));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// Highest UID already recorded for this mailbox generation.
+    pub async fn last_uid(&self, mailbox: &str, uidvalidity: u32) -> Result<u32, StoreError> {
+        let v: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(uid) FROM messages WHERE mailbox = ? AND uidvalidity = ?",
+        )
+        .bind(mailbox)
+        .bind(i64::from(uidvalidity))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(v.and_then(|v| u32::try_from(v).ok()).unwrap_or(0))
+    }
+
+    pub async fn pending_outbox(&self) -> Result<Vec<OutboxRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, recipient, sender, body, attempts FROM outbox
+             WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| OutboxRow {
+                id: r.get("id"),
+                recipient: r.get("recipient"),
+                sender: r.get("sender"),
+                body: r.get("body"),
+                attempts: r.get("attempts"),
+            })
+            .collect())
+    }
+
+    pub async fn mark_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?")
+            .bind(ts(now))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn mark_attempt_failed(
+        &self,
+        id: i64,
+        error: &str,
+        permanent: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?,
+             failed_at = CASE WHEN ? THEN ? ELSE NULL END WHERE id = ?",
+        )
+        .bind(error)
+        .bind(permanent)
+        .bind(ts(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn applications(&self) -> Result<Vec<ApplicationRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, email, name, status, created_at, updated_at FROM applications ORDER BY created_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(app_row).collect())
+    }
+
+    pub async fn current_answers_all(
+        &self,
+    ) -> Result<BTreeMap<i64, BTreeMap<String, String>>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.application_id, a.question_id, a.value FROM answers a
+             WHERE a.id = (SELECT MAX(b.id) FROM answers b
+                           WHERE b.application_id = a.application_id AND b.question_id = a.question_id)",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: BTreeMap<i64, BTreeMap<String, String>> = BTreeMap::new();
+        for r in rows {
+            out.entry(r.get("application_id"))
+                .or_default()
+                .insert(r.get("question_id"), r.get("value"));
+        }
+        Ok(out)
+    }
+
+    pub async fn attention(&self) -> Result<Vec<AttentionRow>, StoreError> {
+        let mut rows: Vec<AttentionRow> = sqlx::query(
+            "SELECT from_addr, subject, received_at, attention, detail FROM messages
+             WHERE attention IS NOT NULL ORDER BY received_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(|r| AttentionRow {
+            from: r.get("from_addr"),
+            subject: r.get("subject"),
+            received_at: r.get("received_at"),
+            reason: r.get("attention"),
+            detail: r.get("detail"),
+        })
+        .collect();
+        // Replies that could not be delivered need a person too.
+        let failed = sqlx::query(
+            "SELECT o.recipient, o.kind, o.failed_at, o.last_error, m.subject FROM outbox o
+             LEFT JOIN messages m ON m.id = o.message_id
+             WHERE o.failed_at IS NOT NULL ORDER BY o.failed_at, o.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for r in failed {
+            let kind: String = r.get("kind");
+            let err: Option<String> = r.get("last_error");
+            rows.push(AttentionRow {
+                from: Some(r.get("recipient")),
+                subject: r.get::<Option<String>, _>("subject").unwrap_or_default(),
+                received_at: r.get("failed_at"),
+                reason: "reply-failed".into(),
+                detail: Some(format!("{kind} reply: {}", err.unwrap_or_default())),
+            });
+        }
+        Ok(rows)
+    }
+
+    /// Counts for `check` and logs.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+fn app_row(r: sqlx::sqlite::SqliteRow) -> ApplicationRow {
+    ApplicationRow {
+        id: r.get("id"),
+        email: r.get("email"),
+        name: r.get("name"),
+        status: r.get("status"),
+        created_at: r.get("created_at"),
+        updated_at: r.get("updated_at"),
+    }
+}
+
+// Work inside one message's transaction.
+
+pub async fn uid_seen(
+    c: &mut SqliteConnection,
+    mailbox: &str,
+    uidvalidity: u32,
+    uid: u32,
+) -> Result<bool, StoreError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM messages WHERE mailbox = ? AND uidvalidity = ? AND uid = ?",
+    )
+    .bind(mailbox)
+    .bind(i64::from(uidvalidity))
+    .bind(i64::from(uid))
+    .fetch_one(c)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Whether the same mail was already processed under another UID: by
+/// Message-ID, or by content when it has none.
+pub async fn is_duplicate(
+    c: &mut SqliteConnection,
+    message_id: Option<&str>,
+    sha256: &str,
+) -> Result<bool, StoreError> {
+    let n: i64 = match message_id {
+        Some(id) => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM messages WHERE message_id = ? AND outcome <> 'duplicate'",
+            )
+            .bind(id)
+            .fetch_one(c)
+            .await?
+        }
+        None => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM messages WHERE sha256 = ? AND outcome <> 'duplicate'",
+            )
+            .bind(sha256)
+            .fetch_one(c)
+            .await?
+        }
+    };
+    Ok(n > 0)
+}
+
+pub async fn insert_message(
+    c: &mut SqliteConnection,
+    m: &NewMessage<'_>,
+) -> Result<i64, StoreError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO messages (mailbox, uidvalidity, uid, message_id, sha256, from_addr, from_name,
+            subject, received_at, processed_at, size, raw, outcome, attention, detail)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(m.mailbox)
+    .bind(i64::from(m.uidvalidity))
+    .bind(i64::from(m.uid))
+    .bind(m.message_id)
+    .bind(m.sha256)
+    .bind(m.from_addr)
+    .bind(m.from_name)
+    .bind(m.subject)
+    .bind(ts(m.received_at))
+    .bind(ts(m.processed_at))
+    .bind(m.raw.len() as i64)
+    .bind(m.raw)
+    .bind(m.outcome)
+    .bind(m.attention)
+    .bind(m.detail)
+    .fetch_one(c)
+    .await?;
+    Ok(id)
+}
+
+pub async fn application(
+    c: &mut SqliteConnection,
+    email: &str,
+) -> Result<Option<ApplicationRow>, StoreError> {
+    let row = sqlx::query(
+        "SELECT id, email, name, status, created_at, updated_at FROM applications WHERE email = ?",
+    )
+    .bind(email.to_lowercase())
+    .fetch_optional(c)
+    .await?;
+    Ok(row.map(app_row))
+}
+
+pub async fn insert_application(
+    c: &mut SqliteConnection,
+    email: &str,
+    name: Option<&str>,
+    status: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO applications (email, name, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(email.to_lowercase())
+    .bind(name)
+    .bind(status)
+    .bind(ts(now))
+    .bind(ts(now))
+    .fetch_one(c)
+    .await?;
+    Ok(id)
+}
+
+pub async fn update_application(
+    c: &mut SqliteConnection,
+    id: i64,
+    name: Option<&str>,
+    status: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE applications SET name = COALESCE(?, name), status = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(name)
+    .bind(status)
+    .bind(ts(now))
+    .bind(id)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn current_answers(
+    c: &mut SqliteConnection,
+    application_id: i64,
+) -> Result<BTreeMap<String, String>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT question_id, value FROM answers a WHERE application_id = ?
+         AND id = (SELECT MAX(id) FROM answers b WHERE b.application_id = a.application_id
+                   AND b.question_id = a.question_id)",
+    )
+    .bind(application_id)
+    .fetch_all(c)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.get("question_id"), r.get("value")))
+        .collect())
+}
+
+pub async fn insert_answer(
+    c: &mut SqliteConnection,
+    application_id: i64,
+    question_id: &str,
+    value: &str,
+    message_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO answers (application_id, question_id, value, message_id, created_at)
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(application_id)
+    .bind(question_id)
+    .bind(value)
+    .bind(message_id)
+    .bind(ts(now))
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// When a reply of `kind` was last queued for `recipient`.
+pub async fn last_reply_at(
+    c: &mut SqliteConnection,
+    recipient: &str,
+    kind: &str,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let v: Option<String> =
+        sqlx::query_scalar("SELECT MAX(created_at) FROM outbox WHERE recipient = ? AND kind = ?")
+            .bind(recipient.to_lowercase())
+            .bind(kind)
+            .fetch_one(c)
+            .await?;
+    Ok(v.as_deref().and_then(parse_ts))
+}
+
+pub async fn queue_reply(c: &mut SqliteConnection, r: &NewReply<'_>) -> Result<i64, StoreError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO outbox (message_id, kind, recipient, sender, rfc822_id, body, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(r.message_id)
+    .bind(r.kind)
+    .bind(r.recipient.to_lowercase())
+    .bind(r.sender)
+    .bind(r.rfc822_id)
+    .bind(r.body)
+    .bind(ts(r.created_at))
+    .fetch_one(c)
+    .await?;
+    Ok(id)
+}
+
+pub async fn set_attention(
+    c: &mut SqliteConnection,
+    message_id: i64,
+    reason: &str,
+    detail: Option<&str>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE messages SET attention = ?, detail = COALESCE(?, detail) WHERE id = ?")
+        .bind(reason)
+        .bind(detail)
+        .bind(message_id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
