@@ -71,6 +71,12 @@ static ORIGINAL_MESSAGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*-{2,}\s*(original message|forwarded message)\s*-{2,}\s*$")
         .expect("valid regex")
 });
+static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(best|regards|kind regards|best regards|warm regards|warmly|thanks|thank you|many thanks|thanks again|cheers|sincerely|yours|yours sincerely|all the best|greetings|saludos|un saludo|atentamente|cordialement|bien à vous|amitiés|grüße|viele grüße|liebe grüße|mit freundlichen grüßen|lg|mfg|saluti|cordiali saluti|abraços|atenciosamente|с уважением)\s*[,.!]*\s*$",
+    )
+    .expect("valid regex")
+});
 static MOBILE_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(sent from my \w+|get outlook for \w+|sent from (outlook|mail) for \w+)")
         .expect("valid regex")
@@ -104,7 +110,10 @@ pub fn extract(body: &str, questions: &QuestionSet) -> Extracted {
                     segments.push((owner, Vec::new()));
                     continue;
                 }
+                // Blank and indented quoted lines sit under the question
+                // (hints, choices, a copy of the stored answer).
                 let keeps = t.is_empty()
+                    || text.starts_with([' ', '\t', '\u{a0}'])
                     || owner.is_some_and(|n| {
                         blocks
                             .iter()
@@ -187,6 +196,8 @@ fn classify(body: &str) -> Vec<Line<'_>> {
         let line = raw[i].trim_end_matches('\r');
         i += 1;
         if let Some(m) = QUOTE_PREFIX.find(line) {
+            // A signature ends where the quoted original begins.
+            in_signature = false;
             out.push(Line::Quoted(&line[m.end()..]));
             continue;
         }
@@ -194,7 +205,11 @@ fn classify(body: &str) -> Vec<Line<'_>> {
             continue;
         }
         let trimmed = line.trim_end();
-        if trimmed == "--" || trimmed == "__" || MOBILE_SIGNATURE.is_match(line) {
+        if trimmed == "--"
+            || trimmed == "__"
+            || MOBILE_SIGNATURE.is_match(line)
+            || SIGN_OFF.is_match(line)
+        {
             in_signature = true;
             continue;
         }
@@ -461,6 +476,38 @@ required = true
         let body2 = "1. Ada\n2. Asia\n-- \n3. not an answer\n";
         let e2 = extract(body2, &q);
         assert!(!e2.answers.contains_key("motivation"), "{e2:?}");
+    }
+
+    #[test]
+    fn sign_off_ends_the_last_numbered_answer() {
+        let q = qs();
+        let e = extract("1. Ada\n2. Asia\n\nBest,\nAda\n", &q);
+        assert_eq!(e.answers.get("region").map(String::as_str), Some("Asia"));
+        let e = extract("2. Asia\nKind regards\nAda\n", &q);
+        assert_eq!(e.answers.get("region").map(String::as_str), Some("Asia"));
+    }
+
+    #[test]
+    fn a_signature_above_the_quote_does_not_hide_inline_answers() {
+        let q = qs();
+        let body =
+            "Answers below.\n-- \nAda\n\n> 1. What is your full name? (required)\nAda Lovelace\n";
+        let e = extract(body, &q);
+        assert_eq!(
+            e.answers.get("name").map(String::as_str),
+            Some("Ada Lovelace")
+        );
+    }
+
+    #[test]
+    fn indented_quoted_lines_stay_with_their_question() {
+        let q = qs();
+        let body = "> 1. What is your full name? (required)\n>    Ada L.\n>    Problem: too short\nAda Lovelace\n> Thanks\nNot an answer\n";
+        let e = extract(body, &q);
+        assert_eq!(
+            e.answers.get("name").map(String::as_str),
+            Some("Ada Lovelace")
+        );
     }
 
     #[test]

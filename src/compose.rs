@@ -150,7 +150,13 @@ impl Composer<'_> {
     ) -> Result<String, ComposeError> {
         let mut ctx = self.base(name);
         ctx.insert("stored", &stored_now);
-        ctx.insert("missing", &self.blocks(Some(missing)));
+        // A question both missing and refused is shown once, with its problem.
+        let missing: Vec<String> = missing
+            .iter()
+            .filter(|id| !invalid.contains_key(*id))
+            .cloned()
+            .collect();
+        ctx.insert("missing", &self.blocks(Some(&missing)));
         let invalid_items: Vec<InvalidItem> = self
             .config
             .questions

@@ -67,8 +67,7 @@ async fn fetch_and_process<S: Source>(
         };
         let outcome = pipeline
             .process(&mailbox, uidvalidity, fetched, Utc::now())
-            .await
-            .map_err(PipelineError::from)?;
+            .await?;
         report.processed += 1;
         report.outcomes.push(outcome);
     }

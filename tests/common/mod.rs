@@ -1,0 +1,561 @@
+//! The real mail stack for end-to-end tests: Dovecot (IMAP + LMTP) and
+//! OpenSMTPD relaying into Dovecot's LMTP, on loopback, one per test run.
+//! Tests are isolated by unique addresses. A watchdog process stops the
+//! servers and removes their files when the test process exits.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use lettre::address::Envelope;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+
+/// The password Dovecot accepts for every user. Distinctive, so that a test
+/// can assert it never appears in logs.
+pub const PASSWORD: &str = "Pw-9f3c1d7e-never-logged";
+
+#[derive(Debug)]
+pub struct MailStack {
+    pub dir: PathBuf,
+    pub imap_port: u16,
+    pub lmtp_port: u16,
+    pub smtp_port: u16,
+}
+
+static STACK: OnceLock<MailStack> = OnceLock::new();
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+fn free_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    l.local_addr().expect("local addr").port()
+}
+
+fn wait_port(port: u16, what: &str, log: &Path) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let log = std::fs::read_to_string(log).unwrap_or_default();
+    panic!("{what} did not start listening on port {port}; its log:\n{log}");
+}
+
+fn require(bin: &str) {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {bin}"))
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        found,
+        "`{bin}` is not installed: run ./tests/run.sh, which installs dovecot-imapd, dovecot-lmtpd and opensmtpd"
+    );
+}
+
+impl MailStack {
+    /// The shared stack, started on first use.
+    pub fn get() -> &'static MailStack {
+        STACK.get_or_init(MailStack::start)
+    }
+
+    fn start() -> MailStack {
+        for bin in ["dovecot", "smtpd", "smtpctl"] {
+            require(bin);
+        }
+        let dir = tempfile::Builder::new()
+            .prefix("mailintake-stack-")
+            .tempdir()
+            .expect("temp dir")
+            .keep();
+        // Dovecot's mail processes run as nobody: the path must be traversable.
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        for sub in ["run", "state", "mail"] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+        }
+        std::fs::set_permissions(dir.join("mail"), std::fs::Permissions::from_mode(0o777)).unwrap();
+
+        // A run that was killed can leave its smtpd behind; only one can run.
+        let _ = Command::new("pkill")
+            .args(["-f", "smtpd -f /tmp/mailintake-stack-"])
+            .status();
+        std::thread::sleep(Duration::from_millis(300));
+
+        let imap_port = free_port();
+        let lmtp_port = free_port();
+        let smtp_port = free_port();
+        let d = dir.display();
+        let dovecot_conf = format!(
+            r#"protocols = imap lmtp
+listen = 127.0.0.1
+base_dir = {d}/run
+state_dir = {d}/state
+log_path = {d}/dovecot.log
+info_log_path = {d}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+first_valid_uid = 1
+mail_location = maildir:{d}/mail/%Lu/Maildir
+passdb {{
+  driver = static
+  args = password={PASSWORD}
+}}
+userdb {{
+  driver = static
+  args = uid=nobody gid=nogroup home={d}/mail/%Lu
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {imap_port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service lmtp {{
+  inet_listener lmtp {{
+    address = 127.0.0.1
+    port = {lmtp_port}
+  }}
+}}
+"#
+        );
+        let dconf = dir.join("dovecot.conf");
+        std::fs::write(&dconf, dovecot_conf).unwrap();
+        let out =
+            |name: &str| Stdio::from(std::fs::File::create(dir.join(name)).expect("log file"));
+        let dovecot = Command::new("dovecot")
+            .args(["-F", "-c"])
+            .arg(&dconf)
+            .stdin(Stdio::null())
+            .stdout(out("dovecot.out"))
+            .stderr(out("dovecot.err"))
+            .spawn()
+            .expect("start dovecot");
+        wait_port(imap_port, "dovecot imap", &dir.join("dovecot.err"));
+        wait_port(lmtp_port, "dovecot lmtp", &dir.join("dovecot.err"));
+
+        let smtpd_conf = format!(
+            "table catchall {{ \"@\" = \"nobody\" }}\n\
+             listen on 127.0.0.1 port {smtp_port}\n\
+             action \"d\" lmtp \"127.0.0.1:{lmtp_port}\" rcpt-to virtual <catchall>\n\
+             match from any for any action \"d\"\n"
+        );
+        let sconf = dir.join("smtpd.conf");
+        std::fs::write(&sconf, smtpd_conf).unwrap();
+        std::fs::set_permissions(&sconf, std::fs::Permissions::from_mode(0o644)).unwrap();
+        // No DNS here: give smtpd a resolver that only reads /etc/hosts, in a
+        // private mount namespace, so a lost query cannot stall a session.
+        let resolv = dir.join("resolv.conf");
+        std::fs::write(&resolv, "lookup file\n").unwrap();
+        let unshare_ok = Command::new("unshare")
+            .args(["-m", "true"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        let mut cmd = if unshare_ok {
+            let mut c = Command::new("unshare");
+            c.args(["-m", "sh", "-c"]).arg(format!(
+                "mount --bind {} /etc/resolv.conf && exec smtpd -f {} -d",
+                resolv.display(),
+                sconf.display()
+            ));
+            c
+        } else {
+            let mut c = Command::new("smtpd");
+            c.arg("-f").arg(&sconf).arg("-d");
+            c
+        };
+        let smtpd = cmd
+            .stdin(Stdio::null())
+            .stdout(out("smtpd.out"))
+            .stderr(out("smtpd.err"))
+            .spawn()
+            .expect("start smtpd");
+        wait_port(smtp_port, "opensmtpd", &dir.join("smtpd.err"));
+
+        // The watchdog outlives this process by design: when it is gone,
+        // empty smtpd's machine-wide queue and stop both servers.
+        let script = format!(
+            "while kill -0 {me} 2>/dev/null; do sleep 1; done; \
+             smtpctl remove all >/dev/null 2>&1; \
+             kill {smtpd} {dovecot} 2>/dev/null; sleep 2; \
+             kill -9 {smtpd} {dovecot} 2>/dev/null; \
+             rm -rf {d}",
+            me = std::process::id(),
+            smtpd = smtpd.id(),
+            dovecot = dovecot.id(),
+        );
+        let watchdog = Command::new("setsid")
+            .args(["sh", "-c", &script])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the watchdog");
+        std::mem::forget(watchdog);
+        // The children are reaped by the watchdog's kill; forget them here.
+        std::mem::forget(dovecot);
+        std::mem::forget(smtpd);
+
+        MailStack {
+            dir,
+            imap_port,
+            lmtp_port,
+            smtp_port,
+        }
+    }
+
+    /// A unique address for this test run: `prefix-N-PID@domain`.
+    pub fn address(&self, prefix: &str, domain: &str) -> String {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        format!("{prefix}-{n}-{}@{domain}", std::process::id())
+    }
+
+    fn maildir(&self, address: &str) -> PathBuf {
+        self.dir
+            .join("mail")
+            .join(address.to_lowercase())
+            .join("Maildir")
+    }
+
+    /// Files delivered to `address`, oldest first.
+    pub fn delivered(&self, address: &str) -> Vec<Vec<u8>> {
+        let md = self.maildir(address);
+        let mut files: Vec<(std::time::SystemTime, String, PathBuf)> = Vec::new();
+        for sub in ["new", "cur"] {
+            if let Ok(rd) = std::fs::read_dir(md.join(sub)) {
+                for e in rd.flatten() {
+                    let meta = e.metadata().unwrap();
+                    files.push((
+                        meta.modified().unwrap(),
+                        e.file_name().to_string_lossy().into_owned(),
+                        e.path(),
+                    ));
+                }
+            }
+        }
+        files.sort();
+        files
+            .into_iter()
+            .filter_map(|(_, _, p)| std::fs::read(p).ok())
+            .collect()
+    }
+
+    /// Waits until `address` holds at least `count` messages.
+    pub fn wait_for(&self, address: &str, count: usize) -> Vec<Vec<u8>> {
+        let start = Instant::now();
+        loop {
+            let got = self.delivered(address);
+            if got.len() >= count {
+                return got;
+            }
+            if start.elapsed() > Duration::from_secs(30) {
+                panic!(
+                    "{address}: expected {count} message(s), got {} after 30 s",
+                    got.len()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Sends a raw message through OpenSMTPD. An empty `from` is the null
+    /// envelope sender (as bounces use).
+    pub async fn send_raw(&self, from: &str, to: &str, raw: &[u8]) {
+        let envelope = Envelope::new(
+            if from.is_empty() {
+                None
+            } else {
+                Some(from.parse().expect("from address"))
+            },
+            vec![to.parse().expect("to address")],
+        )
+        .expect("envelope");
+        // A fresh connection per message: smtpd takes at most 100 per session.
+        let mut last_err = None;
+        for attempt in 0..5 {
+            let t = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1")
+                .port(self.smtp_port)
+                .build();
+            match t.send_raw(&envelope, raw).await {
+                Ok(_) => return,
+                Err(e) => {
+                    last_err = Some(e);
+                    tokio::time::sleep(Duration::from_millis(200 * (attempt + 1))).await;
+                }
+            }
+        }
+        panic!("could not send through opensmtpd: {last_err:?}");
+    }
+}
+
+/// A parsed delivered mail, reduced to what tests look at.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub subject: String,
+    pub from: String,
+    pub from_name: Option<String>,
+    pub to: String,
+    pub message_id: String,
+    pub in_reply_to: Option<String>,
+    pub references: Vec<String>,
+    pub headers: BTreeMap<String, String>,
+    pub body: String,
+}
+
+pub fn parse_mail(raw: &[u8]) -> Mail {
+    use mail_parser::{HeaderValue, MessageParser};
+    let m = MessageParser::default()
+        .parse(raw)
+        .expect("a parseable mail");
+    let ids = |v: &HeaderValue<'_>| -> Vec<String> {
+        match v {
+            HeaderValue::Text(t) => vec![t.to_string()],
+            HeaderValue::TextList(l) => l.iter().map(|t| t.to_string()).collect(),
+            _ => vec![],
+        }
+    };
+    let mut headers = BTreeMap::new();
+    for (k, v) in m.headers_raw() {
+        headers.insert(k.to_ascii_lowercase(), v.trim().to_string());
+    }
+    let from = m.from().and_then(|a| a.first()).unwrap();
+    Mail {
+        subject: m.subject().unwrap_or_default().to_string(),
+        from: from.address().unwrap_or_default().to_string(),
+        from_name: from.name().map(str::to_string),
+        to: m
+            .to()
+            .and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .unwrap_or_default()
+            .to_string(),
+        message_id: m.message_id().unwrap_or_default().to_string(),
+        in_reply_to: ids(m.in_reply_to()).into_iter().next(),
+        references: ids(m.references()),
+        headers,
+        body: m.body_text(0).unwrap_or_default().replace("\r\n", "\n"),
+    }
+}
+
+pub const QUESTIONS: &str = r#"
+[[question]]
+id = "name"
+prompt = "What is your name?"
+required = true
+
+[[question]]
+id = "region"
+prompt = "Which region do you live in?"
+kind = "choice"
+choices = ["Africa", "Asia", "Europe", "Latin America", "North America", "Oceania"]
+required = true
+
+[[question]]
+id = "languages"
+prompt = "Which languages can you work in?"
+kind = "choices"
+choices = ["English", "French", "German", "Spanish"]
+required = true
+
+[[question]]
+id = "motivation"
+prompt = "Why do you want to join the working group?"
+kind = "paragraph"
+required = true
+
+[[question]]
+id = "time"
+prompt = "Can you commit about 5 hours a month?"
+kind = "yesno"
+required = true
+
+[[question]]
+id = "heard"
+prompt = "How did you hear about this call?"
+required = false
+"#;
+
+pub const INTAKE_NAME: &str = "Leadership Development Working Group";
+
+/// One team mailbox with its own config, database and unique address.
+#[derive(Debug)]
+pub struct Intake {
+    pub stack: &'static MailStack,
+    pub team: String,
+    pub dir: tempfile::TempDir,
+    pub config: PathBuf,
+}
+
+impl Intake {
+    pub fn new() -> Self {
+        Self::with(|_| {})
+    }
+
+    /// `edit` may change the config text before it is written.
+    pub fn with(edit: impl FnOnce(&mut String)) -> Self {
+        let stack = MailStack::get();
+        let team = stack.address("team", "example.org");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("questions.toml"), QUESTIONS).unwrap();
+        let mut text = format!(
+            r#"[intake]
+address = "{team}"
+name = "{INTAKE_NAME}"
+questions = "questions.toml"
+
+[imap]
+host = "127.0.0.1"
+port = {imap}
+security = "none"
+username = "{team}"
+password = "{PASSWORD}"
+
+[smtp]
+host = "127.0.0.1"
+port = {smtp}
+security = "none"
+
+[database]
+url = "sqlite://intake.db"
+"#,
+            imap = stack.imap_port,
+            smtp = stack.smtp_port,
+        );
+        edit(&mut text);
+        let config = dir.path().join("mailintake.toml");
+        std::fs::write(&config, text).unwrap();
+        Intake {
+            stack,
+            team,
+            dir,
+            config,
+        }
+    }
+
+    pub fn db_url(&self) -> String {
+        format!("sqlite://{}", self.dir.path().join("intake.db").display())
+    }
+
+    /// Runs the binary with this config.
+    pub fn cmd(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_mailintake"))
+            .arg("--config")
+            .arg(&self.config)
+            .args(args)
+            .env("RUST_LOG", "mailintake=debug,info")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run mailintake")
+    }
+
+    /// `mailintake once`, asserting success.
+    pub fn once(&self) -> Output {
+        let out = self.cmd(&["once"]);
+        assert!(
+            out.status.success(),
+            "mailintake once failed:\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// Sends `raw` to the team address and waits until it is in the mailbox.
+    pub async fn receive(&self, from: &str, raw: &str) {
+        let before = self.stack.delivered(&self.team).len();
+        self.stack.send_raw(from, &self.team, raw.as_bytes()).await;
+        self.stack.wait_for(&self.team, before + 1);
+    }
+
+    pub fn report_json(&self) -> serde_json::Value {
+        let out = self.cmd(&["report", "--format", "json"]);
+        assert!(
+            out.status.success(),
+            "report failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("report is JSON")
+    }
+
+    /// The application of `email` in the JSON report.
+    pub fn application(&self, email: &str) -> Option<serde_json::Value> {
+        self.report_json()["applications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["email"] == email)
+            .cloned()
+    }
+}
+
+/// A plain mail from an applicant to the team.
+pub fn mail(
+    from: &str,
+    from_name: &str,
+    to: &str,
+    subject: &str,
+    extra_headers: &str,
+    body: &str,
+) -> String {
+    let id = format!("<{}@applicant.example.net>", uuid::Uuid::new_v4());
+    format!(
+        "From: {from_name} <{from}>\r\nTo: {to}\r\nSubject: {subject}\r\nMessage-ID: {id}\r\nDate: Mon, 4 Apr 2022 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n{extra_headers}\r\n{}",
+        body.replace('\n', "\r\n")
+    )
+}
+
+/// A reply to `original` as a mail client writes it: quoted, threaded.
+pub fn reply(
+    from: &str,
+    from_name: &str,
+    original: &Mail,
+    top: &str,
+    inline: &[(&str, &str)],
+) -> String {
+    let mut quoted = String::new();
+    quoted.push_str(&format!(
+        "On Mon, 4 Apr 2022 at 11:00, {} <{}> wrote:\n",
+        original.from_name.clone().unwrap_or_default(),
+        original.from
+    ));
+    for line in original.body.lines() {
+        quoted.push_str("> ");
+        quoted.push_str(line);
+        quoted.push('\n');
+        for (after, answer) in inline {
+            if line.starts_with(after) {
+                quoted.push_str(answer);
+                quoted.push('\n');
+            }
+        }
+    }
+    let body = format!("{top}\n\n{quoted}");
+    let id = format!("<{}@applicant.example.net>", uuid::Uuid::new_v4());
+    let mut refs = original
+        .references
+        .iter()
+        .map(|r| format!("<{r}>"))
+        .collect::<Vec<_>>();
+    refs.push(format!("<{}>", original.message_id));
+    format!(
+        "From: {from_name} <{from}>\r\nTo: {}\r\nSubject: Re: {}\r\nMessage-ID: {id}\r\nIn-Reply-To: <{}>\r\nReferences: {}\r\nDate: Mon, 4 Apr 2022 11:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}",
+        original.from,
+        original.subject,
+        original.message_id,
+        refs.join(" "),
+        body.replace('\n', "\r\n")
+    )
+}

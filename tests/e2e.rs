@@ -1,0 +1,839 @@
+//! End to end: real mail through OpenSMTPD into Dovecot, the real binary
+//! (`mailintake once` / `run`), and what the applicant and staff then see.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{INTAKE_NAME, Intake, Mail, mail, parse_mail, reply};
+
+/// Applicant's address, unique in this run.
+fn applicant(intake: &Intake) -> String {
+    intake.stack.address("applicant", "example.net")
+}
+
+fn mails_to(intake: &Intake, who: &str) -> Vec<Mail> {
+    intake
+        .stack
+        .delivered(who)
+        .iter()
+        .map(|r| parse_mail(r))
+        .collect()
+}
+
+fn wait_mails(intake: &Intake, who: &str, n: usize) -> Vec<Mail> {
+    intake
+        .stack
+        .wait_for(who, n)
+        .iter()
+        .map(|r| parse_mail(r))
+        .collect()
+}
+
+/// Sends a first mail and returns the question mail the applicant got.
+async fn ask(intake: &Intake, who: &str, subject: &str) -> Mail {
+    intake
+        .receive(
+            who,
+            &mail(
+                who,
+                "Ada Lovelace",
+                &intake.team,
+                subject,
+                "",
+                "Hello,\nI would like to apply. How do I do that?\n\nAda",
+            ),
+        )
+        .await;
+    intake.once();
+    let got = wait_mails(intake, who, 1);
+    assert_eq!(got.len(), 1, "one question mail");
+    got[0].clone()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn first_mail_gets_the_numbered_questions_threaded() {
+    let intake = Intake::new();
+    let who = applicant(&intake);
+    let first = mail(
+        &who,
+        "Ada Lovelace",
+        &intake.team,
+        "Application for the LDWG",
+        "",
+        "Hello, how do I apply?",
+    );
+    let first_id = first
+        .lines()
+        .find_map(|l| l.strip_prefix("Message-ID: "))
+        .unwrap()
+        .trim()
+        .trim_matches(['<', '>'])
+        .to_string();
+    intake.receive(&who, &first).await;
+    intake.once();
+    let got = wait_mails(&intake, &who, 1);
+    let q = &got[0];
+    assert_eq!(q.subject, "Re: Application for the LDWG");
+    assert_eq!(q.from, intake.team);
+    assert_eq!(q.from_name.as_deref(), Some(INTAKE_NAME));
+    assert_eq!(q.in_reply_to.as_deref(), Some(first_id.as_str()));
+    assert!(q.references.contains(&first_id), "{:?}", q.references);
+    assert_eq!(
+        q.headers.get("auto-submitted").map(String::as_str),
+        Some("auto-replied")
+    );
+    assert!(q.message_id.ends_with("@example.org"), "{}", q.message_id);
+    assert_ne!(q.message_id, first_id);
+    for line in [
+        "1. What is your name? (required)",
+        "2. Which region do you live in? (required)",
+        "   c) Europe",
+        "6. How did you hear about this call?",
+        "reply to this mail",
+    ] {
+        assert!(q.body.contains(line), "missing {line:?} in:\n{}", q.body);
+    }
+    // The `questions` command prints exactly what applicants get.
+    let printed = intake.cmd(&["questions"]);
+    assert!(printed.status.success());
+    let printed = String::from_utf8(printed.stdout).unwrap();
+    assert_eq!(
+        printed.trim_end(),
+        q.body.replace("Hello Ada Lovelace,", "Hello,").trim_end()
+    );
+
+    // Staff see an incomplete application without answers.
+    let app = intake.application(&who).expect("listed");
+    assert_eq!(app["status"], "incomplete");
+    assert_eq!(app["name"], "Ada Lovelace");
+    assert!(app["answers"].as_object().unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn subject_is_not_stacked_and_empty_subject_gets_one() {
+    let intake = Intake::new();
+    let who = applicant(&intake);
+    let q = ask(&intake, &who, "Re: RE: your call for members").await;
+    assert_eq!(q.subject, "Re: your call for members");
+    let who2 = applicant(&intake);
+    let q2 = ask(&intake, &who2, "").await;
+    assert_eq!(q2.subject, format!("Re: {INTAKE_NAME}"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn inline_answers_complete_the_application_and_are_confirmed() {
+    let intake = Intake::new();
+    let who = applicant(&intake);
+    let q = ask(&intake, &who, "Applying").await;
+    let answer = reply(
+        &who,
+        "Ada Lovelace",
+        &q,
+        "Here are my answers, inline.",
+        &[
+            ("1. What is your name?", "Ada Lovelace"),
+            ("   f) Oceania", "\nnorth am\n"),
+            ("   d) Spanish", "English, french"),
+            (
+                "   Several sentences",
+                "I want to help new leaders grow.\n\nI have run three workshops\nin my community.",
+            ),
+            ("   Yes or no.", "y"),
+        ],
+    );
+    intake.receive(&who, &answer).await;
+    intake.once();
+    let got = wait_mails(&intake, &who, 2);
+    let c = &got[1];
+    assert_eq!(c.subject, "Re: Applying");
+    assert!(c.body.contains("is complete"), "{}", c.body);
+    for stored in [
+        "   Ada Lovelace",
+        "   North America",
+        "   English, French",
+        "   I have run three workshops",
+        "   yes",
+    ] {
+        assert!(
+            c.body.contains(stored),
+            "confirmation lacks {stored:?}:\n{}",
+            c.body
+        );
+    }
+    let app = intake.application(&who).unwrap();
+    assert_eq!(app["status"], "complete");
+    assert_eq!(app["name"], "Ada Lovelace");
+    let a = &app["answers"];
+    assert_eq!(a["region"], "North America");
+    assert_eq!(a["languages"], "English, French");
+    assert_eq!(
+        a["motivation"],
+        "I want to help new leaders grow.\n\nI have run three workshops\nin my community."
+    );
+    assert_eq!(a["time"], "yes");
+    assert!(a.get("heard").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn numbered_answers_with_gaps_get_a_reply_naming_what_is_missing_then_updates() {
+    let intake = Intake::new();
+    let who = applicant(&intake);
+    let q = ask(&intake, &who, "LDWG").await;
+    // Top-posted, several numbering styles, one invalid choice, one missing.
+    let answer = reply(
+        &who,
+        "Ada Lovelace",
+        &q,
+        "1. Ada Lovelace\n2) Antarctica\n3: German\n5. yes\n\nBest,\nAda\n-- \nAda Lovelace\nAnalytical Engines",
+        &[],
+    );
+    intake.receive(&who, &answer).await;
+    intake.once();
+    let got = wait_mails(&intake, &who, 2);
+    let p = &got[1];
+    assert!(
+        p.body.contains("`Antarctica` is not one of the choices"),
+        "{}",
+        p.body
+    );
+    assert!(
+        p.body
+            .contains("2. Which region do you live in? (required)"),
+        "{}",
+        p.body
+    );
+    assert!(
+        p.body.contains("   a) Africa"),
+        "allowed choices listed:\n{}",
+        p.body
+    );
+    assert!(
+        p.body
+            .contains("4. Why do you want to join the working group? (required)"),
+        "{}",
+        p.body
+    );
+    assert!(
+        !p.body.contains("1. What is your name? (required)\n"),
+        "answered question not asked again:\n{}",
+        p.body
+    );
+    let app = intake.application(&who).unwrap();
+    assert_eq!(app["status"], "incomplete");
+    assert_eq!(app["answers"]["name"], "Ada Lovelace");
+    assert_eq!(app["answers"]["languages"], "German");
+    assert!(app["answers"].get("region").is_none());
+
+    // The applicant answers inline under the questions of that reply.
+    let fix = reply(
+        &who,
+        "Ada Lovelace",
+        p,
+        "",
+        &[
+            ("   Problem: `Antarctica`", "Europe"),
+            ("   Several sentences", "To learn and to share."),
+        ],
+    );
+
+    intake.receive(&who, &fix).await;
+    intake.once();
+    let got = wait_mails(&intake, &who, 3);
+    let c = &got[2];
+    assert!(c.body.contains("is complete"), "{}", c.body);
+    let app = intake.application(&who).unwrap();
+    assert_eq!(app["status"], "complete");
+    assert_eq!(app["answers"]["region"], "Europe");
+    assert_eq!(
+        app["answers"]["name"], "Ada Lovelace",
+        "earlier answers are kept"
+    );
+
+    // A later update changes only what it names; every version is kept.
+    let update = reply(
+        &who,
+        "Ada Lovelace",
+        c,
+        "2. Africa\n6. A friend told me",
+        &[],
+    );
+    intake.receive(&who, &update).await;
+    intake.once();
+    let got = wait_mails(&intake, &who, 4);
+    assert!(got[3].body.contains("   Africa"), "{}", got[3].body);
+    let app = intake.application(&who).unwrap();
+    assert_eq!(app["answers"]["region"], "Africa");
+    assert_eq!(app["answers"]["heard"], "A friend told me");
+    assert_eq!(app["answers"]["motivation"], "To learn and to share.");
+    let pool = sqlx::SqlitePool::connect(&intake.db_url()).await.unwrap();
+    let versions: Vec<String> =
+        sqlx::query_scalar("SELECT value FROM answers WHERE question_id = 'region' ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(versions, vec!["Europe", "Africa"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reply_without_answers_is_listed_and_questions_resent_at_most_daily() {
+    let intake = Intake::new();
+    let who = applicant(&intake);
+    let q = ask(&intake, &who, "Hi").await;
+    let empty = reply(
+        &who,
+        "Ada Lovelace",
+        &q,
+        "Sorry, I will answer next week.",
+        &[],
+    );
+    intake.receive(&who, &empty).await;
+    intake.once();
+    let again = reply(
+        &who,
+        "Ada Lovelace",
+        &q,
+        "Could you send the questions again?",
+        &[],
+    );
+    intake.receive(&who, &again).await;
+    intake.once();
+    // Within a day: no second question mail.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(mails_to(&intake, &who).len(), 1);
+    let report = intake.report_json();
+    let reasons: Vec<&str> = report["attention"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["from"] == who.as_str())
+        .map(|a| a["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, vec!["no-answers", "no-answers"]);
+
+    // A day later (moved back in the database), the questions go out again.
+    let pool = sqlx::SqlitePool::connect(&intake.db_url()).await.unwrap();
+    sqlx::query("UPDATE outbox SET created_at = '2000-01-01T00:00:00.000000Z'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let third = reply(&who, "Ada Lovelace", &q, "Hello? Questions please.", &[]);
+    intake.receive(&who, &third).await;
+    intake.once();
+    let got = wait_mails(&intake, &who, 2);
+    assert!(
+        got[1].body.contains("here are the questions again"),
+        "{}",
+        got[1].body
+    );
+    assert!(got[1].body.contains("1. What is your name? (required)"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_closing_time_a_notice_and_no_questions() {
+    let intake = Intake::with(|c| {
+        *c = c.replace(
+            "questions = \"questions.toml\"",
+            "questions = \"questions.toml\"\ncloses_at = \"2022-04-10T23:59:59Z\"",
+        );
+    });
+    let who = applicant(&intake);
+    intake
+        .receive(
+            &who,
+            &mail(
+                &who,
+                "Late Applicant",
+                &intake.team,
+                "Still open?",
+                "",
+                "Can I still apply?",
+            ),
+        )
+        .await;
+    intake.once();
+    let got = wait_mails(&intake, &who, 1);
+    assert!(
+        got[0].body.contains("closed on 10 April 2022"),
+        "{}",
+        got[0].body
+    );
+    assert!(
+        !got[0].body.contains("1. What is your name?"),
+        "{}",
+        got[0].body
+    );
+    let report = intake.report_json();
+    let item = report["attention"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["from"] == who.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(item["reason"], "closed");
+    assert_eq!(item["subject"], "Still open?");
+    assert!(intake.application(&who).is_none());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn robots_are_never_answered_but_listed() {
+    let intake = Intake::new();
+    let robots: Vec<(String, String, String)> = vec![
+        (
+            "ooo",
+            "Auto-Submitted: auto-replied\r\n",
+            "I am out of the office.",
+        ),
+        ("bulk", "Precedence: bulk\r\n", "Newsletter"),
+        (
+            "list",
+            "List-Id: <wikimedia-l.lists.example.org>\r\n",
+            "List mail",
+        ),
+        (
+            "unsub",
+            "List-Unsubscribe: <mailto:leave@example.org>\r\n",
+            "Promo",
+        ),
+        (
+            "suppress",
+            "X-Auto-Response-Suppress: All\r\n",
+            "Outlook rule",
+        ),
+    ]
+    .into_iter()
+    .map(|(p, h, b)| {
+        (
+            applicant(&intake).replace("applicant", p),
+            h.to_string(),
+            b.to_string(),
+        )
+    })
+    .collect();
+    for (who, headers, body) in &robots {
+        intake
+            .receive(
+                who,
+                &mail(who, "Robot", &intake.team, "Automatic", headers, body),
+            )
+            .await;
+    }
+    // Empty envelope sender, a delivery report, MAILER-DAEMON, the team itself.
+    let bounce_to = applicant(&intake).replace("applicant", "bounced");
+    intake
+        .receive(
+            "",
+            &mail(
+                &bounce_to,
+                "Someone",
+                &intake.team,
+                "Bounce-ish",
+                "",
+                "null sender",
+            ),
+        )
+        .await;
+    let report_from = applicant(&intake).replace("applicant", "dsn");
+    let dsn = format!(
+        "From: Mail Delivery System <{report_from}>\r\nTo: {team}\r\nSubject: Undelivered Mail\r\nMessage-ID: <dsn-{report_from}>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n--b1\r\nContent-Type: message/delivery-status\r\n\r\nFinal-Recipient: rfc822; x@example.net\r\nAction: failed\r\nStatus: 5.1.1\r\n--b1--\r\n",
+        team = intake.team
+    );
+    intake.receive(&report_from, &dsn).await;
+    let daemon_addr = format!(
+        "MAILER-DAEMON@{}",
+        applicant(&intake).split('@').next().unwrap().to_string() + ".example.net"
+    );
+    intake
+        .receive(
+            &daemon_addr,
+            &mail(
+                &daemon_addr,
+                "Mail Delivery Subsystem",
+                &intake.team,
+                "failure notice",
+                "",
+                "Sorry.",
+            ),
+        )
+        .await;
+    intake
+        .receive(
+            &intake.team,
+            &mail(
+                &intake.team,
+                INTAKE_NAME,
+                &intake.team,
+                "Re: loop",
+                "",
+                "our own mail",
+            ),
+        )
+        .await;
+    intake.once();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+
+    for (who, _, _) in &robots {
+        assert!(mails_to(&intake, who).is_empty(), "{who} was answered");
+    }
+    for who in [&bounce_to, &report_from, &daemon_addr.to_lowercase()] {
+        assert!(mails_to(&intake, who).is_empty(), "{who} was answered");
+    }
+    // The team mailbox holds only what was sent to it: nothing we sent.
+    assert_eq!(intake.stack.delivered(&intake.team).len(), robots.len() + 4);
+    let report = intake.report_json();
+    let att = report["attention"].as_array().unwrap();
+    assert_eq!(att.len(), robots.len() + 4, "{att:#?}");
+    assert!(att.iter().all(|a| a["reason"] == "robot"), "{att:#?}");
+    assert!(report["applications"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exactly_once_across_runs_and_duplicate_deliveries() {
+    let intake = Intake::new();
+    let who = applicant(&intake);
+    let first = mail(&who, "Ada", &intake.team, "Hello", "", "How do I apply?");
+    intake.receive(&who, &first).await;
+    // The same message delivered twice (same Message-ID, another UID).
+    intake.receive(&who, &first).await;
+    intake.once();
+    intake.once();
+    intake.once();
+    wait_mails(&intake, &who, 1);
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(mails_to(&intake, &who).len(), 1, "answered once");
+    // \Seen is not used: staff reading the mail changes nothing.
+    let report = intake.report_json();
+    assert_eq!(report["applications"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn replies_wait_in_the_outbox_while_smtp_is_down_and_go_out_once() {
+    let stack = common::MailStack::get();
+    let dead_port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let intake = Intake::with(|c| {
+        *c = c.replace(
+            &format!(
+                "port = {}\nsecurity = \"none\"\n\n[database]",
+                stack.smtp_port
+            ),
+            &format!("port = {dead_port}\nsecurity = \"none\"\n\n[database]"),
+        );
+    });
+    assert!(
+        std::fs::read_to_string(&intake.config)
+            .unwrap()
+            .contains(&dead_port.to_string())
+    );
+    let who = applicant(&intake);
+    intake
+        .receive(
+            &who,
+            &mail(&who, "Ada", &intake.team, "Hello", "", "How do I apply?"),
+        )
+        .await;
+    let out = intake.cmd(&["once"]);
+    assert!(!out.status.success(), "once reports the unsent reply");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("could not be sent yet"), "{err}");
+    // Processing happened: the application exists, the reply is queued.
+    assert!(intake.application(&who).is_some());
+    // SMTP back: the queued reply goes out, exactly once.
+    let fixed = std::fs::read_to_string(&intake.config).unwrap().replace(
+        &format!("port = {dead_port}"),
+        &format!("port = {}", stack.smtp_port),
+    );
+    std::fs::write(&intake.config, fixed).unwrap();
+    intake.once();
+    intake.once();
+    wait_mails(&intake, &who, 1);
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(mails_to(&intake, &who).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn oversized_and_senderless_mail_is_stored_and_listed_and_the_rest_goes_on() {
+    let intake = Intake::with(|c| {
+        *c = c.replace(
+            "questions = \"questions.toml\"",
+            "questions = \"questions.toml\"\nmax_message_bytes = 4096",
+        );
+    });
+    let big_sender = applicant(&intake);
+    let big = mail(
+        &big_sender,
+        "Big",
+        &intake.team,
+        "Huge",
+        "",
+        &"x".repeat(70)
+            .repeat(100)
+            .chars()
+            .collect::<Vec<_>>()
+            .chunks(70)
+            .map(|c| c.iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    intake.receive(&big_sender, &big).await;
+    let anon = applicant(&intake);
+    let no_from = format!(
+        "To: {}\r\nSubject: who am I\r\nMessage-ID: <nofrom-{anon}>\r\n\r\nno From header here\r\n",
+        intake.team
+    );
+    intake.receive(&anon, &no_from).await;
+    let who = applicant(&intake);
+    intake
+        .receive(
+            &who,
+            &mail(&who, "Ada", &intake.team, "Hello", "", "How do I apply?"),
+        )
+        .await;
+    intake.once();
+    wait_mails(&intake, &who, 1);
+    assert!(mails_to(&intake, &big_sender).is_empty());
+    let report = intake.report_json();
+    let att = report["attention"].as_array().unwrap();
+    let reasons: Vec<&str> = att.iter().map(|a| a["reason"].as_str().unwrap()).collect();
+    assert!(reasons.contains(&"too-large"), "{att:#?}");
+    assert!(reasons.contains(&"no-sender"), "{att:#?}");
+    // The raw mail is kept in full.
+    let pool = sqlx::SqlitePool::connect(&intake.db_url()).await.unwrap();
+    let size: i64 = sqlx::query_scalar("SELECT size FROM messages WHERE attention = 'too-large'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(size > 7000, "{size}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reports_in_csv_and_html() {
+    let intake = Intake::new();
+    let who = applicant(&intake);
+    let q = ask(&intake, &who, "Apply").await;
+    let answer = reply(
+        &who,
+        "Ada",
+        &q,
+        "1. Ada \"AL\" Lovelace\n2. c\n3. a, b\n4. Because, simply,\nI care.\n5. no",
+        &[],
+    );
+    intake.receive(&who, &answer).await;
+    intake.once();
+    wait_mails(&intake, &who, 2);
+    let csv_out = intake.cmd(&["report", "--format", "csv"]);
+    assert!(csv_out.status.success());
+    let csv = String::from_utf8(csv_out.stdout).unwrap();
+    let mut lines = csv.split("\r\n");
+    assert_eq!(
+        lines.next().unwrap(),
+        "email,name,status,received_at,updated_at,name,region,languages,motivation,time,heard"
+    );
+    let row = lines.next().unwrap();
+    assert!(
+        row.starts_with(&format!("{who},\"Ada \"\"AL\"\" Lovelace\",complete,")),
+        "{row}"
+    );
+    assert!(csv.contains(",\"Ada \"\"AL\"\" Lovelace\",Europe,\"English, French\",\"Because, simply,\nI care.\",no,"), "{csv}");
+
+    let html_path = intake.dir.path().join("report.html");
+    let out = intake.cmd(&[
+        "report",
+        "--format",
+        "html",
+        "--output",
+        html_path.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(html.contains("<!DOCTYPE html>"));
+    assert!(html.contains(&who));
+    assert!(html.contains("Ada &quot;AL&quot; Lovelace"), "autoescaped");
+    assert!(html.contains("Europe"));
+    assert!(
+        html.contains("1 application (1 complete, 0 incomplete)"),
+        "{html}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_daemon_answers_while_running_and_stops_on_sigterm() {
+    let intake = Intake::with(|c| {
+        *c = c.replace(
+            "questions = \"questions.toml\"",
+            "questions = \"questions.toml\"\npoll_seconds = 1",
+        );
+    });
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mailintake"))
+        .arg("--config")
+        .arg(&intake.config)
+        .arg("run")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let who = applicant(&intake);
+    intake
+        .receive(
+            &who,
+            &mail(&who, "Ada", &intake.team, "Hello", "", "How do I apply?"),
+        )
+        .await;
+    let got = wait_mails(&intake, &who, 1);
+    assert!(got[0].body.contains("1. What is your name?"));
+    // A second applicant while it keeps running.
+    let who2 = applicant(&intake);
+    intake
+        .receive(
+            &who2,
+            &mail(&who2, "Grace", &intake.team, "Hi", "", "Questions please"),
+        )
+        .await;
+    wait_mails(&intake, &who2, 1);
+    let pid = child.id().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed().as_secs() < 20,
+            "daemon did not stop on SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let mut stderr = String::new();
+    use std::io::Read;
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(status.success(), "{stderr}");
+    assert!(stderr.contains("shutting down"), "{stderr}");
+    assert!(!stderr.contains(common::PASSWORD), "password in logs");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn check_reaches_everything_and_bad_config_names_file_and_key() {
+    let intake = Intake::new();
+    let out = intake.cmd(&["check"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("imap:") && stdout.contains("smtp:") && stdout.contains("database: ok"),
+        "{stdout}"
+    );
+
+    let text = std::fs::read_to_string(&intake.config).unwrap();
+    std::fs::write(
+        &intake.config,
+        text.replace(
+            "security = \"none\"\nusername",
+            "security = \"none\"\nusernme",
+        ),
+    )
+    .unwrap();
+    let out = intake.cmd(&["check"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mailintake.toml") && err.contains("usernme"),
+        "{err}"
+    );
+
+    std::fs::write(
+        &intake.config,
+        text.replace(
+            "security = \"none\"\nusername",
+            "security = \"sometimes\"\nusername",
+        ),
+    )
+    .unwrap();
+    let err = String::from_utf8_lossy(&intake.cmd(&["check"]).stderr).to_string();
+    assert!(
+        err.contains("mailintake.toml") && err.contains("sometimes"),
+        "{err}"
+    );
+
+    // A closed IMAP port: a clear error, no password in it.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    std::fs::write(
+        &intake.config,
+        text.replace(
+            &format!("port = {}", intake.stack.imap_port),
+            &format!("port = {dead}"),
+        ),
+    )
+    .unwrap();
+    let out = intake.cmd(&["check"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("imap") && err.contains(&dead.to_string()),
+        "{err}"
+    );
+    assert!(!err.contains(common::PASSWORD));
+    let q = intake.dir.path().join("questions.toml");
+    std::fs::write(&intake.config, &text).unwrap();
+    std::fs::write(
+        &q,
+        "[[question]]\nid = \"x\"\nprompt = \"X\"\nkind = \"choice\"\n",
+    )
+    .unwrap();
+    let err = String::from_utf8_lossy(&intake.cmd(&["check"]).stderr).to_string();
+    assert!(
+        err.contains("questions.toml") && err.contains("question[0].choices"),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_secret_in_debug_logs() {
+    let intake = Intake::new();
+    let who = applicant(&intake);
+    intake
+        .receive(
+            &who,
+            &mail(&who, "Ada", &intake.team, "Hello", "", "How do I apply?"),
+        )
+        .await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mailintake"))
+        .arg("--config")
+        .arg(&intake.config)
+        .arg("once")
+        .env("RUST_LOG", "trace")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(all.contains("message processed"), "logs are on");
+    assert!(!all.contains(common::PASSWORD), "password leaked into logs");
+}
