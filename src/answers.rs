@@ -144,20 +144,21 @@ pub fn extract(body: &str, questions: &QuestionSet) -> Extracted {
                     continue;
                 };
                 let mut seg = seg;
+                let mut first_is_rest = false;
                 // "1. Ada" written under a quoted question 1.
                 if let Some(first) = seg.first()
                     && let Some((num, rest)) = numbered(first)
                     && num == n
                 {
-                    let rest_owned: &str = rest;
-                    seg[0] = rest_owned;
+                    seg[0] = rest;
+                    first_is_rest = true;
                 }
-                put(&mut out, q, &seg);
+                put(&mut out, q, &seg, first_is_rest);
             }
             None => {
                 for (n, answer_lines) in numbered_answers(&seg) {
                     if let Some(q) = questions.by_number(n) {
-                        put(&mut out, q, &answer_lines);
+                        put(&mut out, q, &answer_lines, true);
                     }
                 }
             }
@@ -166,8 +167,8 @@ pub fn extract(body: &str, questions: &QuestionSet) -> Extracted {
     out
 }
 
-fn put(out: &mut Extracted, q: &Question, lines: &[&str]) {
-    let text = strip_prompt(&tidy(lines), q);
+fn put(out: &mut Extracted, q: &Question, lines: &[&str], first_is_rest: bool) {
+    let text = strip_prompt(&tidy(lines, first_is_rest), q);
     if !text.is_empty() {
         out.answers.insert(q.id.clone(), text);
     }
@@ -260,8 +261,9 @@ fn numbered_answers<'a>(seg: &[&'a str]) -> Vec<(usize, Vec<&'a str>)> {
 }
 
 /// Trims each line's end, drops blank lines at both ends and keeps at most
-/// one blank line between paragraphs.
-fn tidy(lines: &[&str]) -> String {
+/// one blank line between paragraphs. When the first line is what followed
+/// an answer number, the hanging indent of the lines below it is removed.
+fn tidy(lines: &[&str], first_is_rest: bool) -> String {
     let mut out: Vec<&str> = Vec::new();
     for l in lines {
         let l = l.trim_end();
@@ -278,16 +280,34 @@ fn tidy(lines: &[&str]) -> String {
         out.pop();
     }
     // Indentation common to every line is presentation, not content.
+    let skip = usize::from(first_is_rest && lines.first().is_some_and(|l| !l.trim().is_empty()));
     let indent = out
         .iter()
+        .skip(skip)
         .filter(|l| !l.is_empty())
         .map(|l| l.len() - l.trim_start().len())
         .min()
         .unwrap_or(0);
     out.iter()
-        .map(|l| if l.len() >= indent { &l[indent..] } else { l })
+        .enumerate()
+        .map(|(i, l)| {
+            if i < skip {
+                l.trim_start()
+            } else {
+                strip_indent(l, indent)
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Removes leading whitespace up to `bytes` bytes, never splitting a character.
+fn strip_indent(line: &str, bytes: usize) -> &str {
+    let cut = line
+        .char_indices()
+        .find(|(i, c)| *i >= bytes || !c.is_whitespace())
+        .map_or(line.len(), |(i, _)| i);
+    &line[cut..]
 }
 
 /// Drops a repeated prompt ("What is your name? Ada" or "Name: Ada").
@@ -508,6 +528,28 @@ required = true
             e.answers.get("name").map(String::as_str),
             Some("Ada Lovelace")
         );
+    }
+
+    #[test]
+    fn hanging_indent_under_a_numbered_answer_is_removed() {
+        let q = qs();
+        let e = extract(
+            "3. I edit and\n   help run things.\n\n   Second paragraph.\n",
+            &q,
+        );
+        assert_eq!(
+            e.answers.get("motivation").map(String::as_str),
+            Some("I edit and\nhelp run things.\n\nSecond paragraph.")
+        );
+    }
+
+    #[test]
+    fn mixed_unicode_indentation_does_not_panic() {
+        let q = qs();
+        let body = "3. a\n \u{a0}b\n\u{a0}\u{3000}c\n\u{3000}d\n> 1. What is your full name?\n\u{a0}x\n \u{2003}y\n";
+        let e = extract(body, &q);
+        assert!(e.answers.contains_key("motivation"));
+        assert!(e.answers.contains_key("name"));
     }
 
     #[test]

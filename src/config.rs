@@ -178,7 +178,7 @@ impl Config {
     ) -> Result<Self, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
             file: file.to_path_buf(),
-            message: describe_toml_error(&e),
+            message: describe_toml_error(&e, text),
         })?;
         let base = file.parent().unwrap_or(Path::new("."));
         let invalid = |key: &str, message: String| ConfigError::Invalid {
@@ -401,12 +401,38 @@ fn resolve_database_url(url: &str, base: &Path) -> Result<String, String> {
     }
 }
 
-/// toml's errors carry the key path and position; keep them on one line.
-fn describe_toml_error(e: &toml::de::Error) -> String {
+/// toml's errors carry a position: name the key (with its table) and line.
+pub(crate) fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
     let msg = e.message().trim().to_string();
-    match e.span() {
-        Some(span) => format!("{msg} (at byte {})", span.start),
-        None => msg,
+    let Some(span) = e.span() else {
+        return msg;
+    };
+    let start = span.start.min(text.len());
+    let line_no = text.as_bytes()[..start]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1;
+    let line = text.lines().nth(line_no - 1).unwrap_or("").trim();
+    let table = text
+        .lines()
+        .take(line_no)
+        .filter_map(|l| {
+            let l = l.trim();
+            l.strip_prefix('[')
+                .and_then(|r| r.strip_suffix(']'))
+                .map(|t| t.trim_matches(['[', ']']).trim().to_string())
+        })
+        .last();
+    let key = line
+        .split_once('=')
+        .map(|(k, _)| k.trim().trim_matches('"').to_string())
+        .filter(|k| !k.is_empty() && !line.starts_with('['));
+    match (table, key) {
+        (Some(t), Some(k)) => format!("key `{t}.{k}` (line {line_no}): {msg}"),
+        (None, Some(k)) => format!("key `{k}` (line {line_no}): {msg}"),
+        (Some(t), None) => format!("table `[{t}]` (line {line_no}): {msg}"),
+        (None, None) => format!("line {line_no}: {msg}"),
     }
 }
 
@@ -466,6 +492,22 @@ url = "sqlite://intake.db"
             .to_string();
         assert!(err.contains("mailintake.toml"), "{err}");
         assert!(err.contains("hots"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_names_table_key_and_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write_questions(dir.path());
+        let file = dir.path().join("mailintake.toml");
+        let text = GOOD.replace(
+            "host = \"localhost\"\nsecurity = \"none\"\nusername",
+            "host = \"localhost\"\nsecurity = \"none\"\nport = \"abc\"\nusername",
+        );
+        let err = Config::from_str_at(&text, &file, &|_| None)
+            .expect_err("bad port")
+            .to_string();
+        assert!(err.contains("key `imap.port` (line 9)"), "{err}");
+        assert!(err.contains("mailintake.toml"), "{err}");
     }
 
     #[test]

@@ -76,7 +76,7 @@ impl QuestionSet {
     pub fn parse(text: &str, file: &Path) -> Result<Self, QuestionsError> {
         let raw: RawQuestions = toml::from_str(text).map_err(|e| QuestionsError::Parse {
             file: file.to_path_buf(),
-            message: e.message().trim().to_string(),
+            message: crate::config::describe_toml_error(&e, text),
         })?;
         let invalid = |i: usize, key: &str, message: String| QuestionsError::Invalid {
             file: file.to_path_buf(),

@@ -837,3 +837,70 @@ async fn no_secret_in_debug_logs() {
     assert!(all.contains("message processed"), "logs are on");
     assert!(!all.contains(common::PASSWORD), "password leaked into logs");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mail_staff_already_read_is_processed_and_left_as_staff_left_it() {
+    let intake = Intake::new();
+    let who = applicant(&intake);
+    intake
+        .receive(
+            &who,
+            &mail(&who, "Ada", &intake.team, "Hello", "", "How do I apply?"),
+        )
+        .await;
+    // A staff member reads it first: Dovecot keeps \Seen as the maildir "S" flag.
+    let md = intake
+        .stack
+        .dir
+        .join("mail")
+        .join(&intake.team)
+        .join("Maildir");
+    let mut seen_files = Vec::new();
+    for e in std::fs::read_dir(md.join("new")).unwrap().flatten() {
+        let seen = md
+            .join("cur")
+            .join(format!("{}:2,S", e.file_name().to_string_lossy()));
+        std::fs::rename(e.path(), &seen).unwrap();
+        seen_files.push(seen);
+    }
+    assert_eq!(seen_files.len(), 1);
+    intake.once();
+    wait_mails(&intake, &who, 1);
+
+    // A second mail, from the same person with the address in other case:
+    // the same application; mailintake does not mark it read.
+    let upper = who.to_uppercase();
+    intake
+        .receive(
+            &who,
+            &mail(
+                &upper,
+                "Ada",
+                &intake.team,
+                "Re: Hello",
+                "",
+                "1. Ada\n2. Asia",
+            ),
+        )
+        .await;
+    intake.once();
+    wait_mails(&intake, &who, 2);
+    let report = intake.report_json();
+    assert_eq!(report["applications"].as_array().unwrap().len(), 1);
+    assert_eq!(report["applications"][0]["email"], who.as_str());
+    assert_eq!(report["applications"][0]["answers"]["region"], "Asia");
+    let flags: Vec<String> = ["new", "cur"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(md.join(d)).unwrap().flatten())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(flags.len(), 2, "{flags:?}");
+    let unread = flags
+        .iter()
+        .filter(|f| !f.contains(":2,") || !f.rsplit(":2,").next().unwrap().contains('S'))
+        .count();
+    assert_eq!(
+        unread, 1,
+        "the mail staff had not read is still unread: {flags:?}"
+    );
+}

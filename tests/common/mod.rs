@@ -5,8 +5,6 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
-use std::net::TcpListener;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
@@ -31,36 +29,6 @@ pub struct MailStack {
 static STACK: OnceLock<MailStack> = OnceLock::new();
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
-fn free_port() -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    l.local_addr().expect("local addr").port()
-}
-
-fn wait_port(port: u16, what: &str, log: &Path) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(30) {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let log = std::fs::read_to_string(log).unwrap_or_default();
-    panic!("{what} did not start listening on port {port}; its log:\n{log}");
-}
-
-fn require(bin: &str) {
-    let found = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {bin}"))
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        found,
-        "`{bin}` is not installed: run ./tests/run.sh, which installs dovecot-imapd, dovecot-lmtpd and opensmtpd"
-    );
-}
-
 impl MailStack {
     /// The shared stack, started on first use.
     pub fn get() -> &'static MailStack {
@@ -68,152 +36,54 @@ impl MailStack {
     }
 
     fn start() -> MailStack {
-        for bin in ["dovecot", "smtpd", "smtpctl"] {
-            require(bin);
-        }
         let dir = tempfile::Builder::new()
             .prefix("mailintake-stack-")
             .tempdir()
             .expect("temp dir")
             .keep();
-        // Dovecot's mail processes run as nobody: the path must be traversable.
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
-        for sub in ["run", "state", "mail"] {
-            std::fs::create_dir_all(dir.join(sub)).unwrap();
-        }
-        std::fs::set_permissions(dir.join("mail"), std::fs::Permissions::from_mode(0o777)).unwrap();
-
-        // A run that was killed can leave its smtpd behind; only one can run.
-        let _ = Command::new("pkill")
-            .args(["-f", "smtpd -f /tmp/mailintake-stack-"])
-            .status();
-        std::thread::sleep(Duration::from_millis(300));
-
-        let imap_port = free_port();
-        let lmtp_port = free_port();
-        let smtp_port = free_port();
-        let d = dir.display();
-        let dovecot_conf = format!(
-            r#"protocols = imap lmtp
-listen = 127.0.0.1
-base_dir = {d}/run
-state_dir = {d}/state
-log_path = {d}/dovecot.log
-info_log_path = {d}/dovecot.log
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-first_valid_uid = 1
-mail_location = maildir:{d}/mail/%Lu/Maildir
-passdb {{
-  driver = static
-  args = password={PASSWORD}
-}}
-userdb {{
-  driver = static
-  args = uid=nobody gid=nogroup home={d}/mail/%Lu
-}}
-service imap-login {{
-  inet_listener imap {{
-    address = 127.0.0.1
-    port = {imap_port}
-  }}
-  inet_listener imaps {{
-    port = 0
-  }}
-}}
-service lmtp {{
-  inet_listener lmtp {{
-    address = 127.0.0.1
-    port = {lmtp_port}
-  }}
-}}
-"#
-        );
-        let dconf = dir.join("dovecot.conf");
-        std::fs::write(&dconf, dovecot_conf).unwrap();
-        let out =
-            |name: &str| Stdio::from(std::fs::File::create(dir.join(name)).expect("log file"));
-        let dovecot = Command::new("dovecot")
-            .args(["-F", "-c"])
-            .arg(&dconf)
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mailstack.sh");
+        let out = Command::new("bash")
+            .arg(&script)
+            .arg("start")
+            .arg(&dir)
+            .env("MAILSTACK_PASSWORD", PASSWORD)
             .stdin(Stdio::null())
-            .stdout(out("dovecot.out"))
-            .stderr(out("dovecot.err"))
-            .spawn()
-            .expect("start dovecot");
-        wait_port(imap_port, "dovecot imap", &dir.join("dovecot.err"));
-        wait_port(lmtp_port, "dovecot lmtp", &dir.join("dovecot.err"));
-
-        let smtpd_conf = format!(
-            "table catchall {{ \"@\" = \"nobody\" }}\n\
-             listen on 127.0.0.1 port {smtp_port}\n\
-             action \"d\" lmtp \"127.0.0.1:{lmtp_port}\" rcpt-to virtual <catchall>\n\
-             match from any for any action \"d\"\n"
+            .output()
+            .expect("run tests/mailstack.sh");
+        assert!(
+            out.status.success(),
+            "the mail stack did not start (run ./tests/run.sh, which installs it):\n{}",
+            String::from_utf8_lossy(&out.stderr)
         );
-        let sconf = dir.join("smtpd.conf");
-        std::fs::write(&sconf, smtpd_conf).unwrap();
-        std::fs::set_permissions(&sconf, std::fs::Permissions::from_mode(0o644)).unwrap();
-        // No DNS here: give smtpd a resolver that only reads /etc/hosts, in a
-        // private mount namespace, so a lost query cannot stall a session.
-        let resolv = dir.join("resolv.conf");
-        std::fs::write(&resolv, "lookup file\n").unwrap();
-        let unshare_ok = Command::new("unshare")
-            .args(["-m", "true"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        let mut cmd = if unshare_ok {
-            let mut c = Command::new("unshare");
-            c.args(["-m", "sh", "-c"]).arg(format!(
-                "mount --bind {} /etc/resolv.conf && exec smtpd -f {} -d",
-                resolv.display(),
-                sconf.display()
-            ));
-            c
-        } else {
-            let mut c = Command::new("smtpd");
-            c.arg("-f").arg(&sconf).arg("-d");
-            c
-        };
-        let smtpd = cmd
-            .stdin(Stdio::null())
-            .stdout(out("smtpd.out"))
-            .stderr(out("smtpd.err"))
-            .spawn()
-            .expect("start smtpd");
-        wait_port(smtp_port, "opensmtpd", &dir.join("smtpd.err"));
+        let vars: BTreeMap<String, String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let port = |k: &str| -> u16 { vars[k].parse().expect("a port") };
 
-        // The watchdog outlives this process by design: when it is gone,
-        // empty smtpd's machine-wide queue and stop both servers.
-        let script = format!(
-            "while kill -0 {me} 2>/dev/null; do sleep 1; done; \
-             smtpctl remove all >/dev/null 2>&1; \
-             kill {smtpd} {dovecot} 2>/dev/null; sleep 2; \
-             kill -9 {smtpd} {dovecot} 2>/dev/null; \
-             rm -rf {d}",
+        // The watchdog outlives this process by design: when the test process
+        // is gone, it stops both servers and removes their files.
+        let watch = format!(
+            "while kill -0 {me} 2>/dev/null; do sleep 1; done; bash '{script}' stop '{dir}'; rm -rf '{dir}'",
             me = std::process::id(),
-            smtpd = smtpd.id(),
-            dovecot = dovecot.id(),
+            script = script.display(),
+            dir = dir.display(),
         );
         let watchdog = Command::new("setsid")
-            .args(["sh", "-c", &script])
+            .args(["sh", "-c", &watch])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("start the watchdog");
         std::mem::forget(watchdog);
-        // The children are reaped by the watchdog's kill; forget them here.
-        std::mem::forget(dovecot);
-        std::mem::forget(smtpd);
 
         MailStack {
+            imap_port: port("IMAP_PORT"),
+            lmtp_port: port("LMTP_PORT"),
+            smtp_port: port("SMTP_PORT"),
             dir,
-            imap_port,
-            lmtp_port,
-            smtp_port,
         }
     }
 
