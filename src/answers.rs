@@ -1,12 +1,15 @@
 //! Extracting answers from an ordinary reply.
 //!
-//! Two shapes are read, as people really write them:
-//! - inline: answers written under the quoted questions (`> 2. Which region...`);
-//! - numbered: `1. ...`, `1) ...`, `1: ...` lines, usually above the quote.
+//! The shapes people really write are read:
+//! - inline: answers written under the quoted questions (`> 2. Which region...`),
+//!   also inside an unquoted Outlook original;
+//! - numbered: `1. ...`, `1) ...`, `1: ...`, `(1)`, `Q1:`, `#1`, usually above
+//!   the quote, and labelled: `Region: Europe`.
 //!
-//! The quoted original, attribution lines and signatures are not answers.
+//! The quoted original, attribution lines (in many languages), sign-offs,
+//! signatures and disclaimers are not answers.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -63,115 +66,397 @@ static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*([\p{L}][\p{L}\p{M}' -]{0,40}?)\s*[:：]\s*(.*)$").expect("valid regex")
+});
 static QUESTION_HEADER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(\d{1,2})[.)]\s+(.+)$").expect("valid regex"));
-static ATTRIBUTION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*on\s.+\bwrote:\s*$").expect("valid regex"));
 static ORIGINAL_MESSAGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*-{2,}\s*(original message|forwarded message)\s*-{2,}\s*$")
+    Regex::new(
+        r"(?i)^\s*-{2,}\s*(original message|forwarded message|ursprüngliche nachricht|message d'origine|mensaje original|mensagem original|oorspronkelijk bericht|messaggio originale|wiadomość oryginalna|исходное сообщение)\s*-{2,}\s*$",
+    )
+    .expect("valid regex")
+});
+/// First line of an Outlook header block: `From: ...` in several languages.
+static HEADER_FROM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*\*?(from|von|de|van|da|od|från|fra|от|kimden|差出人|发件人|寄件者)\s*\*?\s*[:：]\s*\*?\s*\S")
         .expect("valid regex")
+});
+/// A later line of that block: `Sent:` or `Date:`.
+static HEADER_SENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*\*?(sent|date|gesendet|datum|envoyé|enviado|fecha|data|verzonden|inviato|wysłano|skickat|sendt|отправлено|дата|tarih|gönderildi|送信日時|发送时间|日期)\s*\*?\s*[:：]")
+        .expect("valid regex")
+});
+/// Lines that start an attribution ("On ... wrote:") in many languages.
+static ATTRIBUTION_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(on|am|le|el|em|op|il|den|dne|w dniu|в|в\s|在|\*)\s").expect("valid regex")
 });
 static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\s*(best|regards|kind regards|best regards|warm regards|warmly|thanks|thank you|many thanks|thanks again|cheers|sincerely|yours|yours sincerely|all the best|greetings|saludos|un saludo|atentamente|cordialement|bien à vous|amitiés|grüße|viele grüße|liebe grüße|mit freundlichen grüßen|lg|mfg|saluti|cordiali saluti|abraços|atenciosamente|с уважением)\s*[,.!]*\s*$",
+        r"(?i)^\s*(best|regards|kind regards|best regards|warm regards|warmest regards|warmly|thanks|thank you|many thanks|thanks again|thanks so much|cheers|sincerely|yours|yours sincerely|yours truly|all the best|greetings|best wishes|with thanks|saludos|un saludo|saludos cordiales|atentamente|cordialement|bien à vous|bien cordialement|amitiés|merci|grüße|viele grüße|liebe grüße|beste grüße|freundliche grüße|mit freundlichen grüßen|lg|mfg|vg|saluti|cordiali saluti|abraços|atenciosamente|att|obrigado|obrigada|с уважением|спасибо|pozdrawiam|z poważaniem|saygılarımla|met vriendelijke groet|groeten|よろしくお願いします|よろしくお願いいたします|谢谢|此致)\s*[,.!]*\s*$",
     )
     .expect("valid regex")
 });
 static MOBILE_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(sent from my \w+|get outlook for \w+|sent from (outlook|mail) for \w+)")
+    Regex::new(r"(?i)^\s*(sent from my \w+|sent from (outlook|mail|yahoo mail)|get outlook for \w+|von meinem \w+ gesendet|gesendet von meinem|envoyé de mon|enviado desde mi|enviado do meu|enviado de meu|inviato da|verzonden (vanaf|met) mijn|отправлено с|wysłane z|iphoneから送信|.{0,20}から送信$)")
+        .expect("valid regex")
+});
+static DISCLAIMER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(this (e-?mail|message|communication)\b.{0,80}\b(confidential|intended (solely )?for)|confidentiality notice|disclaimer\s*:|the information (contained )?in this (e-?mail|message)|if you (are not the intended|have received this (e-?mail|message) in error)|diese (e-?mail|nachricht) (enthält|ist) vertraulich|ce (message|courriel|mail) (est|et ses pièces)|este (mensaje|correo) (es|y sus anexos) confidencial)")
         .expect("valid regex")
 });
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 enum Line<'a> {
+    /// Quoted by the client (`>`), or a line of ours inside an unquoted original.
     Quoted(&'a str),
-    Text(&'a str),
+    /// The applicant's own text; `original` when it sits inside an unquoted
+    /// original (Outlook), where it counts less than text above it.
+    Text { text: &'a str, original: bool },
 }
 
-/// Extracts raw answers from a plain-text reply body.
-pub fn extract(body: &str, questions: &QuestionSet) -> Extracted {
-    let lines = classify(body);
-    let blocks: Vec<(usize, String)> = questions
-        .iter()
-        .enumerate()
-        .map(|(i, q)| (i + 1, fold(&question_block(q, i + 1).join(" "))))
-        .collect();
+/// What the extractor knows of our own mails: the question blocks and the
+/// template text, so that a copy of it is never taken for an answer.
+#[derive(Debug, Clone)]
+pub struct Extractor {
+    questions: QuestionSet,
+    /// Folded text of each question's block, by number.
+    blocks: Vec<(usize, String)>,
+    known_lines: HashSet<String>,
+    known_text: String,
+}
 
-    // Walk the mail; each run of unquoted text belongs to the quoted question
-    // above it, if that question's block is still what is being quoted.
-    let mut owner: Option<usize> = None;
-    let mut segments: Vec<(Option<usize>, Vec<&str>)> = vec![(None, Vec::new())];
-    for line in &lines {
-        match line {
-            Line::Quoted(text) => {
-                let t = text.trim();
-                if let Some(n) = quoted_header(t, questions) {
-                    owner = Some(n);
-                    segments.push((owner, Vec::new()));
-                    continue;
-                }
-                // Blank and indented quoted lines sit under the question
-                // (hints, choices, a copy of the stored answer).
-                let keeps = t.is_empty()
-                    || text.starts_with([' ', '\t', '\u{a0}'])
-                    || owner.is_some_and(|n| {
-                        blocks
-                            .iter()
-                            .any(|(bn, block)| *bn == n && block.contains(&fold(t)))
-                    });
-                if !keeps && owner.is_some() {
-                    owner = None;
-                    segments.push((None, Vec::new()));
-                }
+impl Extractor {
+    /// `ours` are texts of mails we send (rendered templates).
+    pub fn new(questions: &QuestionSet, ours: &[String]) -> Self {
+        let blocks: Vec<(usize, String)> = questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (i + 1, fold(&question_block(q, i + 1).join(" "))))
+            .collect();
+        let mut known_lines = HashSet::new();
+        let mut known_text = String::new();
+        let block_lines = questions
+            .iter()
+            .enumerate()
+            .flat_map(|(i, q)| question_block(q, i + 1));
+        for line in ours
+            .iter()
+            .flat_map(|t| t.lines().map(str::to_string))
+            .chain(block_lines)
+        {
+            let f = fold(&line);
+            if !f.is_empty() && f != "--" {
+                known_text.push_str(&f);
+                known_text.push(' ');
+                known_lines.insert(f);
             }
-            Line::Text(text) => {
-                if let Some(last) = segments.last_mut() {
-                    if last.0 != owner {
-                        segments.push((owner, vec![text]));
+        }
+        Self {
+            questions: questions.clone(),
+            blocks,
+            known_lines,
+            known_text,
+        }
+    }
+
+    /// Whether a line (maybe wrapped by a client) is text of ours.
+    fn is_ours(&self, line: &str) -> bool {
+        let f = fold(line);
+        !f.is_empty()
+            && (self.known_lines.contains(&f)
+                || (f.chars().count() >= 16 && self.known_text.contains(&f)))
+    }
+
+    pub fn questions(&self) -> &QuestionSet {
+        &self.questions
+    }
+
+    /// Extracts raw answers from a plain-text reply body.
+    pub fn extract(&self, body: &str) -> Extracted {
+        let lines = self.classify(body);
+        let questions = &self.questions;
+
+        // Walk the mail; each run of unquoted text belongs to the quoted
+        // question above it while that question's block is what is quoted.
+        let mut owner: Option<usize> = None;
+        type Segment<'a> = (Option<usize>, bool, Vec<&'a str>);
+        let mut segments: Vec<Segment<'_>> = vec![(None, false, Vec::new())];
+        for line in &lines {
+            match *line {
+                Line::Quoted(text) => {
+                    let t = text.trim();
+                    if let Some(n) = quoted_header(t, questions) {
+                        owner = Some(n);
+                        segments.push((owner, false, Vec::new()));
+                        continue;
+                    }
+                    // Blank and indented quoted lines sit under the question
+                    // (hints, choices, a copy of the stored answer).
+                    let keeps = t.is_empty()
+                        || text.starts_with([' ', '\t', '\u{a0}'])
+                        || owner.is_some_and(|n| {
+                            self.blocks
+                                .iter()
+                                .any(|(bn, block)| *bn == n && block.contains(&fold(t)))
+                        });
+                    if !keeps && owner.is_some() {
+                        owner = None;
+                        segments.push((None, false, Vec::new()));
+                    }
+                }
+                Line::Text { text, original } => {
+                    if let Some(last) = segments.last_mut()
+                        && last.0 == owner
+                        && last.1 == original
+                    {
+                        last.2.push(text);
                     } else {
-                        last.1.push(text);
+                        segments.push((owner, original, vec![text]));
                     }
                 }
             }
         }
+
+        let mut out = Extracted::default();
+        let mut from_original: HashSet<String> = HashSet::new();
+        let mut put = |q: &Question, lines: &[&str], first_is_rest: bool, original: bool| {
+            let text = strip_prompt(&tidy(lines, first_is_rest), q);
+            if text.is_empty() {
+                return;
+            }
+            // What the applicant wrote above an unquoted original wins over
+            // what is found inside it (often an old copy of an answer).
+            if original && out.answers.contains_key(&q.id) && !from_original.contains(&q.id) {
+                return;
+            }
+            if original {
+                from_original.insert(q.id.clone());
+            } else {
+                from_original.remove(&q.id);
+            }
+            out.answers.insert(q.id.clone(), text);
+        };
+        for (owner, original, seg) in segments {
+            match owner {
+                Some(n) => {
+                    let Some(q) = questions.by_number(n) else {
+                        continue;
+                    };
+                    let mut seg = seg;
+                    let mut first_is_rest = false;
+                    // "1. Ada" written under a quoted question 1.
+                    if let Some(first) = seg.first()
+                        && let Some((num, rest)) = numbered(first)
+                        && num == n
+                    {
+                        seg[0] = rest;
+                        first_is_rest = true;
+                    }
+                    put(q, &seg, first_is_rest, original);
+                }
+                None => {
+                    for (q, answer_lines) in self.numbered_answers(&seg) {
+                        put(q, &answer_lines, true, original);
+                    }
+                }
+            }
+        }
+        out
     }
 
-    let mut out = Extracted::default();
-    for (owner, seg) in segments {
-        match owner {
-            Some(n) => {
-                let Some(q) = questions.by_number(n) else {
-                    continue;
-                };
-                let mut seg = seg;
-                let mut first_is_rest = false;
-                // "1. Ada" written under a quoted question 1.
-                if let Some(first) = seg.first()
-                    && let Some((num, rest)) = numbered(first)
-                    && num == n
-                {
-                    seg[0] = rest;
-                    first_is_rest = true;
-                }
-                put(&mut out, q, &seg, first_is_rest);
+    /// Splits the body into quoted and unquoted lines, dropping signatures,
+    /// sign-offs, disclaimers and attribution lines; below an Outlook header
+    /// block the original is unquoted, and only text not of ours is kept.
+    fn classify<'a>(&self, body: &'a str) -> Vec<Line<'a>> {
+        let raw: Vec<&str> = body.lines().map(|l| l.trim_end_matches('\r')).collect();
+        let mut out: Vec<Line<'a>> = Vec::with_capacity(raw.len());
+        let mut in_signature = false;
+        let mut original = false;
+        for (i, &line) in raw.iter().enumerate() {
+            if let Some(m) = QUOTE_PREFIX.find(line) {
+                // A signature ends where the quoted original begins.
+                in_signature = false;
+                out.push(Line::Quoted(&line[m.end()..]));
+                continue;
             }
-            None => {
-                for (n, answer_lines) in numbered_answers(&seg) {
-                    if let Some(q) = questions.by_number(n) {
-                        put(&mut out, q, &answer_lines, true);
-                    }
+            if !original && self.starts_original(&raw, i) {
+                original = true;
+                in_signature = false;
+                continue;
+            }
+            if original {
+                if line.trim().is_empty() || line.starts_with([' ', '\t']) || self.is_ours(line) {
+                    out.push(Line::Quoted(line));
+                } else if HEADER_FROM.is_match(line)
+                    || HEADER_SENT.is_match(line)
+                    || is_header_line(line)
+                {
+                    // The header blocks of older messages further down.
+                    out.push(Line::Quoted(""));
+                } else {
+                    out.push(Line::Text {
+                        text: line,
+                        original: true,
+                    });
                 }
+                continue;
+            }
+            if in_signature {
+                continue;
+            }
+            let trimmed = line.trim_end();
+            if trimmed == "--"
+                || trimmed == "__"
+                || MOBILE_SIGNATURE.is_match(line)
+                || SIGN_OFF.is_match(line)
+                || DISCLAIMER.is_match(line)
+            {
+                in_signature = true;
+                continue;
+            }
+            out.push(Line::Text {
+                text: line,
+                original: false,
+            });
+        }
+        drop_attributions(&mut out);
+        out
+    }
+
+    /// An Outlook-style separator: `-----Original Message-----`, or a
+    /// `From:` line followed closely by `Sent:`/`Date:`.
+    fn starts_original(&self, raw: &[&str], i: usize) -> bool {
+        let line = raw[i];
+        if ORIGINAL_MESSAGE.is_match(line) {
+            return true;
+        }
+        HEADER_FROM.is_match(line)
+            && raw
+                .iter()
+                .skip(i + 1)
+                .take(4)
+                .any(|l| HEADER_SENT.is_match(l))
+    }
+
+    /// Answers in a run of text outside any quoted question: numbered or
+    /// labelled lines, each followed by its continuation lines.
+    fn numbered_answers<'a>(&self, seg: &[&'a str]) -> Vec<(&Question, Vec<&'a str>)> {
+        let mut out: Vec<(&Question, Vec<&'a str>)> = Vec::new();
+        let mut open = false;
+        for line in seg {
+            if let Some((n, rest)) = numbered(line) {
+                match self.questions.by_number(n) {
+                    Some(q) => {
+                        out.push((q, vec![rest]));
+                        open = true;
+                    }
+                    // A number beyond the questions ends the answer above.
+                    None => open = false,
+                }
+            } else if let Some((q, rest)) = self.labelled(line) {
+                out.push((q, vec![rest]));
+                open = true;
+            } else if open && let Some(last) = out.last_mut() {
+                last.1.push(line);
             }
         }
+        out
     }
-    out
+
+    /// `Region: Europe`: a label naming one question by its id, its prompt,
+    /// or a word or phrase found in exactly one prompt.
+    fn labelled<'a>(&self, line: &'a str) -> Option<(&Question, &'a str)> {
+        let caps = LABELLED.captures(line)?;
+        let label = fold(caps.get(1)?.as_str());
+        let rest = caps.get(2).map_or("", |m| m.as_str());
+        if label.is_empty() || label.split(' ').count() > 4 {
+            return None;
+        }
+        let by_id = self
+            .questions
+            .iter()
+            .find(|q| fold(&q.id.replace(['_', '-'], " ")) == label);
+        if by_id.is_some() {
+            return by_id.map(|q| (q, rest));
+        }
+        let padded = format!(" {label} ");
+        let hits: Vec<&Question> = self
+            .questions
+            .iter()
+            .filter(|q| {
+                let p = fold(q.prompt.trim_end_matches(['?', ':', '.']));
+                p == label
+                    || format!(" {} ", p.replace(['?', ',', '(', ')'], " ")).contains(&padded)
+            })
+            .collect();
+        match hits.as_slice() {
+            [one] if label.chars().count() >= 3 => Some((one, rest)),
+            _ => None,
+        }
+    }
 }
 
-fn put(out: &mut Extracted, q: &Question, lines: &[&str], first_is_rest: bool) {
-    let text = strip_prompt(&tidy(lines, first_is_rest), q);
-    if !text.is_empty() {
-        out.answers.insert(q.id.clone(), text);
+/// Header-like lines of an older message inside an unquoted original.
+fn is_header_line(line: &str) -> bool {
+    let l = line.trim_start().trim_start_matches('*').to_lowercase();
+    [
+        "to:", "cc:", "subject:", "an:", "betreff:", "à :", "objet :", "para:", "asunto:",
+        "assunto:", "oggetto:", "kopie:",
+    ]
+    .iter()
+    .any(|p| l.starts_with(p))
+}
+
+/// Drops "On <date>, <name> wrote:" in any language: an unquoted line
+/// ending in a colon, holding a digit or an address, right above a quote
+/// (blank lines between allowed), with the line before it when the
+/// attribution was wrapped.
+fn drop_attributions(lines: &mut Vec<Line<'_>>) {
+    let mut drop = vec![false; lines.len()];
+    for i in 0..lines.len() {
+        let Line::Text {
+            text,
+            original: false,
+        } = lines[i]
+        else {
+            continue;
+        };
+        let t = text.trim_end();
+        if !(t.ends_with(':') || t.ends_with('：'))
+            || !t.chars().any(|c| c.is_ascii_digit() || c == '@')
+        {
+            continue;
+        }
+        let next = lines[i + 1..]
+            .iter()
+            .find(|l| !matches!(l, Line::Text { text, .. } if text.trim().is_empty()));
+        if !matches!(next, Some(Line::Quoted(_))) {
+            continue;
+        }
+        drop[i] = true;
+        if i > 0
+            && let Line::Text {
+                text: prev,
+                original: false,
+            } = lines[i - 1]
+            && !prev.trim().is_empty()
+            && ATTRIBUTION_START.is_match(prev)
+        {
+            drop[i - 1] = true;
+        }
     }
+    let mut k = 0;
+    lines.retain(|_| {
+        let keep = !drop[k];
+        k += 1;
+        keep
+    });
+}
+
+/// Extracts raw answers knowing only the question blocks.
+pub fn extract(body: &str, questions: &QuestionSet) -> Extracted {
+    Extractor::new(questions, &[]).extract(body)
 }
 
 /// Number of the question a quoted line introduces, if it is one of ours.
@@ -186,55 +471,6 @@ fn quoted_header(text: &str, questions: &QuestionSet) -> Option<usize> {
     (!probe.is_empty() && rest.starts_with(&probe)).then_some(n)
 }
 
-/// Splits the body into quoted and unquoted lines, dropping signatures,
-/// attribution lines and forwarded originals.
-fn classify(body: &str) -> Vec<Line<'_>> {
-    let raw: Vec<&str> = body.lines().collect();
-    let mut out = Vec::with_capacity(raw.len());
-    let mut in_signature = false;
-    let mut i = 0;
-    while i < raw.len() {
-        let line = raw[i].trim_end_matches('\r');
-        i += 1;
-        if let Some(m) = QUOTE_PREFIX.find(line) {
-            // A signature ends where the quoted original begins.
-            in_signature = false;
-            out.push(Line::Quoted(&line[m.end()..]));
-            continue;
-        }
-        if in_signature {
-            continue;
-        }
-        let trimmed = line.trim_end();
-        if trimmed == "--"
-            || trimmed == "__"
-            || MOBILE_SIGNATURE.is_match(line)
-            || SIGN_OFF.is_match(line)
-        {
-            in_signature = true;
-            continue;
-        }
-        if ORIGINAL_MESSAGE.is_match(line) {
-            // Everything after an Outlook-style separator is the original.
-            break;
-        }
-        if ATTRIBUTION.is_match(line) {
-            continue;
-        }
-        // "On Mon, 4 Apr 2022 at 10:00, Team" / "<team@example.org> wrote:"
-        if line.trim_start().to_lowercase().starts_with("on ")
-            && raw
-                .get(i)
-                .is_some_and(|next| next.trim_end().to_lowercase().ends_with("wrote:"))
-        {
-            i += 1;
-            continue;
-        }
-        out.push(Line::Text(line));
-    }
-    out
-}
-
 /// `(number, rest of line)` for a line that starts with an answer number.
 fn numbered(line: &str) -> Option<(usize, &str)> {
     let caps = NUMBERED.captures(line)?;
@@ -246,18 +482,6 @@ fn numbered(line: &str) -> Option<(usize, &str)> {
         .parse()
         .ok()?;
     Some((n, caps.get(4).map_or("", |m| m.as_str())))
-}
-
-fn numbered_answers<'a>(seg: &[&'a str]) -> Vec<(usize, Vec<&'a str>)> {
-    let mut out: Vec<(usize, Vec<&'a str>)> = Vec::new();
-    for line in seg {
-        if let Some((n, rest)) = numbered(line) {
-            out.push((n, vec![rest]));
-        } else if let Some(last) = out.last_mut() {
-            last.1.push(line);
-        }
-    }
-    out
 }
 
 /// Trims each line's end, drops blank lines at both ends and keeps at most

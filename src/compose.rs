@@ -174,6 +174,33 @@ impl Composer<'_> {
         Ok(self.templates.render("problems.txt", &ctx)?)
     }
 
+    /// The text of every kind of mail we send, with no applicant data: what
+    /// the answer extractor must recognise as ours when it is quoted back.
+    pub fn our_texts(&self) -> Result<Vec<String>, ComposeError> {
+        let all: Vec<String> = self.config.questions.iter().map(|q| q.id.clone()).collect();
+        let none = BTreeMap::new();
+        Ok(vec![
+            self.questions_text(None, false)?,
+            self.questions_text(None, true)?,
+            self.confirmation_text(None, &none, true)?,
+            self.confirmation_text(None, &none, false)?,
+            self.problems_text(None, &none, 0, &all, &BTreeMap::new())?,
+            self.closed_text(None)?,
+            self.attachment_text(None, &[])?,
+        ])
+    }
+
+    pub fn attachment_text(
+        &self,
+        name: Option<&str>,
+        files: &[String],
+    ) -> Result<String, ComposeError> {
+        let mut ctx = self.base(name);
+        ctx.insert("files", &files.join(", "));
+        ctx.insert("blocks", &self.blocks(None));
+        Ok(self.templates.render("attachment.txt", &ctx)?)
+    }
+
     pub fn closed_text(&self, name: Option<&str>) -> Result<String, ComposeError> {
         Ok(self.templates.render("closed.txt", &self.base(name))?)
     }

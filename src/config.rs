@@ -565,3 +565,41 @@ url = "sqlite://intake.db"
         assert!(err.contains("database.url"), "{err}");
     }
 }
+
+#[cfg(test)]
+mod example_tests {
+    use super::*;
+
+    /// The shipped examples stay valid as the code changes.
+    #[test]
+    fn deploy_examples_load() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let questions = QuestionSet::load(&root.join("deploy/questions.example.toml"))
+            .expect("questions example");
+        assert_eq!(questions.len(), 8);
+        for id in [
+            "name",
+            "region",
+            "affiliation",
+            "languages",
+            "motivation",
+            "experience",
+            "time",
+            "heard",
+        ] {
+            assert!(questions.by_id(id).is_some(), "{id}");
+        }
+        let text = std::fs::read_to_string(root.join("deploy/mailintake.example.toml"))
+            .expect("config example")
+            .replace(
+                "questions = \"questions.toml\"",
+                "questions = \"questions.example.toml\"",
+            );
+        let c = Config::from_str_at(&text, &root.join("deploy/mailintake.example.toml"), &|_| {
+            None
+        });
+        // Its password files exist only on a deployed machine: that is the error.
+        let err = c.expect_err("password file absent here").to_string();
+        assert!(err.contains("imap.password_file"), "{err}");
+    }
+}

@@ -23,6 +23,8 @@ pub enum Attention {
     TooLarge,
     NoSender,
     Duplicate,
+    Attachment,
+    TooComplex,
 }
 
 impl Attention {
@@ -35,6 +37,8 @@ impl Attention {
             Attention::TooLarge => "too-large",
             Attention::NoSender => "no-sender",
             Attention::Duplicate => "duplicate",
+            Attention::Attachment => "attachment",
+            Attention::TooComplex => "too-complex",
         }
     }
 }
@@ -128,6 +132,7 @@ pub enum Reply {
     Confirmation,
     Problems,
     Closed,
+    Attachment,
 }
 
 impl Reply {
@@ -137,6 +142,7 @@ impl Reply {
             Reply::Confirmation => "confirmation",
             Reply::Problems => "problems",
             Reply::Closed => "closed",
+            Reply::Attachment => "attachment",
         }
     }
 }
@@ -147,6 +153,7 @@ pub struct Known {
     pub applicant: bool,
     pub last_questions_at: Option<DateTime<Utc>>,
     pub last_closed_notice_at: Option<DateTime<Utc>>,
+    pub last_attachment_notice_at: Option<DateTime<Utc>>,
 }
 
 /// The decision for a mail from a person, before answers are merged.
@@ -161,6 +168,9 @@ pub enum Plan {
     },
     /// The call is closed: notice (at most daily) and list for staff.
     Closed { send: bool },
+    /// No answers in the body but a document attached: ask for answers in
+    /// the body (at most daily) and list for staff.
+    Attachment { send: bool },
 }
 
 fn due(last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
@@ -170,6 +180,7 @@ fn due(last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
 pub fn plan(
     known: &Known,
     has_answers: bool,
+    has_documents: bool,
     now: DateTime<Utc>,
     closes_at: Option<DateTime<Utc>>,
 ) -> Plan {
@@ -180,6 +191,11 @@ pub fn plan(
     }
     if has_answers {
         return Plan::Answers;
+    }
+    if has_documents {
+        return Plan::Attachment {
+            send: due(known.last_attachment_notice_at, now),
+        };
     }
     if !known.applicant {
         return Plan::Questions {
@@ -337,20 +353,20 @@ mod tests {
         let now = Utc::now();
         let new = Known::default();
         assert_eq!(
-            plan(&new, false, now, None),
+            plan(&new, false, false, now, None),
             Plan::Questions {
                 send: true,
                 attention: None
             }
         );
-        assert_eq!(plan(&new, true, now, None), Plan::Answers);
+        assert_eq!(plan(&new, true, false, now, None), Plan::Answers);
         let recent = Known {
             applicant: true,
             last_questions_at: Some(now - Duration::hours(2)),
             ..Default::default()
         };
         assert_eq!(
-            plan(&recent, false, now, None),
+            plan(&recent, false, false, now, None),
             Plan::Questions {
                 send: false,
                 attention: Some(Attention::NoAnswers)
@@ -361,20 +377,23 @@ mod tests {
             ..recent.clone()
         };
         assert_eq!(
-            plan(&old, false, now, None),
+            plan(&old, false, false, now, None),
             Plan::Questions {
                 send: true,
                 attention: Some(Attention::NoAnswers)
             }
         );
         let closed = Some(now - Duration::seconds(1));
-        assert_eq!(plan(&new, true, now, closed), Plan::Closed { send: true });
+        assert_eq!(
+            plan(&new, true, false, now, closed),
+            Plan::Closed { send: true }
+        );
         let noticed = Known {
             last_closed_notice_at: Some(now - Duration::hours(1)),
             ..Default::default()
         };
         assert_eq!(
-            plan(&noticed, false, now, closed),
+            plan(&noticed, false, false, now, closed),
             Plan::Closed { send: false }
         );
     }

@@ -1,7 +1,10 @@
 //! Raw message bytes to an [`Inbound`] record. Never panics, whatever the input.
 
 use chrono::{DateTime, Utc};
-use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
+use std::sync::LazyLock;
+
+use mail_parser::{HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType};
+use regex::Regex;
 
 /// The sender of a mail.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +39,7 @@ pub struct Inbound {
     pub references: Vec<String>,
     /// Plain text of the body (HTML converted), for answer extraction.
     pub body: String,
-    /// Names or types of attached files.
+    /// File names of attached documents (not images or inline parts).
     pub attachments: Vec<String>,
     pub facts: HeaderFacts,
 }
@@ -46,7 +49,14 @@ pub struct Inbound {
 pub enum IngestError {
     #[error("the message could not be parsed")]
     Unparseable,
+    #[error("the message is too complex: {0}")]
+    TooComplex(String),
 }
+
+/// Most MIME parts read from one mail; more is not a person's reply.
+pub const MAX_PARTS: usize = 500;
+/// Deepest multipart nesting read from one mail.
+pub const MAX_DEPTH: usize = 24;
 
 /// Parses raw bytes. Only returns an error when nothing usable is there.
 pub fn parse(raw: &[u8]) -> Result<Inbound, IngestError> {
@@ -117,24 +127,14 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, IngestError> {
         auto_response_suppress: msg.header_raw("X-Auto-Response-Suppress").is_some(),
     };
 
-    let body = msg
-        .body_text(0)
-        .map(|b| b.into_owned())
-        .unwrap_or_default()
-        .replace("\r\n", "\n")
-        .replace('\0', "");
-
+    check_structure(&msg)?;
+    let body = body_text(&msg).replace("\r\n", "\n").replace('\0', "");
     let attachments = msg
         .attachments()
+        .filter(|p| is_document(p))
         .map(|p| {
             p.attachment_name()
                 .map(str::to_string)
-                .or_else(|| {
-                    p.content_type().map(|ct| match ct.subtype() {
-                        Some(s) => format!("{}/{}", ct.ctype(), s),
-                        None => ct.ctype().to_string(),
-                    })
-                })
                 .unwrap_or_else(|| "attachment".to_string())
         })
         .collect();
@@ -149,6 +149,162 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, IngestError> {
         body,
         attachments,
         facts,
+    })
+}
+
+/// Refuses mail whose MIME tree is larger or deeper than any reply.
+fn check_structure(msg: &Message<'_>) -> Result<(), IngestError> {
+    if msg.parts.len() > MAX_PARTS {
+        return Err(IngestError::TooComplex(format!(
+            "{} MIME parts, over the limit of {MAX_PARTS}",
+            msg.parts.len()
+        )));
+    }
+    // Depth-first over the part tree, iteratively: no recursion to exhaust.
+    let mut stack: Vec<(u32, usize)> = vec![(0, 1)];
+    let mut visited = 0usize;
+    while let Some((id, depth)) = stack.pop() {
+        visited += 1;
+        if depth > MAX_DEPTH {
+            return Err(IngestError::TooComplex(format!(
+                "MIME parts nested deeper than {MAX_DEPTH}"
+            )));
+        }
+        if visited > MAX_PARTS * 4 {
+            break;
+        }
+        if let Some(children) = msg.part(id).and_then(MessagePart::sub_parts) {
+            stack.extend(children.iter().map(|c| (*c, depth + 1)));
+        }
+    }
+    Ok(())
+}
+
+/// The text a person reads: the plain part (RFC 3676 flowed text joined),
+/// or the HTML part rendered as text when there is no plain part.
+fn body_text(msg: &Message<'_>) -> String {
+    let Some(part) = msg.text_part(0) else {
+        return String::new();
+    };
+    match &part.body {
+        PartType::Text(text) => {
+            let ct = part.content_type();
+            let param = |name: &str| {
+                ct.and_then(|c| c.attribute(name)).is_some_and(|v| {
+                    v.eq_ignore_ascii_case(if name == "format" { "flowed" } else { "yes" })
+                })
+            };
+            if param("format") {
+                unflow(text, param("delsp"))
+            } else {
+                text.to_string()
+            }
+        }
+        PartType::Html(html) => html_to_text(html),
+        _ => String::new(),
+    }
+}
+
+static P_OPEN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)<p(\s[^>]*)?>").expect("valid regex"));
+static P_CLOSE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)</p\s*>").expect("valid regex"));
+
+/// HTML as a reader sees it, block quotes as `> ` lines. Paragraphs become
+/// single line breaks: mail clients (Outlook above all) set their margins
+/// to zero, and an empty paragraph is how they show a blank line.
+pub fn html_to_text(html: &str) -> String {
+    let pre = P_OPEN.replace_all(html, "");
+    let pre = P_CLOSE.replace_all(&pre, "<br>");
+    html2text::config::plain_no_decorate()
+        .raw_mode(true)
+        .string_from_read(pre.as_bytes(), 1_000_000)
+        .unwrap_or_default()
+        .replace('\u{a0}', " ")
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Decodes RFC 3676 `format=flowed` text: a line ending in a space
+/// continues on the next line of the same quote depth; one leading space
+/// is stuffing. Quoted lines come back with `> ` markers.
+pub fn unflow(text: &str, delsp: bool) -> String {
+    fn render(depth: usize, s: &str) -> String {
+        if depth == 0 {
+            s.to_string()
+        } else {
+            format!("{} {s}", ">".repeat(depth))
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut para: Option<(usize, String)> = None;
+    for raw in text.split('\n') {
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        let depth = line.bytes().take_while(|b| *b == b'>').count();
+        let content = &line[depth..];
+        let content = content.strip_prefix(' ').unwrap_or(content);
+        // The signature separator is the one line that is never flowed.
+        let soft = content.ends_with(' ') && content != "-- ";
+        let piece = if soft && delsp {
+            &content[..content.len() - 1]
+        } else {
+            content
+        };
+        match para.take() {
+            Some((d, mut acc)) if d == depth => {
+                acc.push_str(piece);
+                if soft {
+                    para = Some((d, acc));
+                } else {
+                    out.push(render(d, &acc));
+                }
+            }
+            other => {
+                if let Some((d, acc)) = other {
+                    out.push(render(d, &acc));
+                }
+                if soft {
+                    para = Some((depth, piece.to_string()));
+                } else {
+                    out.push(render(depth, piece));
+                }
+            }
+        }
+    }
+    if let Some((d, acc)) = para {
+        out.push(render(d, &acc));
+    }
+    out.join("\n")
+}
+
+/// An attached document (where answers might hide), not an image or a
+/// signature logo.
+fn is_document(part: &MessagePart<'_>) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        "txt", "text", "md", "rtf", "doc", "docx", "odt", "ott", "pdf", "pages", "wpd", "htm",
+        "html", "xls", "xlsx", "ods", "csv",
+    ];
+    if let Some(name) = part.attachment_name()
+        && let Some((_, ext)) = name.rsplit_once('.')
+    {
+        return EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str());
+    }
+    part.content_type().is_some_and(|ct| {
+        let t = ct.ctype().to_ascii_lowercase();
+        let sub = ct.subtype().unwrap_or("").to_ascii_lowercase();
+        (t == "application"
+            && (sub == "pdf"
+                || sub == "msword"
+                || sub == "rtf"
+                || sub.starts_with("vnd.openxmlformats")
+                || sub.starts_with("vnd.oasis.opendocument")
+                || sub.starts_with("vnd.ms-")))
+            || (t == "text"
+                && part
+                    .content_disposition()
+                    .is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment")))
     })
 }
 
@@ -209,6 +365,76 @@ mod tests {
         ] {
             let _ = parse(input);
         }
+    }
+
+    #[test]
+    fn flowed_text_is_joined_per_quote_depth() {
+        let t = "1. Ada \n Lovelace\n3. I like \nit.\n-- \nsig\n> 1. What is \n> your name?\n>> old \n>> text\n";
+        assert_eq!(
+            unflow(t, false),
+            "1. Ada Lovelace\n3. I like it.\n-- \nsig\n> 1. What is your name?\n>> old text\n"
+        );
+        assert_eq!(unflow("abc \ndef", true), "abcdef");
+    }
+
+    #[test]
+    fn flowed_body_is_decoded_in_parse() {
+        let raw = b"From: a@b.c\r\nContent-Type: text/plain; charset=UTF-8; format=flowed\r\n\r\n4. Because I \r\nreally care.\r\n";
+        let m = parse(raw).expect("parses");
+        assert!(m.body.contains("4. Because I really care."), "{}", m.body);
+    }
+
+    #[test]
+    fn html_quotes_become_quote_markers() {
+        let t = html_to_text(
+            "<div>1. Ada</div><div class=\"gmail_quote\">On Mon wrote:<br><blockquote class=\"gmail_quote\"><p>1. What is your name?</p></blockquote></div>",
+        );
+        assert!(t.contains("1. Ada"), "{t}");
+        assert!(
+            t.lines().any(|l| l.starts_with("> 1. What is your name?")),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn outlook_paragraphs_are_lines() {
+        let t = html_to_text(
+            "<p class=MsoNormal>1. Jonas<o:p></o:p></p><p class=MsoNormal>2. Europe<o:p></o:p></p><p class=MsoNormal>&nbsp;</p><p class=MsoNormal>Best</p>",
+        );
+        assert_eq!(t.trim(), "1. Jonas\n2. Europe\n\nBest", "{t:?}");
+    }
+
+    #[test]
+    fn documents_are_listed_images_are_not() {
+        let raw = b"From: a@b.c\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n--x\r\nContent-Type: application/pdf; name=answers.pdf\r\nContent-Disposition: attachment; filename=answers.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--x\r\nContent-Type: image/png; name=logo.png\r\nContent-Disposition: inline; filename=logo.png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--x--\r\n";
+        let m = parse(raw).expect("parses");
+        assert_eq!(m.attachments, vec!["answers.pdf"]);
+        assert!(m.body.contains("See attached."));
+    }
+
+    #[test]
+    fn too_many_parts_or_too_deep_is_refused() {
+        let mut raw =
+            String::from("From: a@b.c\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n");
+        for _ in 0..(MAX_PARTS + 5) {
+            raw.push_str("--b\r\nContent-Type: text/plain\r\n\r\nx\r\n");
+        }
+        raw.push_str("--b--\r\n");
+        assert!(matches!(
+            parse(raw.as_bytes()),
+            Err(IngestError::TooComplex(_))
+        ));
+        let mut deep = String::from("From: a@b.c\r\n");
+        for i in 0..(MAX_DEPTH + 5) {
+            deep.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=b{i}\r\n\r\n--b{i}\r\n"
+            ));
+        }
+        deep.push_str("Content-Type: text/plain\r\n\r\nhi\r\n");
+        assert!(
+            matches!(parse(deep.as_bytes()), Err(IngestError::TooComplex(_))),
+            "deep nesting"
+        );
     }
 
     #[test]

@@ -32,15 +32,26 @@ pub enum OpenError {
     Store(#[from] store::StoreError),
     #[error(transparent)]
     Render(#[from] render::RenderError),
+    #[error(transparent)]
+    Compose(#[from] compose::ComposeError),
+}
+
+/// The answer extractor for this configuration: it knows the questions and
+/// the text of every mail we send.
+pub fn extractor(config: &Config, templates: &Templates) -> Result<answers::Extractor, OpenError> {
+    let ours = compose::Composer { config, templates }.our_texts()?;
+    Ok(answers::Extractor::new(&config.questions, &ours))
 }
 
 /// Opens the database (running migrations) and loads the templates.
 pub async fn open(config: Config) -> Result<Pipeline, OpenError> {
     let templates = Templates::load(config.intake.templates_dir.as_deref())?;
+    let extractor = extractor(&config, &templates)?;
     let store = Store::connect(&config.database_url).await?;
     Ok(Pipeline {
         config: Arc::new(config),
         store,
         templates: Arc::new(templates),
+        extractor: Arc::new(extractor),
     })
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use crate::answers::{self, Extracted};
+use crate::answers::{Extracted, Extractor};
 use crate::compose::{ComposeError, Composer};
 use crate::config::Config;
 use crate::domain::{self, Attention, Known, Plan, Reply, Status};
@@ -45,31 +45,35 @@ pub struct Pipeline {
     pub config: Arc<Config>,
     pub store: Store,
     pub templates: Arc<Templates>,
+    pub extractor: Arc<Extractor>,
 }
 
 /// Result of reading a mail off the async runtime.
 enum Read {
     Parsed(Box<Inbound>, Extracted),
-    Unparseable(String),
+    Failed(Attention, String),
 }
 
 /// Parses and extracts on a blocking thread, with a time limit, so that
 /// neither a slow nor a panicking parse can stop the daemon.
-async fn read(raw: Arc<Vec<u8>>, questions: QuestionSet) -> Read {
+async fn read(raw: Arc<Vec<u8>>, extractor: Arc<Extractor>) -> Read {
     let work = tokio::task::spawn_blocking(move || match ingest::parse(&raw) {
         Ok(inbound) => {
-            let extracted = answers::extract(&inbound.body, &questions);
+            let extracted = extractor.extract(&inbound.body);
             Read::Parsed(Box::new(inbound), extracted)
         }
-        Err(e) => Read::Unparseable(e.to_string()),
+        Err(e @ ingest::IngestError::TooComplex(_)) => {
+            Read::Failed(Attention::TooComplex, e.to_string())
+        }
+        Err(e) => Read::Failed(Attention::Unparseable, e.to_string()),
     });
     match tokio::time::timeout(PARSE_TIME_LIMIT, work).await {
         Ok(Ok(r)) => r,
-        Ok(Err(join)) => Read::Unparseable(format!("the parser failed: {join}")),
-        Err(_) => Read::Unparseable(format!(
-            "reading took longer than {} s",
-            PARSE_TIME_LIMIT.as_secs()
-        )),
+        Ok(Err(join)) => Read::Failed(Attention::Unparseable, format!("the parser failed: {join}")),
+        Err(_) => Read::Failed(
+            Attention::TooComplex,
+            format!("reading took longer than {} s", PARSE_TIME_LIMIT.as_secs()),
+        ),
     }
 }
 
@@ -130,13 +134,12 @@ impl Pipeline {
                 )),
             )
         } else {
-            match read(raw.clone(), self.config.questions.clone()).await {
+            match read(raw.clone(), self.extractor.clone()).await {
                 Read::Parsed(i, e) => (Some(*i), e, None),
-                Read::Unparseable(why) => (
-                    None,
-                    Extracted::default(),
-                    Some((Attention::Unparseable, why)),
-                ),
+                // Who sent it and about what, for staff, from the headers alone.
+                Read::Failed(reason, why) => {
+                    (head_of(&raw), Extracted::default(), Some((reason, why)))
+                }
             }
         };
 
@@ -222,13 +225,27 @@ impl Pipeline {
                 Reply::Closed.as_str(),
             )
             .await?,
+            last_attachment_notice_at: store::last_reply_at(
+                &mut tx,
+                &sender.address,
+                Reply::Attachment.as_str(),
+            )
+            .await?,
         };
+        let has_documents = !inbound.attachments.is_empty();
         let plan = domain::plan(
             &known,
             !extracted.is_empty(),
+            has_documents,
             now,
             self.config.intake.closes_at,
         );
+        let files = inbound.attachments.join(", ");
+        if has_documents {
+            // Staff look at what was attached, whatever else happens.
+            record.attention = Some(Attention::Attachment.as_str());
+            record.detail = Some(&files);
+        }
         let name_hint = application
             .as_ref()
             .and_then(|a| a.name.clone())
@@ -253,6 +270,38 @@ impl Pipeline {
                     Outcome::Replied(Reply::Closed)
                 } else {
                     Outcome::Attention(Attention::Closed)
+                }
+            }
+            Plan::Attachment { send } => {
+                record.outcome = "attachment";
+                let message_row = store::insert_message(&mut tx, &record).await?;
+                if application.is_none() {
+                    store::insert_application(
+                        &mut tx,
+                        &sender.address,
+                        sender.name.as_deref(),
+                        Status::Incomplete.as_str(),
+                        now,
+                    )
+                    .await?;
+                }
+                if send {
+                    let text = self
+                        .composer()
+                        .attachment_text(name_hint.as_deref(), &inbound.attachments)?;
+                    self.queue(
+                        &mut tx,
+                        message_row,
+                        Reply::Attachment,
+                        sender,
+                        inbound,
+                        text,
+                        now,
+                    )
+                    .await?;
+                    Outcome::Replied(Reply::Attachment)
+                } else {
+                    Outcome::Attention(Attention::Attachment)
                 }
             }
             Plan::Questions { send, attention } => {

@@ -13,6 +13,10 @@ const EMBEDDED: &[(&str, &str)] = &[
     ),
     ("problems.txt", include_str!("../templates/problems.txt")),
     ("closed.txt", include_str!("../templates/closed.txt")),
+    (
+        "attachment.txt",
+        include_str!("../templates/attachment.txt"),
+    ),
     ("report.html", include_str!("../templates/report.html")),
 ];
 

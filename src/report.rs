@@ -138,8 +138,8 @@ impl Report {
             name: Option<&'a str>,
             status: &'a str,
             cells: Vec<&'a str>,
-            received_at: &'a str,
-            updated_at: &'a str,
+            received_at: String,
+            updated_at: String,
         }
         let qs: Vec<Q<'_>> = questions
             .iter()
@@ -161,8 +161,27 @@ impl Report {
                     .iter()
                     .map(|q| a.answers.get(&q.id).map_or("", String::as_str))
                     .collect(),
-                received_at: &a.received_at,
-                updated_at: &a.updated_at,
+                received_at: human_time(&a.received_at),
+                updated_at: human_time(&a.updated_at),
+            })
+            .collect();
+        #[derive(Serialize)]
+        struct Att<'a> {
+            from: Option<&'a str>,
+            subject: &'a str,
+            received_at: String,
+            reason: &'a str,
+            detail: Option<&'a str>,
+        }
+        let attention: Vec<Att<'_>> = self
+            .attention
+            .iter()
+            .map(|m| Att {
+                from: m.from.as_deref(),
+                subject: &m.subject,
+                received_at: human_time(&m.received_at),
+                reason: &m.reason,
+                detail: m.detail.as_deref(),
             })
             .collect();
         let complete = self
@@ -172,14 +191,25 @@ impl Report {
             .count();
         let mut ctx = Context::new();
         ctx.insert("intake_name", intake_name);
-        ctx.insert("generated_at", &crate::store::ts(Utc::now()));
+        ctx.insert("generated_at", &human_time(&crate::store::ts(Utc::now())));
         ctx.insert("questions", &qs);
         ctx.insert("applications", &rows);
         ctx.insert("complete", &complete);
         ctx.insert("incomplete", &(self.applications.len() - complete));
-        ctx.insert("attention", &self.attention);
+        ctx.insert("attention", &attention);
         Ok(templates.render("report.html", &ctx)?)
     }
+}
+
+/// "2022-04-10 23:59 UTC" for people; the stored text when it is not a time.
+fn human_time(stored: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(stored)
+        .map(|t| {
+            t.with_timezone(&Utc)
+                .format("%Y-%m-%d %H:%M UTC")
+                .to_string()
+        })
+        .unwrap_or_else(|_| stored.to_string())
 }
 
 #[cfg(test)]
