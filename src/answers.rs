@@ -97,6 +97,9 @@ static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+/// "Merci beaucoup," or "Un abrazo,": a short phrase ending in a comma.
+static SHORT_CLOSING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*[\p{L}'’ ]{2,30},\s*$").expect("valid regex"));
 static MOBILE_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(sent from my \w+|sent from (outlook|mail|yahoo mail)|get outlook for \w+|von meinem \w+ gesendet|gesendet von meinem|envoyé de mon|enviado desde mi|enviado do meu|enviado de meu|inviato da|verzonden (vanaf|met) mijn|отправлено с|wysłane z|iphoneから送信|.{0,20}から送信$)")
         .expect("valid regex")
@@ -311,6 +314,7 @@ impl Extractor {
                 || MOBILE_SIGNATURE.is_match(line)
                 || SIGN_OFF.is_match(line)
                 || DISCLAIMER.is_match(line)
+                || is_closing(&raw, i)
             {
                 in_signature = true;
                 continue;
@@ -395,6 +399,19 @@ impl Extractor {
             _ => None,
         }
     }
+}
+
+/// A sign-off not in the list: a short phrase ending in a comma, after a
+/// blank line, followed by a short line (a name).
+fn is_closing(raw: &[&str], i: usize) -> bool {
+    let line = raw[i];
+    SHORT_CLOSING.is_match(line)
+        && line.split_whitespace().count() <= 4
+        && (i == 0 || raw[i - 1].trim().is_empty())
+        && raw.get(i + 1).is_some_and(|next| {
+            let n = next.split_whitespace().count();
+            (1..=5).contains(&n) && !next.trim_start().starts_with('>')
+        })
 }
 
 /// Header-like lines of an older message inside an unquoted original.
@@ -774,6 +791,18 @@ required = true
         let e = extract(body, &q);
         assert!(e.answers.contains_key("motivation"));
         assert!(e.answers.contains_key("name"));
+    }
+
+    #[test]
+    fn any_short_closing_ends_the_answers() {
+        let q = qs();
+        let e = extract("1. Ada\n2. Asia\n\nMerci beaucoup,\nAmélie\n", &q);
+        assert_eq!(e.answers.get("region").map(String::as_str), Some("Asia"));
+        let e = extract("3. First,\nI care.\n", &q);
+        assert_eq!(
+            e.answers.get("motivation").map(String::as_str),
+            Some("First,\nI care.")
+        );
     }
 
     #[test]

@@ -62,9 +62,16 @@ async fn fetch_and_process<S: Source>(
         tracing::info!(count = uids.len(), "new messages");
     }
     for uid in uids {
+        let started = std::time::Instant::now();
         let Some(fetched) = source.fetch(uid).await? else {
             continue;
         };
+        tracing::debug!(
+            uid,
+            bytes = fetched.raw.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "fetched"
+        );
         let outcome = pipeline
             .process(&mailbox, uidvalidity, fetched, Utc::now())
             .await?;

@@ -57,6 +57,10 @@ pub enum IngestError {
 pub const MAX_PARTS: usize = 500;
 /// Deepest multipart nesting read from one mail.
 pub const MAX_DEPTH: usize = 24;
+/// Block quotes beyond which HTML is rendered flat.
+const MAX_HTML_QUOTES: usize = 64;
+/// HTML larger than this is rendered flat.
+const MAX_HTML_BYTES: usize = 2 * 1024 * 1024;
 
 /// Parses raw bytes. Only returns an error when nothing usable is there.
 pub fn parse(raw: &[u8]) -> Result<Inbound, IngestError> {
@@ -207,6 +211,10 @@ fn body_text(msg: &Message<'_>) -> String {
 
 static P_OPEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)<p(\s[^>]*)?>").expect("valid regex"));
+/// Links and images: their text is kept, their markup (which html2text
+/// would show as `[...]`) is not.
+static LINK_OR_IMAGE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)</?a\b[^>]*>|<img\b[^>]*>").expect("valid regex"));
 static P_CLOSE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)</p\s*>").expect("valid regex"));
 
@@ -214,7 +222,14 @@ static P_CLOSE: LazyLock<Regex> =
 /// single line breaks: mail clients (Outlook above all) set their margins
 /// to zero, and an empty paragraph is how they show a blank line.
 pub fn html_to_text(html: &str) -> String {
-    let pre = P_OPEN.replace_all(html, "");
+    // Quote depth multiplies the output: past any real thread's depth, or
+    // for very large HTML, fall back to mail-parser's flat, linear rendering.
+    let quotes = html.matches("<blockquote").count() + html.matches("<BLOCKQUOTE").count();
+    if quotes > MAX_HTML_QUOTES || html.len() > MAX_HTML_BYTES {
+        return mail_parser::decoders::html::html_to_text(html);
+    }
+    let pre = LINK_OR_IMAGE.replace_all(html, "");
+    let pre = P_OPEN.replace_all(&pre, "");
     let pre = P_CLOSE.replace_all(&pre, "<br>");
     html2text::config::plain_no_decorate()
         .raw_mode(true)

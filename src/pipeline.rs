@@ -115,6 +115,7 @@ impl Pipeline {
         fetched: Fetched,
         now: DateTime<Utc>,
     ) -> Result<Outcome, PipelineError> {
+        let started = std::time::Instant::now();
         let raw = Arc::new(fetched.raw);
         let sha = sha256_hex(&raw);
         let received_at = fetched.internal_date.unwrap_or(now);
@@ -403,7 +404,13 @@ impl Pipeline {
             }
         };
         tx.commit().await.map_err(StoreError::from)?;
-        tracing::info!(uid = fetched.uid, outcome = ?outcome, "message processed");
+        tracing::info!(
+            uid = fetched.uid,
+            bytes = raw.len(),
+            ms = started.elapsed().as_millis() as u64,
+            outcome = ?outcome,
+            "message processed"
+        );
         Ok(outcome)
     }
 

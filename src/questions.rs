@@ -190,6 +190,13 @@ impl Question {
         if value.is_empty() {
             return Err(Invalid("the answer is empty".into()));
         }
+        let limit = self.max_chars();
+        let chars = value.chars().count();
+        if chars > limit {
+            return Err(Invalid(format!(
+                "the answer is too long ({chars} characters; at most {limit})"
+            )));
+        }
         match self.kind {
             Kind::Text => Ok(value.split_whitespace().collect::<Vec<_>>().join(" ")),
             Kind::Paragraph => Ok(value.to_string()),
@@ -208,14 +215,20 @@ impl Question {
                 Ok(out.join(", "))
             }
             Kind::Email => {
-                let one = value.trim_matches(|c| c == '<' || c == '>');
-                match one.parse::<lettre::Address>() {
-                    Ok(a) if a.domain().contains('.') => Ok(a.to_string()),
-                    _ => Err(Invalid(format!(
-                        "`{}` is not an email address",
-                        short(value)
-                    ))),
-                }
+                // Also "a@b.org <mailto:a@b.org>", as Outlook shows a link.
+                let candidates = std::iter::once(value).chain(value.split_whitespace());
+                candidates
+                    .map(|c| {
+                        c.trim_matches(|c| c == '<' || c == '>')
+                            .trim_start_matches("mailto:")
+                    })
+                    .find_map(|c| {
+                        c.parse::<lettre::Address>()
+                            .ok()
+                            .filter(|a| a.domain().contains('.'))
+                    })
+                    .map(|a| a.to_string())
+                    .ok_or_else(|| Invalid(format!("`{}` is not an email address", short(value))))
             }
             Kind::Url => {
                 let candidate = value.trim_matches(|c| c == '<' || c == '>');
@@ -245,6 +258,15 @@ impl Question {
                     Err(Invalid(format!("`{}` is not a number", short(value))))
                 }
             }
+        }
+    }
+
+    /// Longest answer taken: several pages for a paragraph, a few lines
+    /// for anything else. Bounds what is stored and mailed back.
+    pub fn max_chars(&self) -> usize {
+        match self.kind {
+            Kind::Paragraph => 20_000,
+            _ => 2_000,
         }
     }
 
@@ -442,10 +464,30 @@ mod tests {
             Ok("ada@example.net")
         );
         assert!(q(Kind::Email, &[]).validate("ada at example").is_err());
+        assert_eq!(
+            q(Kind::Email, &[])
+                .validate("ada@example.net <mailto:ada@example.net>")
+                .as_deref(),
+            Ok("ada@example.net")
+        );
         assert!(q(Kind::Url, &[]).validate("example.org/me").is_ok());
         assert!(q(Kind::Url, &[]).validate("not a url").is_err());
         assert_eq!(q(Kind::Number, &[]).validate(" 10 ").as_deref(), Ok("10"));
         assert!(q(Kind::Number, &[]).validate("ten").is_err());
+    }
+
+    #[test]
+    fn overlong_answers_are_refused_with_the_limit() {
+        let e = q(Kind::Paragraph, &[])
+            .validate(&"word ".repeat(5_000))
+            .expect_err("too long");
+        assert!(e.0.contains("at most 20000"), "{}", e.0);
+        assert!(
+            q(Kind::Paragraph, &[])
+                .validate(&"word ".repeat(3_000))
+                .is_ok()
+        );
+        assert!(q(Kind::Text, &[]).validate(&"x".repeat(2_001)).is_err());
     }
 
     #[test]

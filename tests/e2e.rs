@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+#[path = "e2e/hostile.rs"]
+mod hostile;
 
 use common::{INTAKE_NAME, Intake, Mail, mail, parse_mail, reply};
 

@@ -135,8 +135,11 @@ EOF
 
 stop() {
   local dir=$1
-  # smtpd's queue is machine-wide: empty it before stopping.
-  smtpctl remove all >/dev/null 2>&1 || true
+  # smtpd's queue is machine-wide: empty it before stopping, but only while
+  # the smtpd running is this stack's (a newer stack may have replaced it).
+  if [ -f "$dir/smtpd.pid" ] && kill -0 "$(cat "$dir/smtpd.pid")" 2>/dev/null; then
+    smtpctl remove all >/dev/null 2>&1 || true
+  fi
   local pids=""
   for f in "$dir/smtpd.pid" "$dir/dovecot.pid"; do
     [ -f "$f" ] && pids="$pids $(cat "$f")"

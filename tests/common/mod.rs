@@ -123,6 +123,17 @@ impl MailStack {
             .collect()
     }
 
+    /// Puts raw bytes straight into `address`'s maildir, as a local delivery
+    /// agent would: for mail no SMTP server would pass on. The maildir must
+    /// exist already (Dovecot creates it on the first delivery).
+    pub fn inject(&self, address: &str, name: &str, raw: &[u8]) {
+        let md = self.maildir(address);
+        assert!(md.join("new").is_dir(), "{address} has no maildir yet");
+        let tmp = md.join("tmp").join(name);
+        std::fs::write(&tmp, raw).unwrap();
+        std::fs::rename(&tmp, md.join("new").join(name)).unwrap();
+    }
+
     /// Waits until `address` holds at least `count` messages.
     pub fn wait_for(&self, address: &str, count: usize) -> Vec<Vec<u8>> {
         let start = Instant::now();

@@ -1,0 +1,118 @@
+//! Golden fixtures: real-looking replies from many mail clients
+//! (`tests/fixtures/replies/*.eml`) and, beside each, what a careful person
+//! reading it would record (`*.json`, written by hand). Every fixture is
+//! read as the daemon reads mail: parsed, answers extracted and validated.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use mailintake::answers::Extractor;
+use mailintake::config::Config;
+use mailintake::domain;
+use mailintake::ingest;
+use mailintake::render::Templates;
+use serde_json::{Value, json};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/replies")
+}
+
+/// The extractor exactly as `mailintake::open` builds it, for the fixture questions.
+fn extractor() -> Extractor {
+    let dir = fixtures();
+    let text = r#"
+[intake]
+address = "ldwg@example.org"
+name = "Leadership Development Working Group"
+questions = "questions.toml"
+[imap]
+host = "imap.example.org"
+username = "ldwg@example.org"
+password = "unused"
+[smtp]
+host = "smtp.example.org"
+[database]
+url = "sqlite://unused.db"
+"#;
+    let config = Config::from_str_at(text, &dir.join("mailintake.toml"), &|_| None).unwrap();
+    let templates = Templates::load(None).unwrap();
+    mailintake::extractor(&config, &templates).unwrap()
+}
+
+fn actual(raw: &[u8], extractor: &Extractor) -> Value {
+    let inbound = ingest::parse(raw).expect("fixture parses");
+    let extracted = extractor.extract(&inbound.body);
+    let checked = domain::check(&extracted, extractor.questions());
+    let from = inbound.from.as_ref();
+    json!({
+        "from": from.map(|f| f.address.clone()),
+        "from_name": from.and_then(|f| f.name.clone()),
+        "subject": inbound.subject,
+        "answers": checked.valid,
+        "invalid": checked.invalid.keys().collect::<Vec<_>>(),
+        "attachments": inbound.attachments,
+    })
+}
+
+#[test]
+fn reply_fixtures_match_what_a_person_reads() {
+    let extractor = extractor();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .collect();
+    names.sort();
+    let mut failures: BTreeMap<String, String> = BTreeMap::new();
+    for eml in &names {
+        let name = eml.file_stem().unwrap().to_string_lossy().into_owned();
+        let expected_path = eml.with_extension("json");
+        let Ok(expected_text) = std::fs::read_to_string(&expected_path) else {
+            failures.insert(name, "no expected .json beside it".into());
+            continue;
+        };
+        let expected: Value = match serde_json::from_str(&expected_text) {
+            Ok(v) => v,
+            Err(e) => {
+                failures.insert(name, format!("expected .json is not JSON: {e}"));
+                continue;
+            }
+        };
+        let got = actual(&std::fs::read(eml).unwrap(), &extractor);
+        if got != expected {
+            let mut diff = String::new();
+            for key in [
+                "from",
+                "from_name",
+                "subject",
+                "answers",
+                "invalid",
+                "attachments",
+            ] {
+                if got[key] != expected[key] {
+                    diff.push_str(&format!(
+                        "\n  {key}:\n    expected {}\n    got      {}",
+                        expected[key], got[key]
+                    ));
+                }
+            }
+            failures.insert(name, diff);
+        }
+    }
+    if !failures.is_empty() {
+        let report: String = failures.iter().map(|(n, d)| format!("\n{n}:{d}")).collect();
+        panic!(
+            "{} of {} fixtures differ:{report}",
+            failures.len(),
+            names.len()
+        );
+    }
+    assert!(
+        names.len() >= 40,
+        "the golden suite ran {} fixtures; it should have at least 40",
+        names.len()
+    );
+    eprintln!("{} reply fixtures matched", names.len());
+}
