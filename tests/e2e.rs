@@ -5,6 +5,8 @@
 mod common;
 #[path = "e2e/hostile.rs"]
 mod hostile;
+#[path = "e2e/shapes.rs"]
+mod shapes;
 
 use common::{INTAKE_NAME, Intake, Mail, mail, parse_mail, reply};
 

@@ -356,8 +356,12 @@ url = "sqlite://intake.db"
 
     /// Sends `raw` to the team address and waits until it is in the mailbox.
     pub async fn receive(&self, from: &str, raw: &str) {
+        self.receive_raw(from, raw.as_bytes()).await;
+    }
+
+    pub async fn receive_raw(&self, from: &str, raw: &[u8]) {
         let before = self.stack.delivered(&self.team).len();
-        self.stack.send_raw(from, &self.team, raw.as_bytes()).await;
+        self.stack.send_raw(from, &self.team, raw).await;
         self.stack.wait_for(&self.team, before + 1);
     }
 
