@@ -276,16 +276,7 @@ impl Pipeline {
             Plan::Attachment { send } => {
                 record.outcome = "attachment";
                 let message_row = store::insert_message(&mut tx, &record).await?;
-                if application.is_none() {
-                    store::insert_application(
-                        &mut tx,
-                        &sender.address,
-                        sender.name.as_deref(),
-                        Status::Incomplete.as_str(),
-                        now,
-                    )
-                    .await?;
-                }
+                ensure_application(&mut tx, application.as_ref(), sender, now).await?;
                 if send {
                     let text = self
                         .composer()
@@ -316,16 +307,7 @@ impl Pipeline {
                     record.detail = Some("no answers found in the mail");
                 }
                 let message_row = store::insert_message(&mut tx, &record).await?;
-                if application.is_none() {
-                    store::insert_application(
-                        &mut tx,
-                        &sender.address,
-                        sender.name.as_deref(),
-                        Status::Incomplete.as_str(),
-                        now,
-                    )
-                    .await?;
-                }
+                ensure_application(&mut tx, application.as_ref(), sender, now).await?;
                 if send {
                     let text = self
                         .composer()
@@ -350,19 +332,7 @@ impl Pipeline {
             Plan::Answers => {
                 record.outcome = "answers";
                 let message_row = store::insert_message(&mut tx, &record).await?;
-                let app_id = match &application {
-                    Some(a) => a.id,
-                    None => {
-                        store::insert_application(
-                            &mut tx,
-                            &sender.address,
-                            sender.name.as_deref(),
-                            Status::Incomplete.as_str(),
-                            now,
-                        )
-                        .await?
-                    }
-                };
+                let app_id = ensure_application(&mut tx, application.as_ref(), sender, now).await?;
                 let checked = domain::check(&extracted, &self.config.questions);
                 let mut current = store::current_answers(&mut tx, app_id).await?;
                 for (qid, value) in &checked.valid {
@@ -440,6 +410,28 @@ impl Pipeline {
         )
         .await?;
         Ok(())
+    }
+}
+
+/// The application's id, created (incomplete, no answers) on first contact.
+async fn ensure_application(
+    tx: &mut store::Tx,
+    existing: Option<&store::ApplicationRow>,
+    sender: &Sender,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    match existing {
+        Some(a) => Ok(a.id),
+        None => {
+            store::insert_application(
+                tx,
+                &sender.address,
+                sender.name.as_deref(),
+                Status::Incomplete.as_str(),
+                now,
+            )
+            .await
+        }
     }
 }
 
