@@ -908,3 +908,125 @@ async fn mail_staff_already_read_is_processed_and_left_as_staff_left_it() {
         "the mail staff had not read is still unread: {flags:?}"
     );
 }
+
+/// Staff read the HTML report in a browser: render it in headless Chromium
+/// and check what the browser built, not just the markup text.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_html_report_renders_in_a_browser() {
+    let chromium = ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|b| {
+            std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!("command -v {b}"))
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .expect("chromium is not installed: run ./tests/run.sh, which installs it");
+    let intake = Intake::new();
+    let who = applicant(&intake);
+    let q = ask(&intake, &who, "Apply").await;
+    let answer = reply(
+        &who,
+        "Ada",
+        &q,
+        "1. Ada <b>Lovelace</b>\n2. c\n3. a\n4. Line one\n\nLine two\n5. yes",
+        &[],
+    );
+    intake.receive(&who, &answer).await;
+    let robot = applicant(&intake);
+    intake
+        .receive(
+            &robot,
+            &mail(
+                &robot,
+                "Robot",
+                &intake.team,
+                "Out of office",
+                "Auto-Submitted: auto-replied\r\n",
+                "Away",
+            ),
+        )
+        .await;
+    intake.once();
+    wait_mails(&intake, &who, 2);
+    let html_path = intake.dir.path().join("report.html");
+    assert!(
+        intake
+            .cmd(&[
+                "report",
+                "--format",
+                "html",
+                "--output",
+                html_path.to_str().unwrap()
+            ])
+            .status
+            .success()
+    );
+    let profile = tempfile::tempdir().unwrap();
+    let browser = |extra: &[&str]| {
+        std::process::Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--window-size=1400,900",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .args(extra)
+            .arg(format!("file://{}", html_path.display()))
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let dom = browser(&["--dump-dom"]);
+    assert!(
+        dom.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dom.stderr)
+    );
+    let dom = String::from_utf8(dom.stdout).unwrap();
+    // One header row and one row per application, each cell where it belongs.
+    let apps = dom
+        .split("id=\"applications\"")
+        .nth(1)
+        .unwrap()
+        .split("id=\"attention\"")
+        .next()
+        .unwrap();
+    let rows: Vec<&str> = apps.split("<tr>").skip(1).collect();
+    assert_eq!(rows.len(), 2, "{apps}");
+    assert_eq!(
+        rows[0].matches("<th").count(),
+        rows[1].matches("<td").count(),
+        "{apps}"
+    );
+    assert!(
+        rows[1].contains("Ada &lt;b&gt;Lovelace&lt;/b&gt;"),
+        "applicant text shown as text: {}",
+        rows[1]
+    );
+    assert!(rows[1].contains(">Europe<"), "{}", rows[1]);
+    assert!(!dom.contains("<b>Lovelace</b>"));
+    let attention = dom.split("id=\"attention\"").nth(1).unwrap();
+    assert!(
+        attention.contains(&robot) && attention.contains(">robot<"),
+        "{attention}"
+    );
+    // And a screenshot, for a person to look at.
+    let shot = intake.dir.path().join("report.png");
+    let out = browser(&[&format!("--screenshot={}", shot.display())]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        std::fs::metadata(&shot).unwrap().len() > 10_000,
+        "an empty screenshot"
+    );
+}
