@@ -14,6 +14,10 @@ use crate::store::{Store, StoreError};
 /// After this many transient failures a reply is given up and shown to staff.
 pub const MAX_ATTEMPTS: i64 = 20;
 
+/// How long a claim on a reply holds before another process may take it
+/// over: longer than any SMTP transaction (the transport times out at 60 s).
+const CLAIM_TIMEOUT: chrono::Duration = chrono::Duration::minutes(10);
+
 /// One opaque error type for the SMTP adapter.
 #[derive(Debug, thiserror::Error)]
 #[error("SMTP: {message}")]
@@ -112,6 +116,10 @@ pub enum FlushError {
 pub async fn flush<T: Transport>(store: &Store, transport: &T) -> Result<Flushed, FlushError> {
     let mut out = Flushed::default();
     for row in store.pending_outbox().await? {
+        let now = Utc::now();
+        if !store.claim(row.id, now, now - CLAIM_TIMEOUT).await? {
+            continue;
+        }
         match transport.send(&row.sender, &row.recipient, &row.body).await {
             Ok(()) => {
                 store.mark_sent(row.id, Utc::now()).await?;

@@ -143,6 +143,27 @@ impl Store {
             .collect())
     }
 
+    /// Claims a pending reply for sending. False when another process holds
+    /// a fresh claim on it or it was sent meanwhile. A claim older than
+    /// `stale_before` is taken over (its holder died mid-send).
+    pub async fn claim(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE outbox SET claimed_at = ? WHERE id = ? AND sent_at IS NULL AND failed_at IS NULL
+             AND (claimed_at IS NULL OR claimed_at < ?)",
+        )
+        .bind(ts(now))
+        .bind(id)
+        .bind(ts(stale_before))
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     pub async fn mark_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
         sqlx::query("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?")
             .bind(ts(now))
@@ -160,7 +181,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?,
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, claimed_at = NULL,
              failed_at = CASE WHEN ? THEN ? ELSE NULL END WHERE id = ?",
         )
         .bind(error)
@@ -470,4 +491,82 @@ pub async fn set_attention(
         .execute(c)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_reply_is_claimed_by_one_sender_at_a_time() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let store = Store::connect(&url).await.expect("db");
+        let now = Utc::now();
+        let mut tx = store.begin().await.expect("tx");
+        let m = insert_message(
+            &mut tx,
+            &NewMessage {
+                mailbox: "INBOX",
+                uidvalidity: 1,
+                uid: 1,
+                message_id: Some("a@b"),
+                sha256: "x",
+                from_addr: Some("a@b.c"),
+                from_name: None,
+                subject: "s",
+                received_at: now,
+                processed_at: now,
+                raw: b"raw",
+                outcome: "questions",
+                attention: None,
+                detail: None,
+            },
+        )
+        .await
+        .expect("message");
+        let id = queue_reply(
+            &mut tx,
+            &NewReply {
+                message_id: m,
+                kind: "questions",
+                recipient: "a@b.c",
+                sender: "t@b.c",
+                rfc822_id: "r@b.c",
+                body: b"body",
+                created_at: now,
+            },
+        )
+        .await
+        .expect("reply");
+        tx.commit().await.expect("commit");
+
+        let stale = now - chrono::Duration::minutes(10);
+        assert!(store.claim(id, now, stale).await.expect("claim"));
+        assert!(
+            !store.claim(id, now, stale).await.expect("claim"),
+            "claimed twice"
+        );
+        // A claim left by a sender that died is taken over later.
+        let later = now + chrono::Duration::minutes(11);
+        assert!(
+            store
+                .claim(id, later, later - chrono::Duration::minutes(10))
+                .await
+                .expect("claim")
+        );
+        store.mark_sent(id, later).await.expect("sent");
+        assert!(
+            !store
+                .claim(
+                    id,
+                    later + chrono::Duration::hours(1),
+                    later + chrono::Duration::minutes(50)
+                )
+                .await
+                .expect("claim"),
+            "sent replies are never claimed"
+        );
+        assert!(store.pending_outbox().await.expect("pending").is_empty());
+    }
 }

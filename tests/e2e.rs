@@ -1030,3 +1030,49 @@ async fn the_html_report_renders_in_a_browser() {
         "an empty screenshot"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_processes_at_once_still_answer_once() {
+    let intake = Intake::new();
+    let mut people = Vec::new();
+    for _ in 0..5 {
+        let who = applicant(&intake);
+        intake
+            .receive(
+                &who,
+                &mail(&who, "Ada", &intake.team, "Hello", "", "How do I apply?"),
+            )
+            .await;
+        people.push(who);
+    }
+    // A daemon and a cron job on the same mailbox and database, racing.
+    let run = |intake: &Intake| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_mailintake"))
+            .arg("--config")
+            .arg(&intake.config)
+            .arg("once")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let a = run(&intake);
+    let b = run(&intake);
+    let a = a.wait_with_output().unwrap();
+    let b = b.wait_with_output().unwrap();
+    // One of them may stop on the other's lock; a later run finishes the job.
+    let _ = (a.status, b.status);
+    intake.once();
+    for who in &people {
+        wait_mails(&intake, who, 1);
+    }
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    for who in &people {
+        assert_eq!(
+            mails_to(&intake, who).len(),
+            1,
+            "{who} answered more than once"
+        );
+    }
+}
