@@ -176,9 +176,12 @@ impl Pipeline {
             return Ok(Outcome::Attention(*reason));
         }
         let Some(inbound) = inbound.as_ref() else {
-            // Unreachable in practice: no failure means the mail was parsed.
+            // Not expected (no failure means the mail was parsed), but the
+            // mail is kept and shown to staff all the same.
+            record.attention = Some(Attention::Unparseable.as_str());
+            store::insert_message(&mut tx, &record).await?;
             tx.commit().await.map_err(StoreError::from)?;
-            return Ok(Outcome::AlreadyProcessed);
+            return Ok(Outcome::Attention(Attention::Unparseable));
         };
 
         if store::is_duplicate(&mut tx, inbound.message_id.as_deref(), &sha).await? {
