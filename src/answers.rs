@@ -361,7 +361,12 @@ impl Extractor {
             } else if let Some((q, rest)) = self.labelled(line) {
                 out.push((q, vec![rest]));
                 open = true;
-            } else if open && let Some(last) = out.last_mut() {
+            } else if open
+                && !self.is_ours(line)
+                && let Some(last) = out.last_mut()
+            {
+                // Our own hint lines, pasted back with the questions, are
+                // never part of an answer.
                 last.1.push(line);
             }
         }
@@ -802,6 +807,30 @@ required = true
         assert_eq!(
             e.answers.get("motivation").map(String::as_str),
             Some("First,\nI care.")
+        );
+    }
+
+    #[test]
+    fn answers_under_questions_pasted_without_quoting() {
+        let q = qs();
+        let mut body = String::from("Here you go:\n\n");
+        for (i, question) in q.iter().enumerate() {
+            for l in question_block(question, i + 1) {
+                body.push_str(&l);
+                body.push('\n');
+            }
+            body.push_str(["Ada Lovelace\n", "europe\n", "Because.\n"][i]);
+            body.push('\n');
+        }
+        let e = extract(&body, &q);
+        assert_eq!(
+            e.answers.get("name").map(String::as_str),
+            Some("Ada Lovelace")
+        );
+        assert_eq!(e.answers.get("region").map(String::as_str), Some("europe"));
+        assert_eq!(
+            e.answers.get("motivation").map(String::as_str),
+            Some("Because.")
         );
     }
 

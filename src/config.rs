@@ -90,6 +90,7 @@ struct RawImap {
     password: Option<String>,
     password_file: Option<PathBuf>,
     mailbox: Option<String>,
+    ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -102,6 +103,7 @@ struct RawSmtp {
     username: Option<String>,
     password: Option<String>,
     password_file: Option<PathBuf>,
+    ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -139,6 +141,8 @@ pub struct Imap {
     pub username: String,
     pub password: Secret,
     pub mailbox: String,
+    /// Extra trust anchors (PEM), for a server with a private CA.
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -147,6 +151,8 @@ pub struct Smtp {
     pub port: u16,
     pub security: Security,
     pub credentials: Option<(String, Secret)>,
+    /// Extra trust anchors (PEM), for a server with a private CA.
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -262,6 +268,7 @@ impl Config {
             username: nonempty(raw.imap.username, "imap.username", &invalid)?,
             password: imap_password,
             mailbox: raw.imap.mailbox.unwrap_or_else(|| "INBOX".into()),
+            ca_file: ca_file(raw.imap.ca_file, "imap", base, &invalid)?,
         };
 
         let smtp_password = password(
@@ -298,6 +305,7 @@ impl Config {
             host: nonempty(raw.smtp.host, "smtp.host", &invalid)?,
             security: raw.smtp.security,
             credentials,
+            ca_file: ca_file(raw.smtp.ca_file, "smtp", base, &invalid)?,
         };
 
         let database_url = resolve_database_url(&raw.database.url, base)
@@ -331,6 +339,29 @@ fn nonempty(
     } else {
         Ok(v.trim().to_string())
     }
+}
+
+/// A PEM file of CA certificates, checked now so that a wrong path or a
+/// file without a certificate is a config error, not a failure at 3 a.m.
+fn ca_file(
+    file: Option<PathBuf>,
+    section: &str,
+    base: &Path,
+    invalid: &dyn Fn(&str, String) -> ConfigError,
+) -> Result<Option<PathBuf>, ConfigError> {
+    let Some(f) = file else {
+        return Ok(None);
+    };
+    let path = base.join(f);
+    let key = format!("{section}.ca_file");
+    let certs = crate::tls::load_pem_certs(&path).map_err(|e| invalid(&key, e))?;
+    if certs.is_empty() {
+        return Err(invalid(
+            &key,
+            format!("`{}` holds no PEM certificate", path.display()),
+        ));
+    }
+    Ok(Some(path))
 }
 
 /// Password from the inline key, a file, or the environment, in that order.

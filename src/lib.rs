@@ -18,6 +18,7 @@ pub mod questions;
 pub mod render;
 pub mod report;
 pub mod store;
+pub mod tls;
 
 use std::sync::Arc;
 

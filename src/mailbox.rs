@@ -4,7 +4,6 @@
 //! use, is left alone; which messages were processed is kept in the database.
 
 use std::fmt;
-use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
@@ -145,18 +144,11 @@ impl ImapMailbox {
         &self,
         tcp: TcpStream,
     ) -> Result<tokio_rustls::client::TlsStream<TcpStream>, MailboxError> {
-        let roots = rustls::RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-        };
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let cfg = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| self.err(MailboxErrorKind::Tls(e.to_string())))?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
+        let cfg = crate::tls::client_config(self.config.ca_file.as_deref())
+            .map_err(|e| self.err(MailboxErrorKind::Tls(e)))?;
         let name = rustls::pki_types::ServerName::try_from(self.config.host.clone())
             .map_err(|e| self.err(MailboxErrorKind::Tls(e.to_string())))?;
-        tokio_rustls::TlsConnector::from(Arc::new(cfg))
+        tokio_rustls::TlsConnector::from(cfg)
             .connect(name, tcp)
             .await
             .map_err(|e| self.err(MailboxErrorKind::Tls(e.to_string())))

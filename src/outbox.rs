@@ -6,6 +6,7 @@ use std::time::Duration;
 use chrono::Utc;
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use crate::config::{Security, Smtp};
@@ -61,12 +62,26 @@ pub struct SmtpTransport {
 
 impl SmtpTransport {
     pub fn new(c: &Smtp) -> Result<Self, SendError> {
-        let builder = match c.security {
-            Security::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&c.host)?,
-            Security::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&c.host)?,
-            Security::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&c.host),
+        let tls = |wrap: fn(TlsParameters) -> Tls| -> Result<Tls, SendError> {
+            let mut params = TlsParameters::builder(c.host.clone());
+            if let Some(path) = &c.ca_file {
+                let pem = std::fs::read(path).map_err(|e| SendError {
+                    message: format!("cannot read {}: {e}", path.display()),
+                    permanent: true,
+                })?;
+                params = params.add_root_certificate(Certificate::from_pem(&pem)?);
+            }
+            Ok(wrap(params.build_rustls()?))
         };
-        let mut builder = builder.port(c.port).timeout(Some(Duration::from_secs(60)));
+        let security = match c.security {
+            Security::Tls => tls(Tls::Wrapper)?,
+            Security::Starttls => tls(Tls::Required)?,
+            Security::None => Tls::None,
+        };
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&c.host)
+            .tls(security)
+            .port(c.port)
+            .timeout(Some(Duration::from_secs(60)));
         if let Some((user, pass)) = &c.credentials {
             builder =
                 builder.credentials(Credentials::new(user.clone(), pass.expose().to_string()));

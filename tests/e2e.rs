@@ -1076,3 +1076,96 @@ async fn two_processes_at_once_still_answer_once() {
         );
     }
 }
+
+/// The production settings: TLS and STARTTLS, SMTP with a login, here with a
+/// private CA.
+#[tokio::test(flavor = "multi_thread")]
+async fn tls_and_starttls_to_servers_with_a_private_ca() {
+    let stack = common::MailStack::get();
+    let ca = stack.ca_file.display().to_string();
+    let cases = [
+        ("tls", stack.imaps_port, "tls", stack.submissions_port),
+        (
+            "starttls",
+            stack.imap_port,
+            "starttls",
+            stack.submission_port,
+        ),
+    ];
+    for (imap_security, imap_port, smtp_security, smtp_port) in cases {
+        let intake = Intake::with(|c| {
+            *c = c
+                .replace(
+                    &format!("host = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"", stack.imap_port),
+                    &format!("host = \"localhost\"\nport = {imap_port}\nsecurity = \"{imap_security}\"\nca_file = \"{ca}\""),
+                )
+                .replace(
+                    &format!("host = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"", stack.smtp_port),
+                    &format!(
+                        "host = \"localhost\"\nport = {smtp_port}\nsecurity = \"{smtp_security}\"\nca_file = \"{ca}\"\nusername = \"{}\"\npassword = \"{}\"",
+                        "mailintake@example.org",
+                        common::PASSWORD
+                    ),
+                );
+        });
+        let text = std::fs::read_to_string(&intake.config).unwrap();
+        assert_eq!(text.matches("ca_file").count(), 2, "{text}");
+        let check = intake.cmd(&["check"]);
+        assert!(
+            check.status.success(),
+            "{imap_security}: {}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+        let who = applicant(&intake);
+        intake
+            .receive(
+                &who,
+                &mail(&who, "Ada", &intake.team, "Hello", "", "How do I apply?"),
+            )
+            .await;
+        intake.once();
+        let got = wait_mails(&intake, &who, 1);
+        assert!(
+            got[0].body.contains("1. What is your name?"),
+            "{imap_security}"
+        );
+
+        // Without the CA, the server is not trusted: a clear TLS error.
+        std::fs::write(
+            &intake.config,
+            text.replace(&format!("ca_file = \"{ca}\"\n"), ""),
+        )
+        .unwrap();
+        let out = intake.cmd(&["check"]);
+        assert!(
+            !out.status.success(),
+            "{imap_security}: an untrusted server was accepted"
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("TLS") && err.to_lowercase().contains("certificate"),
+            "{imap_security}: {err}"
+        );
+        assert!(!err.contains(common::PASSWORD));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_ca_file_is_a_config_error_naming_the_key() {
+    let intake = Intake::with(|c| {
+        *c = c.replacen(
+            "security = \"none\"\n",
+            "security = \"none\"\nca_file = \"no-such-ca.pem\"\n",
+            1,
+        );
+    });
+    let out = intake.cmd(&["check"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mailintake.toml")
+            && err.contains("imap.ca_file")
+            && err.contains("no-such-ca.pem"),
+        "{err}"
+    );
+}

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # A real mail stack on loopback for tests and the demo: Dovecot (IMAP + LMTP)
-# and OpenSMTPD relaying every recipient into Dovecot's LMTP.
+# and OpenSMTPD relaying every recipient into Dovecot's LMTP. Dovecot also
+# speaks TLS (IMAPS, IMAP STARTTLS, and authenticated submission with
+# implicit TLS or STARTTLS, relayed into OpenSMTPD) with a certificate from a
+# throwaway test CA (CA_FILE).
 #
 #   tests/mailstack.sh start DIR   start it, files in DIR; prints KEY=VALUE lines
 #   tests/mailstack.sh stop DIR    stop it and empty smtpd's queue
@@ -37,7 +40,7 @@ wait_port() { # port what log
 start() {
   local dir=$1
   [ "$(id -u)" -eq 0 ] || die "must run as root (Dovecot and OpenSMTPD drop privileges themselves)"
-  for bin in dovecot smtpd smtpctl; do
+  for bin in dovecot smtpd smtpctl openssl; do
     command -v "$bin" >/dev/null || die "$bin is not installed (apt-get install dovecot-imapd dovecot-lmtpd opensmtpd)"
   done
   mkdir -p "$dir"/{run,state,mail}
@@ -55,20 +58,44 @@ start() {
     sleep 1
   fi
 
-  local imap lmtp smtp
-  imap=$(free_port); lmtp=$(free_port)
-  while [ "$lmtp" = "$imap" ]; do lmtp=$(free_port); done
-  smtp=$(free_port)
-  while [ "$smtp" = "$imap" ] || [ "$smtp" = "$lmtp" ]; do smtp=$(free_port); done
+  # Distinct free ports: IMAP (with STARTTLS), IMAPS, LMTP, SMTP, and
+  # Dovecot's submission service with implicit TLS and with STARTTLS.
+  local ports=() p
+  while [ ${#ports[@]} -lt 6 ]; do
+    p=$(free_port)
+    case " ${ports[*]} " in *" $p "*) ;; *) ports+=("$p") ;; esac
+  done
+  local imap=${ports[0]} imaps=${ports[1]} lmtp=${ports[2]} smtp=${ports[3]} submissions=${ports[4]} submission=${ports[5]}
+
+  # A test CA and a certificate for localhost / 127.0.0.1 signed by it.
+  local tls="$dir/tls"
+  mkdir -p "$tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj "/CN=mailintake test CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout "$tls/ca.key" -out "$tls/ca.crt" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=localhost" \
+    -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' >"$tls/server.ext"
+  openssl x509 -req -days 7 -in "$tls/server.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" \
+    -CAcreateserial -extfile "$tls/server.ext" -out "$tls/server.crt" 2>/dev/null
+  chmod 600 "$tls/server.key" "$tls/ca.key"
 
   cat >"$dir/dovecot.conf" <<EOF
-protocols = imap lmtp
+protocols = imap lmtp submission
 listen = 127.0.0.1
+hostname = localhost
+# Submission (authenticated, TLS) relays into OpenSMTPD: the TLS SMTP peer
+# for tests, since OpenSMTPD 6.8 cannot serve TLS with OpenSSL 3.
+submission_relay_host = 127.0.0.1
+submission_relay_port = $smtp
+submission_relay_trusted = yes
 base_dir = $dir/run
 state_dir = $dir/state
 log_path = $dir/dovecot.log
 info_log_path = $dir/dovecot.log
-ssl = no
+ssl = yes
+ssl_cert = <$tls/server.crt
+ssl_key = <$tls/server.key
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 first_valid_uid = 1
@@ -87,7 +114,19 @@ service imap-login {
     port = $imap
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = $imaps
+  }
+}
+service submission-login {
+  inet_listener submission {
+    address = 127.0.0.1
+    port = $submission
+  }
+  inet_listener submissions {
+    address = 127.0.0.1
+    port = $submissions
+    ssl = yes
   }
 }
 service lmtp {
@@ -101,6 +140,7 @@ EOF
   dovecot -F -c "$dir/dovecot.conf" </dev/null >"$dir/dovecot.out" 2>&1 &
   echo $! >"$dir/dovecot.pid"
   wait_port "$imap" "dovecot imap" "$dir/dovecot.out"
+  wait_port "$imaps" "dovecot imaps" "$dir/dovecot.out"
   wait_port "$lmtp" "dovecot lmtp" "$dir/dovecot.out"
 
   cat >"$dir/mailintake-smtpd.conf" <<EOF
@@ -122,11 +162,17 @@ EOF
   fi
   echo $! >"$dir/smtpd.pid"
   wait_port "$smtp" "opensmtpd" "$dir/smtpd.out"
+  wait_port "$submission" "dovecot submission" "$dir/dovecot.out"
+  wait_port "$submissions" "dovecot submissions" "$dir/dovecot.out"
 
   cat >"$dir/ports.env" <<EOF
 IMAP_PORT=$imap
+IMAPS_PORT=$imaps
 LMTP_PORT=$lmtp
 SMTP_PORT=$smtp
+SUBMISSIONS_PORT=$submissions
+SUBMISSION_PORT=$submission
+CA_FILE=$tls/ca.crt
 MAIL_DIR=$dir/mail
 PASSWORD=$PASSWORD
 EOF

@@ -22,8 +22,14 @@ pub const PASSWORD: &str = "Pw-9f3c1d7e-never-logged";
 pub struct MailStack {
     pub dir: PathBuf,
     pub imap_port: u16,
+    pub imaps_port: u16,
     pub lmtp_port: u16,
     pub smtp_port: u16,
+    /// Dovecot submission, authenticated: implicit TLS, and STARTTLS.
+    pub submissions_port: u16,
+    pub submission_port: u16,
+    /// The test CA that signed the servers' certificate (for `localhost`).
+    pub ca_file: PathBuf,
 }
 
 static STACK: OnceLock<MailStack> = OnceLock::new();
@@ -81,8 +87,12 @@ impl MailStack {
 
         MailStack {
             imap_port: port("IMAP_PORT"),
+            imaps_port: port("IMAPS_PORT"),
             lmtp_port: port("LMTP_PORT"),
             smtp_port: port("SMTP_PORT"),
+            submissions_port: port("SUBMISSIONS_PORT"),
+            submission_port: port("SUBMISSION_PORT"),
+            ca_file: PathBuf::from(&vars["CA_FILE"]),
             dir,
         }
     }
