@@ -1169,3 +1169,54 @@ async fn a_wrong_ca_file_is_a_config_error_naming_the_key() {
         "{err}"
     );
 }
+
+/// A mailbox rebuilt by the server (new UIDVALIDITY, every UID new) is not
+/// answered again: the mail is known by its Message-ID.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rebuilt_mailbox_with_new_uids_is_not_answered_again() {
+    let intake = Intake::new();
+    let who = applicant(&intake);
+    intake
+        .receive(
+            &who,
+            &mail(&who, "Ada", &intake.team, "Hello", "", "How do I apply?"),
+        )
+        .await;
+    intake.once();
+    wait_mails(&intake, &who, 1);
+    let pool = sqlx::SqlitePool::connect(&intake.db_url()).await.unwrap();
+    let before: i64 = sqlx::query_scalar("SELECT MAX(uidvalidity) FROM messages")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    // Drop Dovecot's UID list and indexes: it numbers everything afresh.
+    let md = intake
+        .stack
+        .dir
+        .join("mail")
+        .join(&intake.team)
+        .join("Maildir");
+    for e in std::fs::read_dir(&md).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with("dovecot") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    intake.once();
+    let after: i64 = sqlx::query_scalar("SELECT MAX(uidvalidity) FROM messages")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_ne!(
+        before, after,
+        "the server kept its UIDVALIDITY: the test proves nothing"
+    );
+    let outcomes: Vec<String> = sqlx::query_scalar("SELECT outcome FROM messages ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(outcomes, vec!["questions", "duplicate"]);
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    assert_eq!(mails_to(&intake, &who).len(), 1);
+}
