@@ -126,6 +126,8 @@ pub struct Extractor {
     /// Folded text of each question's block, by number.
     blocks: Vec<(usize, String)>,
     known_lines: HashSet<String>,
+    /// The same lines as written, trimmed: a cheap exact test.
+    known_raw: HashSet<String>,
     known_text: String,
 }
 
@@ -138,6 +140,7 @@ impl Extractor {
             .map(|(i, q)| (i + 1, fold(&question_block(q, i + 1).join(" "))))
             .collect();
         let mut known_lines = HashSet::new();
+        let mut known_raw = HashSet::new();
         let mut known_text = String::new();
         let block_lines = questions
             .iter()
@@ -153,12 +156,14 @@ impl Extractor {
                 known_text.push_str(&f);
                 known_text.push(' ');
                 known_lines.insert(f);
+                known_raw.insert(line.trim().to_string());
             }
         }
         Self {
             questions: questions.clone(),
             blocks,
             known_lines,
+            known_raw,
             known_text,
         }
     }
@@ -362,7 +367,7 @@ impl Extractor {
                 out.push((q, vec![rest]));
                 open = true;
             } else if open
-                && !self.is_ours(line)
+                && !self.known_raw.contains(line.trim())
                 && let Some(last) = out.last_mut()
             {
                 // Our own hint lines, pasted back with the questions, are
