@@ -195,7 +195,12 @@ impl Pipeline {
             return Ok(Outcome::Duplicate);
         }
 
-        let Some(sender) = from.as_ref() else {
+        // An address no reply can go to is as good as none: listed, and
+        // never an error that would stop the mailbox at this message.
+        let usable = from
+            .as_ref()
+            .filter(|f| f.address.parse::<lettre::Address>().is_ok());
+        let Some(sender) = usable else {
             record.attention = Some(Attention::NoSender.as_str());
             record.detail = Some("no usable From address");
             store::insert_message(&mut tx, &record).await?;

@@ -33,6 +33,18 @@ fn wait_mails(intake: &Intake, who: &str, n: usize) -> Vec<Mail> {
         .collect()
 }
 
+/// A new applicant's plain first mail, in the team mailbox; returns who.
+async fn hello(intake: &Intake) -> String {
+    let who = applicant(intake);
+    intake
+        .receive(
+            &who,
+            &mail(&who, "Ada", &intake.team, "Hello", "", "How do I apply?"),
+        )
+        .await;
+    who
+}
+
 /// Sends a first mail and returns the question mail the applicant got.
 async fn ask(intake: &Intake, who: &str, subject: &str) -> Mail {
     intake
@@ -531,13 +543,7 @@ async fn replies_wait_in_the_outbox_while_smtp_is_down_and_go_out_once() {
             .unwrap()
             .contains(&dead_port.to_string())
     );
-    let who = applicant(&intake);
-    intake
-        .receive(
-            &who,
-            &mail(&who, "Ada", &intake.team, "Hello", "", "How do I apply?"),
-        )
-        .await;
+    let who = hello(&intake).await;
     let out = intake.cmd(&["once"]);
     assert!(!out.status.success(), "once reports the unsent reply");
     let err = String::from_utf8_lossy(&out.stderr);
@@ -588,13 +594,7 @@ async fn oversized_and_senderless_mail_is_stored_and_listed_and_the_rest_goes_on
         intake.team
     );
     intake.receive(&anon, &no_from).await;
-    let who = applicant(&intake);
-    intake
-        .receive(
-            &who,
-            &mail(&who, "Ada", &intake.team, "Hello", "", "How do I apply?"),
-        )
-        .await;
+    let who = hello(&intake).await;
     intake.once();
     wait_mails(&intake, &who, 1);
     assert!(mails_to(&intake, &big_sender).is_empty());
@@ -683,13 +683,7 @@ async fn the_daemon_answers_while_running_and_stops_on_sigterm() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let who = applicant(&intake);
-    intake
-        .receive(
-            &who,
-            &mail(&who, "Ada", &intake.team, "Hello", "", "How do I apply?"),
-        )
-        .await;
+    let who = hello(&intake).await;
     let got = wait_mails(&intake, &who, 1);
     assert!(got[0].body.contains("1. What is your name?"));
     // A second applicant while it keeps running.
@@ -818,13 +812,7 @@ async fn check_reaches_everything_and_bad_config_names_file_and_key() {
 #[tokio::test(flavor = "multi_thread")]
 async fn no_secret_in_debug_logs() {
     let intake = Intake::new();
-    let who = applicant(&intake);
-    intake
-        .receive(
-            &who,
-            &mail(&who, "Ada", &intake.team, "Hello", "", "How do I apply?"),
-        )
-        .await;
+    hello(&intake).await;
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_mailintake"))
         .arg("--config")
         .arg(&intake.config)
@@ -845,13 +833,7 @@ async fn no_secret_in_debug_logs() {
 #[tokio::test(flavor = "multi_thread")]
 async fn mail_staff_already_read_is_processed_and_left_as_staff_left_it() {
     let intake = Intake::new();
-    let who = applicant(&intake);
-    intake
-        .receive(
-            &who,
-            &mail(&who, "Ada", &intake.team, "Hello", "", "How do I apply?"),
-        )
-        .await;
+    let who = hello(&intake).await;
     // A staff member reads it first: Dovecot keeps \Seen as the maildir "S" flag.
     let md = intake
         .stack
@@ -1175,13 +1157,7 @@ async fn a_wrong_ca_file_is_a_config_error_naming_the_key() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rebuilt_mailbox_with_new_uids_is_not_answered_again() {
     let intake = Intake::new();
-    let who = applicant(&intake);
-    intake
-        .receive(
-            &who,
-            &mail(&who, "Ada", &intake.team, "Hello", "", "How do I apply?"),
-        )
-        .await;
+    let who = hello(&intake).await;
     intake.once();
     wait_mails(&intake, &who, 1);
     let pool = sqlx::SqlitePool::connect(&intake.db_url()).await.unwrap();

@@ -23,6 +23,13 @@ fn hostile_set(team: &str, from: &str) -> Vec<(&'static str, Vec<u8>)> {
         ),
     ));
     set.push((
+        "unusable-from-address",
+        plain(
+            &format!("From: \"Odd\" <odd address@@example..net>\r\nTo: {team}\r\nSubject: odd\r\nMessage-ID: <odd@x>\r\n"),
+            "1. Odd\r\n",
+        ),
+    ));
+    set.push((
         "duplicated-headers",
         plain(
             &format!(
