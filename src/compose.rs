@@ -243,3 +243,70 @@ impl Composer<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn config(dir: &Path) -> Config {
+        std::fs::write(
+            dir.join("q.toml"),
+            "[[question]]\nid = \"name\"\nprompt = \"Name?\"\nrequired = true\n\
+             [[question]]\nid = \"region\"\nprompt = \"Region?\"\nkind = \"choice\"\nchoices = [\"Africa\", \"Asia\"]\nrequired = true\n",
+        )
+        .expect("write");
+        let text = "[intake]\naddress = \"t@example.org\"\nname = \"Group\"\nquestions = \"q.toml\"\n\
+                    [imap]\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\n[smtp]\nhost = \"h\"\n\
+                    [database]\nurl = \"sqlite://x.db\"\n";
+        Config::from_str_at(text, &dir.join("c.toml"), &|_| None).expect("config")
+    }
+
+    /// Mails read as a person wrote them: no stray blank lines, whatever
+    /// mix of sections a reply has.
+    #[test]
+    fn mails_have_no_runs_of_blank_lines() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = config(dir.path());
+        let templates = Templates::load(None).expect("templates");
+        let c = Composer {
+            config: &config,
+            templates: &templates,
+        };
+        let mut stored = BTreeMap::new();
+        stored.insert("name".to_string(), "Ada\n\nLovelace".to_string());
+        let mut invalid = BTreeMap::new();
+        invalid.insert(
+            "region".to_string(),
+            "`Mars` is not one of the choices".to_string(),
+        );
+        let mut texts = c.our_texts().expect("texts");
+        texts.push(
+            c.problems_text(Some("Ada"), &stored, 1, &["region".into()], &invalid)
+                .expect("problems"),
+        );
+        texts.push(
+            c.problems_text(
+                None,
+                &BTreeMap::new(),
+                0,
+                &["name".into(), "region".into()],
+                &BTreeMap::new(),
+            )
+            .expect("problems"),
+        );
+        texts.push(
+            c.problems_text(None, &stored, 0, &[], &invalid)
+                .expect("problems"),
+        );
+        texts.push(
+            c.confirmation_text(Some("Ada"), &stored, true)
+                .expect("confirmation"),
+        );
+        for t in &texts {
+            assert!(!t.contains("\n\n\n"), "runs of blank lines in:\n{t}");
+            assert!(t.ends_with("-- \nGroup\n"), "signature:\n{t}");
+        }
+        assert!(texts[texts.len() - 4].contains("Problem: `Mars`"));
+    }
+}
