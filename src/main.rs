@@ -101,7 +101,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Check => check(config).await,
         Command::Report { format, output } => {
             let pipeline = mailintake::open(config).await?;
-            let report = Report::load(&pipeline.store).await?;
+            let report = Report::load(&pipeline.store, &pipeline.config.questions).await?;
             let text = match format {
                 Format::Json => report.json()?,
                 Format::Csv => report.csv(&pipeline.config.questions)?,

@@ -33,6 +33,8 @@ pub struct Application {
     pub name: Option<String>,
     pub status: String,
     pub answers: BTreeMap<String, String>,
+    /// Ids of required questions still without an answer.
+    pub missing: Vec<String>,
     pub received_at: String,
     pub updated_at: String,
 }
@@ -53,14 +55,19 @@ pub struct Report {
 }
 
 impl Report {
-    pub async fn load(store: &Store) -> Result<Self, ReportError> {
+    pub async fn load(store: &Store, questions: &QuestionSet) -> Result<Self, ReportError> {
         let mut answers = store.current_answers_all().await?;
         let applications = store
             .applications()
             .await?
             .into_iter()
-            .map(|a| Application {
-                answers: answers.remove(&a.id).unwrap_or_default(),
+            .map(|a| {
+                let answers = answers.remove(&a.id).unwrap_or_default();
+                (a, answers)
+            })
+            .map(|(a, answers)| Application {
+                missing: crate::domain::missing(&answers, questions),
+                answers,
                 email: a.email,
                 name: a.name,
                 status: a.status,
@@ -96,14 +103,23 @@ impl Report {
             .terminator(csv::Terminator::CRLF)
             .from_writer(Vec::new());
         let werr = |e: csv::Error| ReportError::Write(e.to_string());
-        let mut header: Vec<&str> = vec!["email", "name", "status", "received_at", "updated_at"];
+        let mut header: Vec<&str> = vec![
+            "email",
+            "name",
+            "status",
+            "missing",
+            "received_at",
+            "updated_at",
+        ];
         header.extend(questions.iter().map(|q| q.id.as_str()));
         w.write_record(&header).map_err(werr)?;
         for a in &self.applications {
+            let missing = a.missing.join(" ");
             let mut row: Vec<&str> = vec![
                 &a.email,
                 a.name.as_deref().unwrap_or(""),
                 &a.status,
+                &missing,
                 &a.received_at,
                 &a.updated_at,
             ];
@@ -137,6 +153,7 @@ impl Report {
             email: &'a str,
             name: Option<&'a str>,
             status: &'a str,
+            missing: String,
             cells: Vec<&'a str>,
             received_at: String,
             updated_at: String,
@@ -157,6 +174,7 @@ impl Report {
                 email: &a.email,
                 name: a.name.as_deref(),
                 status: &a.status,
+                missing: a.missing.join(", "),
                 cells: questions
                     .iter()
                     .map(|q| a.answers.get(&q.id).map_or("", String::as_str))
@@ -235,6 +253,7 @@ mod tests {
                 name: Some("Ada".into()),
                 status: "complete".into(),
                 answers,
+                missing: vec![],
                 received_at: "2022-04-01T00:00:00.000000Z".into(),
                 updated_at: "2022-04-02T00:00:00.000000Z".into(),
             }],
@@ -256,7 +275,7 @@ mod tests {
         let mut lines = csv.split("\r\n");
         assert_eq!(
             lines.next(),
-            Some("email,name,status,received_at,updated_at,name,why")
+            Some("email,name,status,missing,received_at,updated_at,name,why")
         );
         assert!(
             csv.contains("\"Ada \"\"the\"\" Countess\",\"line one,\nline two <script>\""),

@@ -239,6 +239,7 @@ async fn numbered_answers_with_gaps_get_a_reply_naming_what_is_missing_then_upda
     assert_eq!(app["answers"]["name"], "Ada Lovelace");
     assert_eq!(app["answers"]["languages"], "German");
     assert!(app["answers"].get("region").is_none());
+    assert_eq!(app["missing"], serde_json::json!(["region", "motivation"]));
 
     // The applicant answers inline under the questions of that reply.
     let fix = reply(
@@ -389,6 +390,30 @@ async fn after_closing_time_a_notice_and_no_questions() {
     assert_eq!(item["reason"], "closed");
     assert_eq!(item["subject"], "Still open?");
     assert!(intake.application(&who).is_none());
+    // A second mail the same day: listed again, no second notice.
+    intake
+        .receive(
+            &who,
+            &mail(
+                &who,
+                "Late Applicant",
+                &intake.team,
+                "Please?",
+                "",
+                "1. Late",
+            ),
+        )
+        .await;
+    intake.once();
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    assert_eq!(mails_to(&intake, &who).len(), 1);
+    let closed = intake.report_json()["attention"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["from"] == who.as_str() && a["reason"] == "closed")
+        .count();
+    assert_eq!(closed, 2);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -633,7 +658,7 @@ async fn reports_in_csv_and_html() {
     let mut lines = csv.split("\r\n");
     assert_eq!(
         lines.next().unwrap(),
-        "email,name,status,received_at,updated_at,name,region,languages,motivation,time,heard"
+        "email,name,status,missing,received_at,updated_at,name,region,languages,motivation,time,heard"
     );
     let row = lines.next().unwrap();
     assert!(
