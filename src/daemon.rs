@@ -147,3 +147,121 @@ mod tests {
         assert_eq!(backoff(30, p), Duration::from_secs(300));
     }
 }
+
+#[cfg(test)]
+mod loop_tests {
+    use std::collections::VecDeque;
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::mailbox::Fetched;
+    use crate::outbox::SendError;
+
+    /// A mailbox that is down for its first `down` calls.
+    struct Flaky {
+        down: usize,
+        mail: VecDeque<Fetched>,
+        opened: usize,
+    }
+
+    impl Source for Flaky {
+        async fn open(&mut self) -> Result<u32, MailboxError> {
+            self.opened += 1;
+            if self.opened <= self.down {
+                return Err(MailboxError::unreachable(
+                    "flaky",
+                    std::io::Error::from(std::io::ErrorKind::ConnectionRefused),
+                ));
+            }
+            Ok(7)
+        }
+        async fn uids_after(&mut self, after: u32) -> Result<Vec<u32>, MailboxError> {
+            Ok(self
+                .mail
+                .iter()
+                .map(|m| m.uid)
+                .filter(|u| *u > after)
+                .collect())
+        }
+        async fn fetch(&mut self, uid: u32) -> Result<Option<Fetched>, MailboxError> {
+            Ok(self.mail.iter().find(|m| m.uid == uid).cloned())
+        }
+    }
+
+    #[derive(Clone, Default)]
+    struct Recorder(Arc<Mutex<Vec<String>>>);
+
+    impl Transport for Recorder {
+        async fn send(&self, _from: &str, to: &str, _message: &[u8]) -> Result<(), SendError> {
+            self.0.lock().expect("lock").push(to.to_string());
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn the_loop_rides_out_a_mailbox_outage_and_stops_on_shutdown() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("q.toml"),
+            "[[question]]\nid = \"name\"\nprompt = \"Name?\"\nrequired = true\n",
+        )
+        .expect("write");
+        let text = "[intake]\naddress = \"team@example.org\"\nname = \"Group\"\nquestions = \"q.toml\"\n\
+                    [imap]\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\n[smtp]\nhost = \"h\"\n\
+                    [database]\nurl = \"sqlite://intake.db\"\n";
+        let config =
+            crate::config::Config::from_str_at(text, &dir.path().join("c.toml"), &|_| None)
+                .expect("config");
+        let pipeline = crate::open(config).await.expect("open");
+        let mut source = Flaky {
+            down: 3,
+            mail: VecDeque::from([Fetched {
+                uid: 1,
+                raw: b"From: Ada <ada@example.net>\r\nTo: team@example.org\r\nSubject: Hi\r\nMessage-ID: <1@x>\r\n\r\nHow do I apply?\r\n".to_vec(),
+                internal_date: None,
+            }]),
+            opened: 0,
+        };
+        let sent = Recorder::default();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let watcher = sent.clone();
+        let stopper = tokio::spawn(async move {
+            // Stop once the reply went out, or give up after 20 s.
+            for _ in 0..2000 {
+                if !watcher.0.lock().expect("lock").is_empty() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            let _ = stop.send(());
+        });
+        let started = std::time::Instant::now();
+        run(
+            &pipeline,
+            &mut source,
+            &sent,
+            Duration::from_millis(20),
+            async {
+                let _ = stopped.await;
+            },
+        )
+        .await;
+        stopper.await.expect("stopper");
+        assert_eq!(
+            *sent.0.lock().expect("lock"),
+            vec!["ada@example.net".to_string()]
+        );
+        assert!(
+            source.opened > 3,
+            "retried after the outage: {}",
+            source.opened
+        );
+        // Backoff: 40 + 80 + 160 ms at least before the mailbox came back.
+        assert!(
+            started.elapsed() >= Duration::from_millis(280),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(started.elapsed() < Duration::from_secs(20));
+    }
+}

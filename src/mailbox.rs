@@ -35,6 +35,14 @@ enum MailboxErrorKind {
 }
 
 impl MailboxError {
+    /// The server could not be reached (for other `Source`s than IMAP too).
+    pub fn unreachable(host: &str, error: std::io::Error) -> Self {
+        Self {
+            host: host.to_string(),
+            kind: MailboxErrorKind::Connect(error),
+        }
+    }
+
     /// Worth retrying later (network, server busy), as opposed to a refusal.
     pub fn is_transient(&self) -> bool {
         !self.is_permanent()
