@@ -39,6 +39,8 @@ pub struct Inbound {
     pub references: Vec<String>,
     /// Plain text of the body (HTML converted), for answer extraction.
     pub body: String,
+    /// Which MIME part(s) `body` was read from, in words for staff.
+    pub body_source: String,
     /// File names of attached documents (not images or inline parts).
     pub attachments: Vec<String>,
     pub facts: HeaderFacts,
@@ -132,7 +134,8 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, IngestError> {
     };
 
     check_structure(&msg)?;
-    let body = body_text(&msg).replace("\r\n", "\n").replace('\0', "");
+    let (body, body_source) = body_text(&msg);
+    let body = body.replace("\r\n", "\n").replace('\0', "");
     let attachments = msg
         .attachments()
         .filter(|p| is_document(p))
@@ -151,6 +154,7 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, IngestError> {
         parent_ids,
         references,
         body,
+        body_source,
         attachments,
         facts,
     })
@@ -184,28 +188,86 @@ fn check_structure(msg: &Message<'_>) -> Result<(), IngestError> {
     Ok(())
 }
 
-/// The text a person reads: the plain part (RFC 3676 flowed text joined),
-/// or the HTML part rendered as text when there is no plain part.
-fn body_text(msg: &Message<'_>) -> String {
-    let Some(part) = msg.text_part(0) else {
-        return String::new();
+/// The text a person reads, and which part(s) it came from (for `explain`).
+///
+/// Every inline `text/plain` part is read, in order: Apple Mail splits the
+/// text around an inline image into several parts. When the plain parts
+/// hold only whitespace (some clients send an empty one beside the real
+/// HTML), or there is none, the HTML parts are read instead.
+fn body_text(msg: &Message<'_>) -> (String, String) {
+    let parts = |ids: &[u32]| -> Vec<(u32, &MessagePart<'_>)> {
+        ids.iter()
+            .filter_map(|id| msg.part(*id).map(|p| (*id, p)))
+            .filter(|(_, p)| {
+                !p.content_disposition()
+                    .is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment"))
+            })
+            .collect()
     };
-    match &part.body {
-        PartType::Text(text) => {
-            let ct = part.content_type();
-            let param = |name: &str| {
-                ct.and_then(|c| c.attribute(name)).is_some_and(|v| {
-                    v.eq_ignore_ascii_case(if name == "format" { "flowed" } else { "yes" })
-                })
-            };
-            if param("format") {
-                unflow(text, param("delsp"))
-            } else {
-                text.to_string()
-            }
+    let mut plain: Vec<String> = Vec::new();
+    let mut plain_ids: Vec<u32> = Vec::new();
+    for (id, part) in parts(&msg.text_body) {
+        if let PartType::Text(text) = &part.body {
+            plain.push(plain_text(part, text));
+            plain_ids.push(id);
         }
-        PartType::Html(html) => html_to_text(html),
-        _ => String::new(),
+    }
+    let plain_text = plain.join("\n");
+    if !is_blank(&plain_text) {
+        let source = match plain.len() {
+            1 => "the text/plain part".to_string(),
+            n => format!("{n} text/plain parts, joined in order"),
+        };
+        return (plain_text, source);
+    }
+    let mut html: Vec<String> = Vec::new();
+    let mut seen: Vec<u32> = Vec::new();
+    for (id, part) in parts(&msg.html_body)
+        .into_iter()
+        .chain(parts(&msg.text_body))
+    {
+        if let PartType::Html(h) = &part.body
+            && !seen.contains(&id)
+        {
+            seen.push(id);
+            html.push(html_to_text(h));
+        }
+    }
+    let html_text = html.join("\n");
+    if html.is_empty() {
+        let source = if plain.is_empty() {
+            "no text part"
+        } else {
+            "the text/plain part (blank)"
+        };
+        return (plain_text, source.to_string());
+    }
+    let source = match (plain.is_empty(), html.len()) {
+        (true, 1) => "the text/html part".to_string(),
+        (true, n) => format!("{n} text/html parts, joined in order"),
+        (false, _) => "the text/html part (the text/plain part is blank)".to_string(),
+    };
+    (html_text, source)
+}
+
+/// Whitespace, or characters that show as nothing (zero-width, BOM).
+fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace() || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+    })
+}
+
+/// One `text/plain` part's text, RFC 3676 `format=flowed` joined.
+fn plain_text(part: &MessagePart<'_>, text: &str) -> String {
+    let ct = part.content_type();
+    let param = |name: &str, want: &str| {
+        ct.and_then(|c| c.attribute(name))
+            .is_some_and(|v| v.eq_ignore_ascii_case(want))
+    };
+    if param("format", "flowed") {
+        unflow(text, param("delsp", "yes"))
+    } else {
+        text.to_string()
     }
 }
 
@@ -215,6 +277,18 @@ static P_OPEN: LazyLock<Regex> =
 /// would show as `[...]`) is not.
 static LINK_OR_IMAGE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)</?a\b[^>]*>|<img\b[^>]*>").expect("valid regex"));
+/// Containers in which clients put the original below a reply without
+/// quoting it: Outlook's header block (`divRplyFwdMsg`, the border-top
+/// `div`), Yahoo's `yahoo_quoted`, Proton's `protonmail_quote`. A
+/// separator line is put before them so the reader knows the original starts.
+static ORIGINAL_CONTAINER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)<div\b[^>]*(?:id="?(?:divRplyFwdMsg|x_divRplyFwdMsg)\b|class="?[^">]*\b(?:yahoo_quoted|protonmail_quote)\b|style="?[^">]*border-top:\s*solid\s+#(?:E1E1E1|B5C4DF))[^>]*>"#,
+    )
+    .expect("valid regex")
+});
+/// The separator put before such a container (see [`ORIGINAL_CONTAINER`]).
+const ORIGINAL_MARK: &str = "<div>-----Original Message (HTML quote container)-----</div>$0";
 static P_CLOSE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)</p\s*>").expect("valid regex"));
 
@@ -228,7 +302,8 @@ pub fn html_to_text(html: &str) -> String {
     if quotes > MAX_HTML_QUOTES || html.len() > MAX_HTML_BYTES {
         return mail_parser::decoders::html::html_to_text(html);
     }
-    let pre = LINK_OR_IMAGE.replace_all(html, "");
+    let pre = ORIGINAL_CONTAINER.replace_all(html, ORIGINAL_MARK);
+    let pre = LINK_OR_IMAGE.replace_all(&pre, "");
     let pre = P_OPEN.replace_all(&pre, "");
     let pre = P_CLOSE.replace_all(&pre, "<br>");
     html2text::config::plain_no_decorate()
@@ -301,6 +376,19 @@ fn is_document(part: &MessagePart<'_>) -> bool {
         "txt", "text", "md", "rtf", "doc", "docx", "odt", "ott", "pdf", "pages", "wpd", "htm",
         "html", "xls", "xlsx", "ods", "csv",
     ];
+    // Outlook's rich text travels whole in winmail.dat (MS-TNEF): the
+    // answers are in there, as in any attached document.
+    if part.content_type().is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case("application")
+            && ct.subtype().is_some_and(|s| {
+                s.eq_ignore_ascii_case("ms-tnef") || s.eq_ignore_ascii_case("vnd.ms-tnef")
+            })
+    }) || part
+        .attachment_name()
+        .is_some_and(|n| n.eq_ignore_ascii_case("winmail.dat"))
+    {
+        return true;
+    }
     if let Some(name) = part.attachment_name()
         && let Some((_, ext)) = name.rsplit_once('.')
     {

@@ -10,6 +10,7 @@ pub mod compose;
 pub mod config;
 pub mod daemon;
 pub mod domain;
+pub mod explain;
 pub mod ingest;
 pub mod mailbox;
 pub mod outbox;

@@ -52,6 +52,19 @@ enum Command {
     Check,
     /// Print the question mail exactly as applicants get it.
     Questions,
+    /// Show how one mail file is read: robot verdict, the part read, each
+    /// cut, each answer, and what is marked `check`. Needs no server and
+    /// no database; with `--questions`, not even a configuration.
+    Explain {
+        /// The mail, as a raw RFC 5322 file (`.eml`).
+        mail: PathBuf,
+        /// A questions file to read it with, instead of the configured one.
+        #[arg(long)]
+        questions: Option<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -86,6 +99,14 @@ fn main() -> ExitCode {
 }
 
 async fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Explain {
+        mail,
+        questions,
+        json,
+    } = &cli.command
+    {
+        return explain(&cli.config, mail, questions.as_deref(), *json);
+    }
     let config = Config::load(&cli.config)?;
     match cli.command {
         Command::Questions => {
@@ -99,6 +120,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Check => check(config).await,
+        Command::Explain { .. } => Ok(()),
         Command::Report { format, output } => {
             let pipeline = mailintake::open(config).await?;
             let report = Report::load(&pipeline.store, &pipeline.config.questions).await?;
@@ -210,4 +232,51 @@ async fn shutdown_signal() {
         () = ctrl_c => {}
         () = term => {}
     }
+}
+
+/// `explain`: with `--questions`, the configuration is used when it loads
+/// (for the text of our own mails) and not needed when it does not.
+fn explain(
+    config_file: &std::path::Path,
+    mail: &std::path::Path,
+    questions: Option<&std::path::Path>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let raw = std::fs::read(mail).with_context(|| format!("cannot read {}", mail.display()))?;
+    let (extractor, team) = match questions {
+        Some(file) => {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let set = mailintake::questions::QuestionSet::parse(&text, file)?;
+            match Config::load(config_file) {
+                Ok(mut config) => {
+                    config.questions = set;
+                    let templates = mailintake::render::Templates::load(
+                        config.intake.templates_dir.as_deref(),
+                    )?;
+                    let team = config.intake.address.clone();
+                    (mailintake::extractor(&config, &templates)?, team)
+                }
+                Err(_) => (
+                    mailintake::answers::Extractor::new(&set, &[]),
+                    String::new(),
+                ),
+            }
+        }
+        None => {
+            let config = Config::load(config_file)?;
+            let templates =
+                mailintake::render::Templates::load(config.intake.templates_dir.as_deref())?;
+            let team = config.intake.address.clone();
+            (mailintake::extractor(&config, &templates)?, team)
+        }
+    };
+    let explanation = mailintake::explain::explain(&raw, &extractor, &team)
+        .with_context(|| format!("{} is not a mail that can be read", mail.display()))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&explanation)?);
+    } else {
+        print!("{}", explanation.text());
+    }
+    Ok(())
 }

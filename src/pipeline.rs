@@ -59,7 +59,8 @@ enum Read {
 async fn read(raw: Arc<Vec<u8>>, extractor: Arc<Extractor>) -> Read {
     let work = tokio::task::spawn_blocking(move || match ingest::parse(&raw) {
         Ok(inbound) => {
-            let extracted = extractor.extract(&inbound.body);
+            let sender = inbound.from.as_ref().and_then(|f| f.name.as_deref());
+            let extracted = extractor.read(&inbound.body, sender);
             Read::Parsed(Box::new(inbound), extracted)
         }
         Err(e @ ingest::IngestError::TooComplex(_)) => {

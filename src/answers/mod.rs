@@ -16,6 +16,11 @@ use regex::Regex;
 
 use crate::questions::{Kind, Question, QuestionSet, choice_letter, fold};
 
+mod layout;
+mod shape;
+
+use layout::{Layout, Line};
+
 /// The lines that present question `number` in our mails, without indentation
 /// markers. The extractor recognises quoted copies of exactly these lines.
 pub fn question_block(q: &Question, number: usize) -> Vec<String> {
@@ -140,8 +145,6 @@ impl Extracted {
     }
 }
 
-static QUOTE_PREFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[ \t]*(?:>[ \t]?)+").expect("valid regex"));
 static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^\s*(?:\((\d{1,2})\)|(?:[Qq]|#)\s?(\d{1,2})\s*[.):]?|(\d{1,2})\s*[.):])(?:\s+|$)(.*)$",
@@ -153,52 +156,6 @@ static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
 });
 static QUESTION_HEADER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(\d{1,2})[.)]\s+(.+)$").expect("valid regex"));
-static ORIGINAL_MESSAGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^\s*-{2,}\s*(original message|forwarded message|ursprüngliche nachricht|message d'origine|mensaje original|mensagem original|oorspronkelijk bericht|messaggio originale|wiadomość oryginalna|исходное сообщение)\s*-{2,}\s*$",
-    )
-    .expect("valid regex")
-});
-/// First line of an Outlook header block: `From: ...` in several languages.
-static HEADER_FROM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*\*?(from|von|de|van|da|od|från|fra|от|kimden|差出人|发件人|寄件者)\s*\*?\s*[:：]\s*\*?\s*\S")
-        .expect("valid regex")
-});
-/// A later line of that block: `Sent:` or `Date:`.
-static HEADER_SENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*\*?(sent|date|gesendet|datum|envoyé|enviado|fecha|data|verzonden|inviato|wysłano|skickat|sendt|отправлено|дата|tarih|gönderildi|送信日時|发送时间|日期)\s*\*?\s*[:：]")
-        .expect("valid regex")
-});
-/// Lines that start an attribution ("On ... wrote:") in many languages.
-static ATTRIBUTION_START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(on|am|le|el|em|op|il|den|dne|w dniu|в|в\s|在|\*)\s").expect("valid regex")
-});
-static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^\s*(best|regards|kind regards|best regards|warm regards|warmest regards|warmly|thanks|thank you|many thanks|thanks again|thanks so much|cheers|sincerely|yours|yours sincerely|yours truly|all the best|greetings|best wishes|with thanks|saludos|un saludo|saludos cordiales|atentamente|cordialement|bien à vous|bien cordialement|amitiés|merci|grüße|viele grüße|liebe grüße|beste grüße|freundliche grüße|mit freundlichen grüßen|lg|mfg|vg|saluti|cordiali saluti|abraços|atenciosamente|att|obrigado|obrigada|с уважением|спасибо|pozdrawiam|z poważaniem|saygılarımla|met vriendelijke groet|groeten|よろしくお願いします|よろしくお願いいたします|谢谢|此致)\s*[,.!]*\s*$",
-    )
-    .expect("valid regex")
-});
-/// "Merci beaucoup," or "Un abrazo,": a short phrase ending in a comma.
-static SHORT_CLOSING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*[\p{L}'’ ]{2,30},\s*$").expect("valid regex"));
-static MOBILE_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(sent from my \w+|sent from (outlook|mail|yahoo mail)|get outlook for \w+|von meinem \w+ gesendet|gesendet von meinem|envoyé de mon|enviado desde mi|enviado do meu|enviado de meu|inviato da|verzonden (vanaf|met) mijn|отправлено с|wysłane z|iphoneから送信|.{0,20}から送信$)")
-        .expect("valid regex")
-});
-static DISCLAIMER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(this (e-?mail|message|communication)\b.{0,80}\b(confidential|intended (solely )?for)|confidentiality notice|disclaimer\s*:|the information (contained )?in this (e-?mail|message)|if you (are not the intended|have received this (e-?mail|message) in error)|diese (e-?mail|nachricht) (enthält|ist) vertraulich|ce (message|courriel|mail) (est|et ses pièces)|este (mensaje|correo) (es|y sus anexos) confidencial)")
-        .expect("valid regex")
-});
-
-#[derive(Debug, Clone, Copy)]
-enum Line<'a> {
-    /// Quoted by the client (`>`), or a line of ours inside an unquoted original.
-    Quoted(&'a str),
-    /// The applicant's own text; `original` when it sits inside an unquoted
-    /// original (Outlook), where it counts less than text above it.
-    Text { text: &'a str, original: bool },
-}
 
 /// What the extractor knows of our own mails: the question blocks and the
 /// template text, so that a copy of it is never taken for an answer.
@@ -264,21 +221,27 @@ impl Extractor {
 
     /// Extracts raw answers from a plain-text reply body.
     pub fn extract(&self, body: &str) -> Extracted {
-        let lines = self.classify(body);
+        self.read(body, None)
+    }
+
+    /// Extracts raw answers from a plain-text reply body whose sender's
+    /// display name is `sender` (a signature block may start with it).
+    /// Also returns what was cut, and which answers were guesses.
+    pub fn read(&self, body: &str, sender: Option<&str>) -> Extracted {
+        let layout = self.layout(body, sender);
         let questions = &self.questions;
 
         // Walk the mail; each run of unquoted text belongs to the quoted
         // question above it while that question's block is what is quoted.
         let mut owner: Option<usize> = None;
-        type Segment<'a> = (Option<usize>, bool, Vec<&'a str>);
-        let mut segments: Vec<Segment<'_>> = vec![(None, false, Vec::new())];
-        for line in &lines {
-            match *line {
+        let mut segments: Vec<Segment<'_>> = vec![Segment::new(None, false)];
+        for (k, line) in layout.lines.iter().enumerate() {
+            match line {
                 Line::Quoted(text) => {
                     let t = text.trim();
                     if let Some(n) = quoted_header(t, questions) {
                         owner = Some(n);
-                        segments.push((owner, false, Vec::new()));
+                        segments.push(Segment::new(owner, false));
                         continue;
                     }
                     // Blank and indented quoted lines sit under the question
@@ -290,144 +253,117 @@ impl Extractor {
                                 .iter()
                                 .any(|(bn, block)| *bn == n && block.contains(&fold(t)))
                         });
-                    if !keeps && owner.is_some() {
+                    if !keeps || owner.is_none() {
+                        // Text after someone else's quote is not the
+                        // continuation of an answer above it.
                         owner = None;
-                        segments.push((None, false, Vec::new()));
+                        if segments.last().is_none_or(|s| !s.is_empty()) {
+                            segments.push(Segment::new(None, false));
+                        }
+                    }
+                }
+                Line::Cut { guessed, kind } => {
+                    if *guessed && *kind == CutKind::Signature {
+                        if let Some(last) = segments.last_mut() {
+                            last.tail.push(layout.source[k].1.as_str());
+                        }
+                    } else if owner.is_none()
+                        && matches!(kind, CutKind::Attribution | CutKind::HeaderBlock)
+                        && segments.last().is_none_or(|s| !s.is_empty())
+                    {
+                        segments.push(Segment::new(None, false));
                     }
                 }
                 Line::Text { text, original } => {
                     if let Some(last) = segments.last_mut()
-                        && last.0 == owner
-                        && last.1 == original
+                        && last.owner == owner
+                        && last.original == *original
+                        && last.tail.is_empty()
                     {
-                        last.2.push(text);
+                        last.lines.push(text);
                     } else {
-                        segments.push((owner, original, vec![text]));
+                        let mut seg = Segment::new(owner, *original);
+                        seg.lines.push(text);
+                        segments.push(seg);
                     }
                 }
             }
         }
 
-        let mut out = Extracted::default();
-        let mut from_original: HashSet<String> = HashSet::new();
-        let mut put = |q: &Question, lines: &[&str], first_is_rest: bool, original: bool| {
-            let text = strip_prompt(&tidy(lines, first_is_rest), q);
-            if text.is_empty() {
-                return;
-            }
-            // What the applicant wrote above an unquoted original wins over
-            // what is found inside it (often an old copy of an answer).
-            if original && out.answers.contains_key(&q.id) && !from_original.contains(&q.id) {
-                return;
-            }
-            if original {
-                from_original.insert(q.id.clone());
-            } else {
-                from_original.remove(&q.id);
-            }
-            out.answers.insert(q.id.clone(), text);
+        let mut out = Extracted {
+            cuts: cuts(&layout),
+            ..Extracted::default()
         };
-        for (owner, original, seg) in segments {
-            match owner {
+        let mut from_original: HashSet<String> = HashSet::new();
+        let mut put =
+            |q: &Question, lines: &[&str], first_is_rest: bool, original: bool, tail: &[&str]| {
+                let text = strip_prompt(&tidy(lines, first_is_rest), q);
+                if text.is_empty() {
+                    return;
+                }
+                // What the applicant wrote above an unquoted original wins over
+                // what is found inside it (often an old copy of an answer).
+                if original && out.answers.contains_key(&q.id) && !from_original.contains(&q.id) {
+                    return;
+                }
+                if original {
+                    from_original.insert(q.id.clone());
+                } else {
+                    from_original.remove(&q.id);
+                }
+                let check = if !tail.is_empty() {
+                    Some(Check {
+                        reason: CheckReason::SignatureGuessed,
+                        as_written: format!("{text}\n\n{}", tidy(tail, false)),
+                    })
+                } else if original {
+                    Some(Check {
+                        reason: CheckReason::InsideOriginal,
+                        as_written: text.clone(),
+                    })
+                } else if text.lines().any(shape::looks_like_attribution) {
+                    Some(Check {
+                        reason: CheckReason::AttributionKept,
+                        as_written: text.clone(),
+                    })
+                } else {
+                    None
+                };
+                match check {
+                    Some(c) => out.checks.insert(q.id.clone(), c),
+                    None => out.checks.remove(&q.id),
+                };
+                out.answers.insert(q.id.clone(), text);
+            };
+        for seg in segments {
+            match seg.owner {
                 Some(n) => {
                     let Some(q) = questions.by_number(n) else {
                         continue;
                     };
-                    let mut seg = seg;
+                    let mut lines = seg.lines;
                     let mut first_is_rest = false;
                     // "1. Ada" written under a quoted question 1.
-                    if let Some(first) = seg.first()
+                    if let Some(first) = lines.first()
                         && let Some((num, rest)) = numbered(first)
                         && num == n
                     {
-                        seg[0] = rest;
+                        lines[0] = rest;
                         first_is_rest = true;
                     }
-                    put(q, &seg, first_is_rest, original);
+                    put(q, &lines, first_is_rest, seg.original, &seg.tail);
                 }
                 None => {
-                    for (q, answer_lines) in self.numbered_answers(&seg) {
-                        put(q, &answer_lines, true, original);
+                    let found = self.numbered_answers(&seg.lines);
+                    let last = found.len().saturating_sub(1);
+                    for (i, (q, answer_lines)) in found.into_iter().enumerate() {
+                        let tail: &[&str] = if i == last { &seg.tail } else { &[] };
+                        put(q, &answer_lines, true, seg.original, tail);
                     }
                 }
             }
         }
         out
-    }
-
-    /// Splits the body into quoted and unquoted lines, dropping signatures,
-    /// sign-offs, disclaimers and attribution lines; below an Outlook header
-    /// block the original is unquoted, and only text not of ours is kept.
-    fn classify<'a>(&self, body: &'a str) -> Vec<Line<'a>> {
-        let raw: Vec<&str> = body.lines().map(|l| l.trim_end_matches('\r')).collect();
-        let mut out: Vec<Line<'a>> = Vec::with_capacity(raw.len());
-        let mut in_signature = false;
-        let mut original = false;
-        for (i, &line) in raw.iter().enumerate() {
-            if let Some(m) = QUOTE_PREFIX.find(line) {
-                // A signature ends where the quoted original begins.
-                in_signature = false;
-                out.push(Line::Quoted(&line[m.end()..]));
-                continue;
-            }
-            if !original && self.starts_original(&raw, i) {
-                original = true;
-                in_signature = false;
-                continue;
-            }
-            if original {
-                if line.trim().is_empty() || line.starts_with([' ', '\t']) || self.is_ours(line) {
-                    out.push(Line::Quoted(line));
-                } else if HEADER_FROM.is_match(line)
-                    || HEADER_SENT.is_match(line)
-                    || is_header_line(line)
-                {
-                    // The header blocks of older messages further down.
-                    out.push(Line::Quoted(""));
-                } else {
-                    out.push(Line::Text {
-                        text: line,
-                        original: true,
-                    });
-                }
-                continue;
-            }
-            if in_signature {
-                continue;
-            }
-            let trimmed = line.trim_end();
-            if trimmed == "--"
-                || trimmed == "__"
-                || MOBILE_SIGNATURE.is_match(line)
-                || SIGN_OFF.is_match(line)
-                || DISCLAIMER.is_match(line)
-                || is_closing(&raw, i)
-            {
-                in_signature = true;
-                continue;
-            }
-            out.push(Line::Text {
-                text: line,
-                original: false,
-            });
-        }
-        drop_attributions(&mut out);
-        out
-    }
-
-    /// An Outlook-style separator: `-----Original Message-----`, or a
-    /// `From:` line followed closely by `Sent:`/`Date:`.
-    fn starts_original(&self, raw: &[&str], i: usize) -> bool {
-        let line = raw[i];
-        if ORIGINAL_MESSAGE.is_match(line) {
-            return true;
-        }
-        HEADER_FROM.is_match(line)
-            && raw
-                .iter()
-                .skip(i + 1)
-                .take(4)
-                .any(|l| HEADER_SENT.is_match(l))
     }
 
     /// Answers in a run of text outside any quoted question: numbered or
@@ -493,74 +429,61 @@ impl Extractor {
     }
 }
 
-/// A sign-off not in the list: a short phrase ending in a comma, after a
-/// blank line, followed by a short line (a name).
-fn is_closing(raw: &[&str], i: usize) -> bool {
-    let line = raw[i];
-    SHORT_CLOSING.is_match(line)
-        && line.split_whitespace().count() <= 4
-        && (i == 0 || raw[i - 1].trim().is_empty())
-        && raw.get(i + 1).is_some_and(|next| {
-            let n = next.split_whitespace().count();
-            (1..=5).contains(&n) && !next.trim_start().starts_with('>')
-        })
+/// A run of the applicant's text: the question it answers (when it sits
+/// under a quoted question), whether it is inside an unquoted original,
+/// and the lines cut below it as a guessed signature.
+#[derive(Debug)]
+struct Segment<'a> {
+    owner: Option<usize>,
+    original: bool,
+    lines: Vec<&'a str>,
+    tail: Vec<&'a str>,
 }
 
-/// Header-like lines of an older message inside an unquoted original.
-fn is_header_line(line: &str) -> bool {
-    let l = line.trim_start().trim_start_matches('*').to_lowercase();
-    [
-        "to:", "cc:", "subject:", "an:", "betreff:", "à :", "objet :", "para:", "asunto:",
-        "assunto:", "oggetto:", "kopie:",
-    ]
-    .iter()
-    .any(|p| l.starts_with(p))
-}
-
-/// Drops "On <date>, <name> wrote:" in any language: an unquoted line
-/// ending in a colon, holding a digit or an address, right above a quote
-/// (blank lines between allowed), with the line before it when the
-/// attribution was wrapped.
-fn drop_attributions(lines: &mut Vec<Line<'_>>) {
-    let mut drop = vec![false; lines.len()];
-    for i in 0..lines.len() {
-        let Line::Text {
-            text,
-            original: false,
-        } = lines[i]
-        else {
-            continue;
-        };
-        let t = text.trim_end();
-        if !(t.ends_with(':') || t.ends_with('：'))
-            || !t.chars().any(|c| c.is_ascii_digit() || c == '@')
-        {
-            continue;
-        }
-        let next = lines[i + 1..]
-            .iter()
-            .find(|l| !matches!(l, Line::Text { text, .. } if text.trim().is_empty()));
-        if !matches!(next, Some(Line::Quoted(_))) {
-            continue;
-        }
-        drop[i] = true;
-        if i > 0
-            && let Line::Text {
-                text: prev,
-                original: false,
-            } = lines[i - 1]
-            && !prev.trim().is_empty()
-            && ATTRIBUTION_START.is_match(prev)
-        {
-            drop[i - 1] = true;
+impl Segment<'_> {
+    fn new(owner: Option<usize>, original: bool) -> Self {
+        Self {
+            owner,
+            original,
+            lines: Vec::new(),
+            tail: Vec::new(),
         }
     }
-    let mut k = 0;
-    lines.retain(|_| {
-        let keep = !drop[k];
-        k += 1;
-        keep
-    });
+
+    fn is_empty(&self) -> bool {
+        self.lines.is_empty() && self.tail.is_empty()
+    }
+}
+
+/// The cuts of a layout: runs of lines of one kind, quotes included.
+fn cuts(layout: &Layout) -> Vec<Cut> {
+    let mut out: Vec<Cut> = Vec::new();
+    for (k, line) in layout.lines.iter().enumerate() {
+        let (kind, guessed) = match line {
+            Line::Cut { kind, guessed } => (*kind, *guessed),
+            Line::Quoted(_) => (CutKind::Quote, false),
+            Line::Text { .. } => continue,
+        };
+        let (number, text) = &layout.source[k];
+        match out.last_mut() {
+            Some(c)
+                if c.kind == kind
+                    && c.guessed == guessed
+                    && c.first_line + c.lines.len() >= *number =>
+            {
+                c.lines.push(text.clone());
+            }
+            _ => out.push(Cut {
+                kind,
+                first_line: *number,
+                lines: vec![text.clone()],
+                guessed,
+            }),
+        }
+    }
+    // A quote that is only blank lines says nothing.
+    out.retain(|c| c.lines.iter().any(|l| !l.trim().is_empty()));
+    out
 }
 
 /// Extracts raw answers knowing only the question blocks.
