@@ -343,13 +343,19 @@ impl Pipeline {
                 let message_row = store::insert_message(&mut tx, &record).await?;
                 let app_id = ensure_application(&mut tx, application.as_ref(), sender, now).await?;
                 let checked = domain::check(&extracted, &self.config.questions);
-                let mut current = store::current_answers(&mut tx, app_id).await?;
+                let mut stored = store::current_answers(&mut tx, app_id).await?;
                 for (qid, value) in &checked.valid {
-                    if current.get(qid) != Some(value) {
-                        store::insert_answer(&mut tx, app_id, qid, value, message_row, now).await?;
-                        current.insert(qid.clone(), value.clone());
+                    // A guessed reading is stored with its mark for staff; a
+                    // new version also when only the mark changes, so that a
+                    // later clean reply of the same value clears it.
+                    let check = extracted.checks.get(qid);
+                    if !stored.is_current(qid, value, check) {
+                        store::insert_answer(&mut tx, app_id, qid, value, check, message_row, now)
+                            .await?;
+                        stored.set(qid, value, check);
                     }
                 }
+                let current = stored.values;
                 let status = domain::status(&current, &self.config.questions);
                 let name = applicant_name(&current, &self.config.questions).or(sender.name.clone());
                 store::update_application(&mut tx, app_id, name.as_deref(), status.as_str(), now)

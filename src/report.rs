@@ -6,6 +6,7 @@ use chrono::Utc;
 use serde::Serialize;
 use tera::Context;
 
+use crate::answers::{Check, CheckReason};
 use crate::questions::QuestionSet;
 use crate::render::{RenderError, Templates};
 use crate::store::{Store, StoreError};
@@ -33,6 +34,9 @@ pub struct Application {
     pub name: Option<String>,
     pub status: String,
     pub answers: BTreeMap<String, String>,
+    /// Current answers the reader had to guess about, by question id: why,
+    /// and the applicant's text as written. Staff should look at these.
+    pub checks: BTreeMap<String, Check>,
     /// Ids of required questions still without an answer.
     pub missing: Vec<String>,
     pub received_at: String,
@@ -65,9 +69,10 @@ impl Report {
                 let answers = answers.remove(&a.id).unwrap_or_default();
                 (a, answers)
             })
-            .map(|(a, answers)| Application {
-                missing: crate::domain::missing(&answers, questions),
-                answers,
+            .map(|(a, current)| Application {
+                missing: crate::domain::missing(&current.values, questions),
+                answers: current.values,
+                checks: current.checks,
                 email: a.email,
                 name: a.name,
                 status: a.status,
@@ -98,6 +103,8 @@ impl Report {
     }
 
     /// One row per application, one column per question id in question order.
+    /// `check` names the marked answers like `missing`; `check_detail` gives,
+    /// for each, `id (reason): as written`, separated by a blank line.
     pub fn csv(&self, questions: &QuestionSet) -> Result<String, ReportError> {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
@@ -108,6 +115,8 @@ impl Report {
             "name",
             "status",
             "missing",
+            "check",
+            "check_detail",
             "received_at",
             "updated_at",
         ];
@@ -115,11 +124,21 @@ impl Report {
         w.write_record(&header).map_err(werr)?;
         for a in &self.applications {
             let missing = a.missing.join(" ");
+            let marked = a.checked_ids(questions);
+            let check = marked.join(" ");
+            let check_detail = marked
+                .iter()
+                .filter_map(|id| a.checks.get(*id).map(|c| (id, c)))
+                .map(|(id, c)| format!("{id} ({}): {}", c.reason.as_str(), c.as_written))
+                .collect::<Vec<_>>()
+                .join("\n\n");
             let mut row: Vec<&str> = vec![
                 &a.email,
                 a.name.as_deref().unwrap_or(""),
                 &a.status,
                 &missing,
+                &check,
+                &check_detail,
                 &a.received_at,
                 &a.updated_at,
             ];
@@ -149,12 +168,22 @@ impl Report {
             prompt: &'a str,
         }
         #[derive(Serialize)]
+        struct Mark<'a> {
+            /// As in the JSON and CSV (`signature-guessed`).
+            reason: &'static str,
+            words: &'static str,
+            as_written: &'a str,
+        }
+        #[derive(Serialize)]
         struct Row<'a> {
             email: &'a str,
             name: Option<&'a str>,
             status: &'a str,
             missing: String,
             cells: Vec<&'a str>,
+            /// Beside `cells`, one per question: the answer's mark, if any.
+            /// (Kept apart so that templates written before marks still work.)
+            marks: Vec<Option<Mark<'a>>>,
             received_at: String,
             updated_at: String,
         }
@@ -178,6 +207,16 @@ impl Report {
                 cells: questions
                     .iter()
                     .map(|q| a.answers.get(&q.id).map_or("", String::as_str))
+                    .collect(),
+                marks: questions
+                    .iter()
+                    .map(|q| {
+                        a.checks.get(&q.id).map(|c| Mark {
+                            reason: c.reason.as_str(),
+                            words: reason_words(c.reason),
+                            as_written: &c.as_written,
+                        })
+                    })
                     .collect(),
                 received_at: human_time(&a.received_at),
                 updated_at: human_time(&a.updated_at),
@@ -207,6 +246,12 @@ impl Report {
             .iter()
             .filter(|a| a.status == "complete")
             .count();
+        // Those with a mark the table shows (a question still in the file).
+        let with_checks = self
+            .applications
+            .iter()
+            .filter(|a| a.checks.keys().any(|id| questions.by_id(id).is_some()))
+            .count();
         let mut ctx = Context::new();
         ctx.insert("intake_name", intake_name);
         ctx.insert("generated_at", &human_time(&crate::store::ts(Utc::now())));
@@ -214,8 +259,37 @@ impl Report {
         ctx.insert("applications", &rows);
         ctx.insert("complete", &complete);
         ctx.insert("incomplete", &(self.applications.len() - complete));
+        ctx.insert("with_checks", &with_checks);
         ctx.insert("attention", &attention);
         Ok(templates.render("report.html", &ctx)?)
+    }
+}
+
+impl Application {
+    /// Ids of the marked answers: in question order, then any for questions
+    /// no longer in the questions file.
+    fn checked_ids<'a>(&'a self, questions: &'a QuestionSet) -> Vec<&'a str> {
+        let mut ids: Vec<&str> = questions
+            .iter()
+            .map(|q| q.id.as_str())
+            .filter(|id| self.checks.contains_key(*id))
+            .collect();
+        ids.extend(
+            self.checks
+                .keys()
+                .map(String::as_str)
+                .filter(|id| questions.by_id(id).is_none()),
+        );
+        ids
+    }
+}
+
+/// Why an answer is marked, in words for staff.
+fn reason_words(r: CheckReason) -> &'static str {
+    match r {
+        CheckReason::SignatureGuessed => "guessed a signature and cut it",
+        CheckReason::InsideOriginal => "read from inside the original mail",
+        CheckReason::AttributionKept => "kept a line that looks like an attribution",
     }
 }
 
@@ -247,16 +321,55 @@ mod tests {
             "why".to_string(),
             "line one,\nline two <script>".to_string(),
         );
+        // Grace's `why` was read with a guessed signature cut, and an answer
+        // to a question since removed from the file was read inside an
+        // original; her `name` was read cleanly.
+        let grace_answers: BTreeMap<String, String> = [
+            ("name", "Grace Hopper"),
+            ("why", "To teach."),
+            ("old", "Navy"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let mut grace_checks = BTreeMap::new();
+        grace_checks.insert(
+            "why".to_string(),
+            Check {
+                reason: CheckReason::SignatureGuessed,
+                as_written: "To teach.\n\nGrace Hopper\nRear Admiral <USN>\n+1 555 0100".into(),
+            },
+        );
+        grace_checks.insert(
+            "old".to_string(),
+            Check {
+                reason: CheckReason::InsideOriginal,
+                as_written: "Navy".into(),
+            },
+        );
         let r = Report {
-            applications: vec![Application {
-                email: "ada@example.net".into(),
-                name: Some("Ada".into()),
-                status: "complete".into(),
-                answers,
-                missing: vec![],
-                received_at: "2022-04-01T00:00:00.000000Z".into(),
-                updated_at: "2022-04-02T00:00:00.000000Z".into(),
-            }],
+            applications: vec![
+                Application {
+                    email: "ada@example.net".into(),
+                    name: Some("Ada".into()),
+                    status: "complete".into(),
+                    answers,
+                    checks: BTreeMap::new(),
+                    missing: vec![],
+                    received_at: "2022-04-01T00:00:00.000000Z".into(),
+                    updated_at: "2022-04-02T00:00:00.000000Z".into(),
+                },
+                Application {
+                    email: "grace@example.net".into(),
+                    name: Some("Grace Hopper".into()),
+                    status: "complete".into(),
+                    answers: grace_answers,
+                    checks: grace_checks,
+                    missing: vec![],
+                    received_at: "2022-04-01T00:00:00.000000Z".into(),
+                    updated_at: "2022-04-02T00:00:00.000000Z".into(),
+                },
+            ],
             attention: vec![AttentionItem {
                 from: Some("<b>@x".into()),
                 subject: "Out of office".into(),
@@ -275,12 +388,134 @@ mod tests {
         let mut lines = csv.split("\r\n");
         assert_eq!(
             lines.next(),
-            Some("email,name,status,missing,received_at,updated_at,name,why")
+            Some("email,name,status,missing,check,check_detail,received_at,updated_at,name,why")
         );
         assert!(
             csv.contains("\"Ada \"\"the\"\" Countess\",\"line one,\nline two <script>\""),
             "{csv}"
         );
+    }
+
+    #[test]
+    fn json_gives_each_application_its_checks() {
+        let (r, _) = sample();
+        let v: serde_json::Value = serde_json::from_str(&r.json().expect("json")).expect("parse");
+        assert_eq!(v["applications"][0]["checks"], serde_json::json!({}));
+        assert_eq!(
+            v["applications"][1]["checks"],
+            serde_json::json!({
+                "why": {
+                    "reason": "signature-guessed",
+                    "as_written": "To teach.\n\nGrace Hopper\nRear Admiral <USN>\n+1 555 0100"
+                },
+                "old": { "reason": "inside-original", "as_written": "Navy" }
+            })
+        );
+        assert_eq!(v["applications"][1]["answers"]["why"], "To teach.");
+    }
+
+    #[test]
+    fn csv_names_checked_answers_and_gives_them_as_written() {
+        let (r, q) = sample();
+        let csv = r.csv(&q).expect("csv");
+        let mut rd = csv::Reader::from_reader(csv.as_bytes());
+        let header: Vec<String> = rd
+            .headers()
+            .expect("header")
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let col = |name: &str| {
+            header
+                .iter()
+                .position(|h| h == name)
+                .unwrap_or_else(|| panic!("no column {name}: {header:?}"))
+        };
+        assert_eq!(col("check"), col("missing") + 1);
+        assert_eq!(col("check_detail"), col("missing") + 2);
+        let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.expect("row")).collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(&rows[0][col("check")], "");
+        assert_eq!(&rows[0][col("check_detail")], "");
+        // Question order first, then questions no longer in the file.
+        assert_eq!(&rows[1][col("check")], "why old");
+        assert_eq!(
+            &rows[1][col("check_detail")],
+            "why (signature-guessed): To teach.\n\nGrace Hopper\nRear Admiral <USN>\n+1 555 0100\n\nold (inside-original): Navy"
+        );
+        assert_eq!(&rows[1][header.len() - 1], "To teach.", "the stored value");
+    }
+
+    #[test]
+    fn html_marks_checked_answers_with_the_text_as_written() {
+        let (r, q) = sample();
+        let t = Templates::load(None).expect("templates");
+        let html = r.html("Group", &q, &t).expect("html");
+        assert!(
+            html.contains("1 application with answers to check"),
+            "{html}"
+        );
+        let apps = html
+            .split("id=\"applications\"")
+            .nth(1)
+            .and_then(|s| s.split("id=\"attention\"").next())
+            .expect("applications table");
+        let rows: Vec<&str> = apps.split("<tr>").skip(2).collect();
+        assert_eq!(rows.len(), 2, "{apps}");
+        assert!(!rows[0].contains("check"), "Ada has no marks: {}", rows[0]);
+        let cells: Vec<&str> = rows[1].split("<td").skip(1).collect();
+        // email, name, status, then one cell per question.
+        let (name, why) = (cells[3], cells[4]);
+        assert!(!name.contains("check"), "{name}");
+        assert!(
+            why.starts_with(" class=\"answer checked\">To teach.<"),
+            "{why}"
+        );
+        assert!(why.contains(">check</span>"), "{why}");
+        assert!(why.contains("guessed a signature and cut it"), "{why}");
+        assert!(why.contains("title=\"signature-guessed\""), "{why}");
+        assert!(
+            why.contains("To teach.\n\nGrace Hopper\nRear Admiral &lt;USN&gt;\n+1 555 0100"),
+            "as written, escaped: {why}"
+        );
+        assert!(!html.contains("<USN>"), "{html}");
+    }
+
+    #[test]
+    fn html_without_checks_says_none() {
+        let (mut r, q) = sample();
+        r.applications.truncate(1);
+        let t = Templates::load(None).expect("templates");
+        let html = r.html("Group", &q, &t).expect("html");
+        assert!(
+            html.contains("0 applications with answers to check"),
+            "{html}"
+        );
+        assert!(!html.contains("check-badge\""), "{html}");
+
+        // A mark only on a question no longer in the file has no cell to
+        // show it in (like its answer), so it is not counted here either.
+        let (mut r, q) = sample();
+        r.applications[1].checks.remove("why");
+        let html = r.html("Group", &q, &t).expect("html");
+        assert!(
+            html.contains("0 applications with answers to check"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_report_template_written_before_checks_still_renders() {
+        let (r, q) = sample();
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("report.html"),
+            "{% for a in applications %}{% for q in questions %}[{{ a.cells[loop.index0] }}]{% endfor %}\n{% endfor %}",
+        )
+        .expect("write");
+        let t = Templates::load(Some(dir.path())).expect("templates");
+        let html = r.html("Group", &q, &t).expect("html");
+        assert!(html.contains("[Grace Hopper][To teach.]"), "{html}");
     }
 
     #[test]

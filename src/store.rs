@@ -8,12 +8,18 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
+use crate::answers::{Check, CheckReason};
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database: {0}")]
     Sqlx(#[from] sqlx::Error),
     #[error("database migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored check reason this version does not know (the database was
+    /// written by a newer mailintake).
+    #[error("database: answer {answer} has an unknown check reason {reason:?}")]
+    UnknownCheckReason { answer: i64, reason: String },
 }
 
 pub type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
@@ -60,6 +66,62 @@ pub struct ApplicationRow {
     pub status: String,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// An application's current answers (the newest version per question) and
+/// the marks on those the reader had to guess about.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CurrentAnswers {
+    /// Question id to the stored value.
+    pub values: BTreeMap<String, String>,
+    /// Question id to its check, only for current answers that carry one.
+    pub checks: BTreeMap<String, Check>,
+}
+
+impl CurrentAnswers {
+    /// Whether `value` with `check` is already the current answer to
+    /// `question_id`: same value and same mark (or none on both sides).
+    pub fn is_current(&self, question_id: &str, value: &str, check: Option<&Check>) -> bool {
+        self.values.get(question_id).map(String::as_str) == Some(value)
+            && self.checks.get(question_id) == check
+    }
+
+    /// Makes `value` with `check` the current answer to `question_id`.
+    pub fn set(&mut self, question_id: &str, value: &str, check: Option<&Check>) {
+        self.values
+            .insert(question_id.to_string(), value.to_string());
+        match check {
+            Some(c) => {
+                self.checks.insert(question_id.to_string(), c.clone());
+            }
+            None => {
+                self.checks.remove(question_id);
+            }
+        }
+    }
+
+    /// Adds one stored answer row (`check_reason`, `as_written` as stored).
+    fn add_row(&mut self, r: &sqlx::sqlite::SqliteRow) -> Result<(), StoreError> {
+        let question_id: String = r.get("question_id");
+        let value: String = r.get("value");
+        let reason: Option<String> = r.get("check_reason");
+        let as_written: Option<String> = r.get("as_written");
+        let check = match (reason, as_written) {
+            (Some(reason), Some(as_written)) => Some(Check {
+                reason: CheckReason::parse(&reason).ok_or_else(|| {
+                    StoreError::UnknownCheckReason {
+                        answer: r.get("id"),
+                        reason: reason.clone(),
+                    }
+                })?,
+                as_written,
+            }),
+            // The schema stores both or neither.
+            _ => None,
+        };
+        self.set(&question_id, &value, check.as_ref());
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -202,21 +264,21 @@ impl Store {
         Ok(rows.into_iter().map(app_row).collect())
     }
 
-    pub async fn current_answers_all(
-        &self,
-    ) -> Result<BTreeMap<i64, BTreeMap<String, String>>, StoreError> {
+    /// Every application's current answers and checks, by application id.
+    pub async fn current_answers_all(&self) -> Result<BTreeMap<i64, CurrentAnswers>, StoreError> {
         let rows = sqlx::query(
-            "SELECT a.application_id, a.question_id, a.value FROM answers a
+            "SELECT a.id, a.application_id, a.question_id, a.value, a.check_reason, a.as_written
+             FROM answers a
              WHERE a.id = (SELECT MAX(b.id) FROM answers b
                            WHERE b.application_id = a.application_id AND b.question_id = a.question_id)",
         )
         .fetch_all(&self.pool)
         .await?;
-        let mut out: BTreeMap<i64, BTreeMap<String, String>> = BTreeMap::new();
+        let mut out: BTreeMap<i64, CurrentAnswers> = BTreeMap::new();
         for r in rows {
             out.entry(r.get("application_id"))
                 .or_default()
-                .insert(r.get("question_id"), r.get("value"));
+                .add_row(&r)?;
         }
         Ok(out)
     }
@@ -406,39 +468,48 @@ pub async fn update_application(
     Ok(())
 }
 
+/// The application's current answers and checks.
 pub async fn current_answers(
     c: &mut SqliteConnection,
     application_id: i64,
-) -> Result<BTreeMap<String, String>, StoreError> {
+) -> Result<CurrentAnswers, StoreError> {
     let rows = sqlx::query(
-        "SELECT question_id, value FROM answers a WHERE application_id = ?
+        "SELECT id, question_id, value, check_reason, as_written FROM answers a
+         WHERE application_id = ?
          AND id = (SELECT MAX(id) FROM answers b WHERE b.application_id = a.application_id
                    AND b.question_id = a.question_id)",
     )
     .bind(application_id)
     .fetch_all(c)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.get("question_id"), r.get("value")))
-        .collect())
+    let mut out = CurrentAnswers::default();
+    for r in &rows {
+        out.add_row(r)?;
+    }
+    Ok(out)
 }
 
+/// Stores a new version of an answer, with its check when the reader had
+/// to guess (`None` stores an unmarked answer, clearing an earlier mark).
 pub async fn insert_answer(
     c: &mut SqliteConnection,
     application_id: i64,
     question_id: &str,
     value: &str,
+    check: Option<&Check>,
     message_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO answers (application_id, question_id, value, message_id, created_at)
-         VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO answers (application_id, question_id, value, check_reason, as_written,
+            message_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(application_id)
     .bind(question_id)
     .bind(value)
+    .bind(check.map(|c| c.reason.as_str()))
+    .bind(check.map(|c| c.as_written.as_str()))
     .bind(message_id)
     .bind(ts(now))
     .execute(c)
@@ -496,6 +567,160 @@ pub async fn set_attention(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    async fn test_store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let store = Store::connect(&url).await.expect("db");
+        (dir, store)
+    }
+
+    async fn stored_mail(c: &mut SqliteConnection, uid: u32, now: DateTime<Utc>) -> i64 {
+        let sha = format!("sha-{uid}");
+        insert_message(
+            c,
+            &NewMessage {
+                mailbox: "INBOX",
+                uidvalidity: 1,
+                uid,
+                message_id: None,
+                sha256: &sha,
+                from_addr: Some("ada@example.net"),
+                from_name: None,
+                subject: "Re: Apply",
+                received_at: now,
+                processed_at: now,
+                raw: b"raw",
+                outcome: "answers",
+                attention: None,
+                detail: None,
+            },
+        )
+        .await
+        .expect("message")
+    }
+
+    #[tokio::test]
+    async fn a_check_is_stored_read_back_and_cleared_by_a_later_clean_answer() {
+        let (_dir, store) = test_store().await;
+        let now = Utc::now();
+        let guessed = Check {
+            reason: CheckReason::SignatureGuessed,
+            as_written: "A colleague\n\nAda Lovelace\nAnalytical Engines Ltd".into(),
+        };
+
+        // First mail: `heard` read with a guessed signature cut, `region` clean.
+        let mut tx = store.begin().await.expect("tx");
+        let m1 = stored_mail(&mut tx, 1, now).await;
+        let app = insert_application(&mut tx, "ada@example.net", None, "incomplete", now)
+            .await
+            .expect("application");
+        let mut current = current_answers(&mut tx, app).await.expect("current");
+        assert_eq!(current, CurrentAnswers::default());
+        assert!(!current.is_current("heard", "A colleague", Some(&guessed)));
+        insert_answer(
+            &mut tx,
+            app,
+            "heard",
+            "A colleague",
+            Some(&guessed),
+            m1,
+            now,
+        )
+        .await
+        .expect("answer");
+        current.set("heard", "A colleague", Some(&guessed));
+        insert_answer(&mut tx, app, "region", "Europe", None, m1, now)
+            .await
+            .expect("answer");
+        current.set("region", "Europe", None);
+        let read = current_answers(&mut tx, app).await.expect("current");
+        assert_eq!(read, current, "what was written is what is read");
+        tx.commit().await.expect("commit");
+
+        let all = store.current_answers_all().await.expect("all");
+        let got = &all[&app];
+        assert_eq!(got.values["heard"], "A colleague");
+        assert_eq!(got.checks.get("heard"), Some(&guessed));
+        assert_eq!(got.values["region"], "Europe");
+        assert!(!got.checks.contains_key("region"), "{got:?}");
+        // The same reading again is not a new version.
+        assert!(got.is_current("heard", "A colleague", Some(&guessed)));
+        assert!(got.is_current("region", "Europe", None));
+
+        // A later reply gives the same value, read without guessing: the
+        // value is unchanged but the mark is not, so a new version clears it.
+        assert!(!got.is_current("heard", "A colleague", None));
+        let mut tx = store.begin().await.expect("tx");
+        let m2 = stored_mail(&mut tx, 2, now).await;
+        insert_answer(&mut tx, app, "heard", "A colleague", None, m2, now)
+            .await
+            .expect("answer");
+        let read = current_answers(&mut tx, app).await.expect("current");
+        assert_eq!(read.values["heard"], "A colleague");
+        assert!(read.checks.is_empty(), "{read:?}");
+        tx.commit().await.expect("commit");
+        let all = store.current_answers_all().await.expect("all");
+        assert!(all[&app].checks.is_empty(), "{all:?}");
+
+        // Every version is kept, the mark with the one it belongs to.
+        let history: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT value, check_reason, as_written FROM answers WHERE question_id = 'heard' ORDER BY id",
+        )
+        .fetch_all(&store.pool)
+        .await
+        .expect("history");
+        assert_eq!(
+            history,
+            vec![
+                (
+                    "A colleague".to_string(),
+                    Some("signature-guessed".to_string()),
+                    Some(guessed.as_written.clone())
+                ),
+                ("A colleague".to_string(), None, None),
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unknown_stored_check_reason_is_an_error_not_a_lost_mark() {
+        let (_dir, store) = test_store().await;
+        let now = Utc::now();
+        let mut tx = store.begin().await.expect("tx");
+        let m = stored_mail(&mut tx, 1, now).await;
+        let app = insert_application(&mut tx, "ada@example.net", None, "incomplete", now)
+            .await
+            .expect("application");
+        sqlx::query(
+            "INSERT INTO answers (application_id, question_id, value, check_reason, as_written,
+                message_id, created_at) VALUES (?, 'heard', 'x', 'from-the-future', 'x y', ?, ?)",
+        )
+        .bind(app)
+        .bind(m)
+        .bind(ts(now))
+        .execute(&mut *tx)
+        .await
+        .expect("insert");
+        let err = current_answers(&mut tx, app)
+            .await
+            .expect_err("unknown reason");
+        assert!(
+            matches!(&err, StoreError::UnknownCheckReason { reason, .. } if reason == "from-the-future"),
+            "{err}"
+        );
+        // A reason without the text as written is refused by the schema.
+        let half = sqlx::query(
+            "INSERT INTO answers (application_id, question_id, value, check_reason,
+                message_id, created_at) VALUES (?, 'heard', 'x', 'signature-guessed', ?, ?)",
+        )
+        .bind(app)
+        .bind(m)
+        .bind(ts(now))
+        .execute(&mut *tx)
+        .await;
+        assert!(half.is_err(), "a mark without its text was stored");
+    }
 
     #[tokio::test]
     async fn a_reply_is_claimed_by_one_sender_at_a_time() {

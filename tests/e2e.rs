@@ -658,7 +658,7 @@ async fn reports_in_csv_and_html() {
     let mut lines = csv.split("\r\n");
     assert_eq!(
         lines.next().unwrap(),
-        "email,name,status,missing,received_at,updated_at,name,region,languages,motivation,time,heard"
+        "email,name,status,missing,check,check_detail,received_at,updated_at,name,region,languages,motivation,time,heard"
     );
     let row = lines.next().unwrap();
     assert!(
@@ -957,6 +957,10 @@ async fn the_html_report_renders_in_a_browser() {
         .await;
     intake.once();
     wait_mails(&intake, &who, 2);
+    // Staff must see where the reader guessed: mark the motivation as read
+    // with a guessed signature cut, through the store as the pipeline does.
+    let as_written = "Line one\n\nLine two\n\nAda <i>Lovelace</i>\nAnalytical Engines";
+    mark_checked(&intake, &who, "motivation", as_written).await;
     let html_path = intake.dir.path().join("report.html");
     assert!(
         intake
@@ -1019,6 +1023,35 @@ async fn the_html_report_renders_in_a_browser() {
     );
     assert!(rows[1].contains(">Europe<"), "{}", rows[1]);
     assert!(!dom.contains("<b>Lovelace</b>"));
+    // The checked answer carries the mark, the reason in words and the text
+    // as written (escaped, shown open); the other answers carry none.
+    assert!(dom.contains("1 application with answers to check"), "{dom}");
+    let cells: Vec<&str> = rows[1].split("<td").skip(1).collect();
+    let (name, region, motivation) = (cells[3], cells[4], cells[6]);
+    for unchecked in [name, region] {
+        assert!(
+            unchecked.starts_with(" class=\"answer\">") && !unchecked.contains("check"),
+            "{unchecked}"
+        );
+    }
+    assert!(
+        motivation.starts_with(" class=\"answer checked\">Line one\n\nLine two<"),
+        "{motivation}"
+    );
+    assert!(
+        motivation.contains("<span class=\"check-badge\" title=\"signature-guessed\">check</span>"),
+        "{motivation}"
+    );
+    assert!(
+        motivation.contains("guessed a signature and cut it"),
+        "{motivation}"
+    );
+    assert!(motivation.contains("<details open=\"\">"), "{motivation}");
+    assert!(
+        motivation.contains("Line two\n\nAda &lt;i&gt;Lovelace&lt;/i&gt;\nAnalytical Engines"),
+        "as written, as text: {motivation}"
+    );
+    assert!(!dom.contains("<i>Lovelace</i>"));
     let attention = dom.split("id=\"attention\"").nth(1).unwrap();
     assert!(
         attention.contains(&robot) && attention.contains(">robot<"),
@@ -1036,6 +1069,163 @@ async fn the_html_report_renders_in_a_browser() {
         std::fs::metadata(&shot).unwrap().len() > 10_000,
         "an empty screenshot"
     );
+}
+
+/// Stores a new version of `who`'s current answer to `question`, same value,
+/// marked as read with a guessed signature cut, through the store API.
+async fn mark_checked(intake: &Intake, who: &str, question: &str, as_written: &str) {
+    use mailintake::answers::{Check, CheckReason};
+    use mailintake::store;
+    let s = store::Store::connect(&intake.db_url()).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&intake.db_url()).await.unwrap();
+    let (app, value, message): (i64, String, i64) = sqlx::query_as(
+        "SELECT a.application_id, a.value, a.message_id FROM answers a
+         JOIN applications p ON p.id = a.application_id
+         WHERE p.email = ? AND a.question_id = ? ORDER BY a.id DESC LIMIT 1",
+    )
+    .bind(who.to_lowercase())
+    .bind(question)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let check = Check {
+        reason: CheckReason::SignatureGuessed,
+        as_written: as_written.to_string(),
+    };
+    let mut tx = s.begin().await.unwrap();
+    store::insert_answer(
+        &mut tx,
+        app,
+        question,
+        &value,
+        Some(&check),
+        message,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// An applicant's company signature, written without a `-- ` line, under
+/// the last numbered answer: the answer is stored without it, marked for
+/// staff with the text as written, in every report format; a later clean
+/// reply of the same answer clears the mark.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_guessed_signature_is_cut_and_marked_for_staff_in_every_report() {
+    let intake = Intake::new();
+    let who = applicant(&intake);
+    let q = ask(&intake, &who, "Apply").await;
+    let signature = [
+        "Ada Lovelace",
+        "Senior Analyst",
+        "Analytical Engines Ltd",
+        "+44 20 7946 0958",
+        "https://engines.example.com",
+    ];
+    let answer = reply(
+        &who,
+        "Ada Lovelace",
+        &q,
+        &format!(
+            "1. Ada Lovelace\n2. Europe\n3. English\n4. To help new leaders grow.\n5. yes\n6. A colleague\n\n{}",
+            signature.join("\n")
+        ),
+        &[],
+    );
+    intake.receive(&who, &answer).await;
+    intake.once();
+    let got = wait_mails(&intake, &who, 2);
+    assert!(
+        got[1].body.contains("is complete") && !got[1].body.contains("Senior Analyst"),
+        "the confirmation shows the answer without the signature:\n{}",
+        got[1].body
+    );
+
+    // JSON
+    let app = intake.application(&who).unwrap();
+    assert_eq!(app["status"], "complete");
+    assert_eq!(app["answers"]["heard"], "A colleague", "{app:#}");
+    let checks = app["checks"].as_object().unwrap();
+    assert_eq!(
+        checks.keys().collect::<Vec<_>>(),
+        vec!["heard"],
+        "only the guessed answer is marked: {app:#}"
+    );
+    assert_eq!(checks["heard"]["reason"], "signature-guessed", "{app:#}");
+    let as_written = checks["heard"]["as_written"].as_str().unwrap();
+    assert!(as_written.contains("A colleague"), "{as_written}");
+    for line in signature {
+        assert!(as_written.contains(line), "{line:?} not in {as_written:?}");
+    }
+
+    // CSV
+    let out = intake.cmd(&["report", "--format", "csv"]);
+    assert!(out.status.success());
+    let mut rd = csv::Reader::from_reader(out.stdout.as_slice());
+    let header = rd.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let row = rd.records().next().unwrap().unwrap();
+    assert_eq!(&row[col("email")], who.as_str());
+    assert_eq!(&row[col("check")], "heard");
+    assert_eq!(
+        &row[col("check_detail")],
+        format!("heard (signature-guessed): {as_written}").as_str()
+    );
+    assert_eq!(&row[header.len() - 1], "A colleague", "the heard column");
+
+    // HTML
+    let html_path = intake.dir.path().join("report.html");
+    let out = intake.cmd(&[
+        "report",
+        "--format",
+        "html",
+        "--output",
+        html_path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(
+        html.contains("1 application with answers to check"),
+        "{html}"
+    );
+    let row = html
+        .split("<tr>")
+        .find(|r| r.contains(&who))
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    let cells: Vec<&str> = row.split("<td").skip(1).collect();
+    let heard = cells[3 + 5];
+    assert!(
+        heard.starts_with(" class=\"answer checked\">A colleague<"),
+        "{heard}"
+    );
+    assert!(heard.contains(">check</span>"), "{heard}");
+    assert!(heard.contains("Analytical Engines Ltd"), "{heard}");
+    assert_eq!(
+        row.matches("check-badge").count(),
+        1,
+        "one marked answer: {row}"
+    );
+
+    // The same answer again, cleanly: the mark goes, the history stays.
+    let clean = reply(&who, "Ada Lovelace", &got[1], "6. A colleague", &[]);
+    intake.receive(&who, &clean).await;
+    intake.once();
+    wait_mails(&intake, &who, 3);
+    let app = intake.application(&who).unwrap();
+    assert_eq!(app["answers"]["heard"], "A colleague");
+    assert_eq!(app["checks"], serde_json::json!({}), "{app:#}");
+    let pool = sqlx::SqlitePool::connect(&intake.db_url()).await.unwrap();
+    let marks: Vec<Option<String>> = sqlx::query_scalar(
+        "SELECT check_reason FROM answers WHERE question_id = 'heard' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(marks, vec![Some("signature-guessed".to_string()), None]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
