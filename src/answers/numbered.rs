@@ -1,0 +1,196 @@
+//! Answers in the applicant's own text: numbered (`1.`, `1)`, `(1)`,
+//! `Q1:`, `#1`), labelled (`Region: Europe`), or under a quoted question;
+//! and how an answer's text is tidied (indentation, a repeated prompt).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::Extractor;
+use crate::questions::{Question, QuestionSet, fold};
+
+static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?:\((\d{1,2})\)|(?:[Qq]|#)\s?(\d{1,2})\s*[.):]?|(\d{1,2})\s*[.):])(?:\s+|$)(.*)$",
+    )
+    .expect("valid regex")
+});
+static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*([\p{L}][\p{L}\p{M}' -]{0,40}?)\s*[:：]\s*(.*)$").expect("valid regex")
+});
+static QUESTION_HEADER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(\d{1,2})[.)]\s+(.+)$").expect("valid regex"));
+
+impl Extractor {
+    /// Answers in a run of text outside any quoted question: numbered or
+    /// labelled lines, each followed by its continuation lines.
+    pub(super) fn numbered_answers<'a>(&self, seg: &[&'a str]) -> Vec<(&Question, Vec<&'a str>)> {
+        let mut out: Vec<(&Question, Vec<&'a str>)> = Vec::new();
+        let mut open = false;
+        for line in seg {
+            if let Some((n, rest)) = numbered(line) {
+                match self.questions.by_number(n) {
+                    Some(q) => {
+                        out.push((q, vec![rest]));
+                        open = true;
+                    }
+                    // A number beyond the questions ends the answer above.
+                    None => open = false,
+                }
+            } else if let Some((q, rest)) = self.labelled(line) {
+                out.push((q, vec![rest]));
+                open = true;
+            } else if open
+                && !self.known_raw.contains(line.trim())
+                && let Some(last) = out.last_mut()
+            {
+                // Our own hint lines, pasted back with the questions, are
+                // never part of an answer.
+                last.1.push(line);
+            }
+        }
+        out
+    }
+
+    /// `Region: Europe`: a label naming one question by its id, its prompt,
+    /// or a word or phrase found in exactly one prompt.
+    pub(super) fn labelled<'a>(&self, line: &'a str) -> Option<(&Question, &'a str)> {
+        let caps = LABELLED.captures(line)?;
+        let label = fold(caps.get(1)?.as_str());
+        let rest = caps.get(2).map_or("", |m| m.as_str());
+        if label.is_empty() || label.split(' ').count() > 4 {
+            return None;
+        }
+        let by_id = self
+            .questions
+            .iter()
+            .find(|q| fold(&q.id.replace(['_', '-'], " ")) == label);
+        if by_id.is_some() {
+            return by_id.map(|q| (q, rest));
+        }
+        let padded = format!(" {label} ");
+        let hits: Vec<&Question> = self
+            .questions
+            .iter()
+            .filter(|q| {
+                let p = fold(q.prompt.trim_end_matches(['?', ':', '.']));
+                p == label
+                    || format!(" {} ", p.replace(['?', ',', '(', ')'], " ")).contains(&padded)
+            })
+            .collect();
+        match hits.as_slice() {
+            [one] if label.chars().count() >= 3 => Some((one, rest)),
+            _ => None,
+        }
+    }
+}
+
+/// Number of the question a quoted line introduces, if it is one of ours.
+pub(super) fn quoted_header(text: &str, questions: &QuestionSet) -> Option<usize> {
+    let caps = QUESTION_HEADER.captures(text)?;
+    let n: usize = caps.get(1)?.as_str().parse().ok()?;
+    let q = questions.by_number(n)?;
+    let rest = fold(caps.get(2)?.as_str());
+    let prompt = fold(&q.prompt);
+    // The quoting client may have wrapped a long prompt: compare the start.
+    let probe: String = prompt.chars().take(rest.chars().count().min(24)).collect();
+    (!probe.is_empty() && rest.starts_with(&probe)).then_some(n)
+}
+
+/// `(number, rest of line)` for a line that starts with an answer number.
+pub(super) fn numbered(line: &str) -> Option<(usize, &str)> {
+    let caps = NUMBERED.captures(line)?;
+    let n = caps
+        .get(1)
+        .or_else(|| caps.get(2))
+        .or_else(|| caps.get(3))?
+        .as_str()
+        .parse()
+        .ok()?;
+    Some((n, caps.get(4).map_or("", |m| m.as_str())))
+}
+
+/// Trims each line's end, drops blank lines at both ends and keeps at most
+/// one blank line between paragraphs. When the first line is what followed
+/// an answer number, the hanging indent of the lines below it is removed.
+pub(super) fn tidy(lines: &[&str], first_is_rest: bool) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for l in lines {
+        let l = l.trim_end();
+        let l = l.strip_prefix('\u{a0}').unwrap_or(l);
+        if l.trim().is_empty() {
+            if out.last().is_some_and(|p| !p.is_empty()) {
+                out.push("");
+            }
+        } else {
+            out.push(l.trim_end());
+        }
+    }
+    while out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    // Indentation common to every line is presentation, not content.
+    let skip = usize::from(first_is_rest && lines.first().is_some_and(|l| !l.trim().is_empty()));
+    let indent = out
+        .iter()
+        .skip(skip)
+        .filter(|l| !l.is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    out.iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i < skip {
+                l.trim_start()
+            } else {
+                strip_indent(l, indent)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Removes leading whitespace up to `bytes` bytes, never splitting a character.
+fn strip_indent(line: &str, bytes: usize) -> &str {
+    let cut = line
+        .char_indices()
+        .find(|(i, c)| *i >= bytes || !c.is_whitespace())
+        .map_or(line.len(), |(i, _)| i);
+    &line[cut..]
+}
+
+/// Drops a repeated prompt ("What is your name? Ada" or "Name: Ada").
+pub(super) fn strip_prompt(answer: &str, q: &Question) -> String {
+    let (first, rest) = match answer.split_once('\n') {
+        Some((f, r)) => (f, Some(r)),
+        None => (answer, None),
+    };
+    let prompt = q.prompt.trim();
+    let folded_first = fold(first);
+    let folded_prompt = fold(prompt);
+    let mut new_first: Option<String> = None;
+    if !folded_prompt.is_empty() && folded_first.starts_with(&folded_prompt) {
+        let skip = prompt.chars().count();
+        let remainder: String = first.trim_start().chars().skip(skip).collect();
+        let remainder = remainder.trim_start();
+        let remainder = remainder
+            .strip_prefix("(required)")
+            .unwrap_or(remainder)
+            .trim_start_matches([':', '-', ' ']);
+        new_first = Some(remainder.to_string());
+    }
+    match new_first {
+        None => answer.to_string(),
+        Some(f) => {
+            let mut joined = f;
+            if let Some(r) = rest {
+                if !joined.is_empty() {
+                    joined.push('\n');
+                }
+                joined.push_str(r);
+            }
+            joined.trim().to_string()
+        }
+    }
+}
