@@ -5,6 +5,8 @@
 mod common;
 #[path = "e2e/hostile.rs"]
 mod hostile;
+#[path = "e2e/robots.rs"]
+mod robots;
 #[path = "e2e/shapes.rs"]
 mod shapes;
 
