@@ -1,4 +1,5 @@
-//! Pure decisions: who is a robot, what to reply, the application's status.
+//! Pure decisions: what to reply, the application's status. Who is a robot
+//! is decided in [`crate::robot`].
 
 use std::collections::BTreeMap;
 
@@ -6,7 +7,6 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use crate::answers::Extracted;
-use crate::ingest::{HeaderFacts, Sender};
 use crate::questions::QuestionSet;
 
 /// How often an applicant can be sent the questions again, or a notice.
@@ -57,50 +57,6 @@ impl Status {
             Status::Incomplete => "incomplete",
         }
     }
-}
-
-/// Why a mail is machine-made, in words for staff; `None` for a person.
-pub fn robot_reason(facts: &HeaderFacts, from: Option<&Sender>, team: &str) -> Option<String> {
-    if let Some(v) = &facts.auto_submitted
-        && v.split(';').next().map(str::trim) != Some("no")
-    {
-        return Some(format!("Auto-Submitted: {v}"));
-    }
-    if let Some(p) = &facts.precedence
-        && matches!(p.as_str(), "bulk" | "list" | "junk" | "auto_reply")
-    {
-        return Some(format!("Precedence: {p}"));
-    }
-    if facts.has_list_headers {
-        return Some("mailing-list headers".into());
-    }
-    if facts.empty_return_path {
-        return Some("empty envelope sender".into());
-    }
-    if facts.is_report {
-        return Some("delivery or read report".into());
-    }
-    if facts.auto_response_suppress {
-        return Some("X-Auto-Response-Suppress".into());
-    }
-    if let Some(from) = from {
-        if from.address.eq_ignore_ascii_case(team) {
-            return Some("sent from the team address".into());
-        }
-        let local = from
-            .address
-            .split('@')
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        if matches!(local.as_str(), "mailer-daemon" | "postmaster")
-            || local.starts_with("no-reply")
-            || local.starts_with("noreply")
-        {
-            return Some(format!("sender {}", from.address));
-        }
-    }
-    None
 }
 
 /// The subject of our reply: "Re: <theirs>" without stacking prefixes.
@@ -256,85 +212,6 @@ pub fn status(current: &BTreeMap<String, String>, questions: &QuestionSet) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn person() -> Sender {
-        Sender {
-            address: "ada@example.net".into(),
-            name: None,
-        }
-    }
-
-    #[test]
-    fn robots_are_recognised() {
-        let team = "team@example.org";
-        let f = |facts: HeaderFacts| robot_reason(&facts, Some(&person()), team);
-        assert!(f(HeaderFacts::default()).is_none());
-        assert!(
-            f(HeaderFacts {
-                auto_submitted: Some("no".into()),
-                ..Default::default()
-            })
-            .is_none()
-        );
-        assert!(
-            f(HeaderFacts {
-                auto_submitted: Some("auto-replied".into()),
-                ..Default::default()
-            })
-            .is_some()
-        );
-        for p in ["bulk", "list", "junk", "auto_reply"] {
-            assert!(
-                f(HeaderFacts {
-                    precedence: Some(p.into()),
-                    ..Default::default()
-                })
-                .is_some(),
-                "{p}"
-            );
-        }
-        assert!(
-            f(HeaderFacts {
-                precedence: Some("first-class".into()),
-                ..Default::default()
-            })
-            .is_none()
-        );
-        for facts in [
-            HeaderFacts {
-                has_list_headers: true,
-                ..Default::default()
-            },
-            HeaderFacts {
-                empty_return_path: true,
-                ..Default::default()
-            },
-            HeaderFacts {
-                is_report: true,
-                ..Default::default()
-            },
-            HeaderFacts {
-                auto_response_suppress: true,
-                ..Default::default()
-            },
-        ] {
-            assert!(f(facts.clone()).is_some(), "{facts:?}");
-        }
-        for addr in [
-            "MAILER-DAEMON@example.net",
-            "postmaster@example.net",
-            "team@example.org",
-        ] {
-            let s = Sender {
-                address: addr.to_lowercase(),
-                name: None,
-            };
-            assert!(
-                robot_reason(&HeaderFacts::default(), Some(&s), team).is_some(),
-                "{addr}"
-            );
-        }
-    }
 
     #[test]
     fn subjects_do_not_stack() {

@@ -15,15 +15,31 @@ pub struct Sender {
 }
 
 /// Header facts that tell a robot from a person (RFC 3834 and practice).
+/// Facts only: [`crate::robot::verdict`] decides what they mean.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HeaderFacts {
+    /// `Auto-Submitted`, lower-cased.
     pub auto_submitted: Option<String>,
+    /// `Precedence`, lower-cased.
     pub precedence: Option<String>,
     pub has_list_headers: bool,
     pub empty_return_path: bool,
     pub is_report: bool,
+    /// `X-Auto-Response-Suppress` is present. Recorded, never decisive:
+    /// Exchange adds it to people's mail too.
     pub auto_response_suppress: bool,
+    /// Non-standard autoresponder headers present, whatever their value,
+    /// as `"Name: value"` (see [`crate::robot::AUTOREPLY_HEADERS`]).
+    pub autoreply_headers: Vec<String>,
+    /// Headers helpdesk software adds, as `"Name: value"`
+    /// (see [`crate::robot::is_helpdesk_header`]).
+    pub helpdesk_headers: Vec<String>,
 }
+
+/// Most headers of one kind kept in [`HeaderFacts`].
+const MAX_FACT_HEADERS: usize = 8;
+/// Characters of a header value kept in [`HeaderFacts`].
+const MAX_FACT_VALUE: usize = 120;
 
 /// What the pipeline needs of one inbound mail.
 #[derive(Debug, Clone, Default)]
@@ -115,7 +131,7 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, IngestError> {
             .filter(|v| !v.is_empty())
     };
     let content_type = msg.root_part().content_type();
-    let facts = HeaderFacts {
+    let mut facts = HeaderFacts {
         auto_submitted: raw_header("Auto-Submitted"),
         precedence: raw_header("Precedence"),
         has_list_headers: msg.header_raw("List-Id").is_some()
@@ -131,7 +147,29 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, IngestError> {
                     .is_some_and(|s| s.eq_ignore_ascii_case("report"))
         }),
         auto_response_suppress: msg.header_raw("X-Auto-Response-Suppress").is_some(),
+        autoreply_headers: Vec::new(),
+        helpdesk_headers: Vec::new(),
     };
+    for (name, value) in msg.headers_raw() {
+        let list = if crate::robot::is_autoreply_header(name) {
+            &mut facts.autoreply_headers
+        } else if crate::robot::is_helpdesk_header(name) {
+            &mut facts.helpdesk_headers
+        } else {
+            continue;
+        };
+        if list.len() < MAX_FACT_HEADERS {
+            let value: String = value
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(MAX_FACT_VALUE)
+                .collect();
+            list.push(format!("{name}: {value}"));
+        }
+    }
 
     check_structure(&msg)?;
     let (body, body_source) = body_text(&msg);
@@ -454,6 +492,45 @@ mod tests {
         assert!(m.facts.empty_return_path);
         assert!(m.facts.is_report);
         assert!(m.facts.auto_response_suppress);
+        assert!(m.facts.autoreply_headers.is_empty());
+        assert!(m.facts.helpdesk_headers.is_empty());
+    }
+
+    #[test]
+    fn autoresponder_and_helpdesk_headers_are_recorded() {
+        let raw = b"From: a@b.c\r\nSubject: Hi\r\nX-Autoreply: yes\r\nx-autorespond: Mailbox\r\n Rules Agent\r\nX-Vacation: no\r\nX-Zendesk-From-Account-Id: 4821\r\nRT-Ticket: rt.example.org #48213\r\nX-Mailer: Outlook\r\nThread-Topic: Hi\r\n\r\nbody\r\n";
+        let m = parse(raw).expect("parses");
+        assert_eq!(
+            m.facts.autoreply_headers,
+            vec![
+                "X-Autoreply: yes",
+                "x-autorespond: Mailbox Rules Agent",
+                "X-Vacation: no"
+            ]
+        );
+        assert_eq!(
+            m.facts.helpdesk_headers,
+            vec![
+                "X-Zendesk-From-Account-Id: 4821",
+                "RT-Ticket: rt.example.org #48213"
+            ]
+        );
+        assert!(!m.facts.auto_response_suppress);
+
+        // A mail made of such headers keeps a bounded number of them.
+        let mut many = String::from("From: a@b.c\r\n");
+        for i in 0..1000 {
+            many.push_str(&format!("X-Autoreply: {}\r\n", "y".repeat(i)));
+        }
+        many.push_str("\r\nbody\r\n");
+        let m = parse(many.as_bytes()).expect("parses");
+        assert_eq!(m.facts.autoreply_headers.len(), MAX_FACT_HEADERS);
+        assert!(
+            m.facts
+                .autoreply_headers
+                .iter()
+                .all(|h| h.chars().count() <= "X-Autoreply: ".len() + MAX_FACT_VALUE)
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod pipeline;
 pub mod questions;
 pub mod render;
 pub mod report;
+pub mod robot;
 pub mod store;
 pub mod tls;
 

@@ -16,6 +16,7 @@ use crate::ingest::{self, Inbound, Sender};
 use crate::mailbox::Fetched;
 use crate::questions::QuestionSet;
 use crate::render::Templates;
+use crate::robot;
 use crate::store::{self, NewMessage, NewReply, Store, StoreError};
 
 /// Longest time spent reading one message before it is left to staff.
@@ -209,15 +210,26 @@ impl Pipeline {
             return Ok(Outcome::Attention(Attention::NoSender));
         };
 
-        if let Some(why) =
-            domain::robot_reason(&inbound.facts, Some(sender), &self.config.intake.address)
-        {
-            record.attention = Some(Attention::Robot.as_str());
-            record.detail = Some(&why);
-            store::insert_message(&mut tx, &record).await?;
-            tx.commit().await.map_err(StoreError::from)?;
-            tracing::info!(uid = fetched.uid, reason = %why, "machine-made mail: not answered");
-            return Ok(Outcome::Attention(Attention::Robot));
+        let verdict = robot::verdict(
+            &inbound.facts,
+            Some(sender),
+            &self.config.intake.address,
+            &inbound.subject,
+            &inbound.body,
+        );
+        match robot::decide(&verdict, !extracted.is_empty()) {
+            robot::Decision::Person => {}
+            robot::Decision::PersonDespite { tell } => {
+                tracing::info!(uid = fetched.uid, %tell, "looks machine-made but holds answers: processed as a person's mail");
+            }
+            robot::Decision::Robot { reason } => {
+                record.attention = Some(Attention::Robot.as_str());
+                record.detail = Some(&reason);
+                store::insert_message(&mut tx, &record).await?;
+                tx.commit().await.map_err(StoreError::from)?;
+                tracing::info!(uid = fetched.uid, %reason, "machine-made mail: not answered");
+                return Ok(Outcome::Attention(Attention::Robot));
+            }
         }
 
         let application = store::application(&mut tx, &sender.address).await?;
