@@ -9,14 +9,16 @@ use serde::Serialize;
 use crate::answers::{Check, Cut, Extractor};
 use crate::domain;
 use crate::ingest::{self, IngestError};
+use crate::robot::{self, Decision};
 
 /// Everything the reader decided about one mail.
 #[derive(Debug, Clone, Serialize)]
 pub struct Explanation {
     pub from: Option<String>,
     pub subject: String,
-    /// `None` for a person; otherwise why the mail is machine-made.
-    pub robot: Option<String>,
+    /// `None` for a person; otherwise why the mail looks machine-made,
+    /// and whether it is answered all the same.
+    pub robot: Option<RobotVerdict>,
     /// Which MIME part(s) the text was read from.
     pub part: String,
     /// Attached documents (listed for staff, never read).
@@ -27,6 +29,15 @@ pub struct Explanation {
     pub answers: Vec<Answer>,
     /// Answers marked `check` for staff, by question id.
     pub checks: BTreeMap<String, Check>,
+}
+
+/// Why a mail looks machine-made (RFC 3834 headers, or its content).
+#[derive(Debug, Clone, Serialize)]
+pub struct RobotVerdict {
+    pub reason: String,
+    /// `false`: listed for staff as `robot`, never answered. `true`: a
+    /// content tell overruled by the answers the mail holds.
+    pub answered: bool,
 }
 
 /// One answer as found, and what validation made of it.
@@ -54,7 +65,24 @@ pub fn explain(
     let inbound = ingest::parse(raw)?;
     let sender = inbound.from.as_ref();
     let extracted = extractor.read(&inbound.body, sender.and_then(|s| s.name.as_deref()));
-    let robot = domain::robot_reason(&inbound.facts, sender, team_address);
+    let verdict = robot::verdict(
+        &inbound.facts,
+        sender,
+        team_address,
+        &inbound.subject,
+        &inbound.body,
+    );
+    let robot = match robot::decide(&verdict, !extracted.is_empty()) {
+        Decision::Person => None,
+        Decision::PersonDespite { tell } => Some(RobotVerdict {
+            answered: true,
+            reason: format!("{tell}; read as a person's mail because it holds answers"),
+        }),
+        Decision::Robot { reason } => Some(RobotVerdict {
+            answered: false,
+            reason,
+        }),
+    };
     let checked = domain::check(&extracted, extractor.questions());
     let answers = extractor
         .questions()
@@ -99,8 +127,14 @@ impl Explanation {
         line(format!(
             "robot:    {}",
             self.robot
-                .as_deref()
-                .map_or("no (a person)".to_string(), |r| format!("yes: {r}"))
+                .as_ref()
+                .map_or("no (a person)".to_string(), |r| {
+                    if r.answered {
+                        format!("no: {}", r.reason)
+                    } else {
+                        format!("yes, never answered: {}", r.reason)
+                    }
+                })
         ));
         line(format!("read:     {}", self.part));
         if !self.attachments.is_empty() {

@@ -12,6 +12,7 @@ use mailintake::config::Config;
 use mailintake::domain;
 use mailintake::ingest;
 use mailintake::render::Templates;
+use mailintake::robot;
 use serde_json::{Value, json};
 
 fn fixtures() -> PathBuf {
@@ -51,7 +52,18 @@ fn actual(raw: &[u8], extractor: &Extractor) -> Value {
         .keys()
         .filter(|id| checked.valid.contains_key(*id))
         .collect();
-    let robot = domain::robot_reason(&inbound.facts, from, "ldwg@example.org").is_some();
+    // As the pipeline decides: a content tell loses to answers.
+    let verdict = robot::verdict(
+        &inbound.facts,
+        from,
+        "ldwg@example.org",
+        &inbound.subject,
+        &inbound.body,
+    );
+    let robot = matches!(
+        robot::decide(&verdict, !extracted.is_empty()),
+        robot::Decision::Robot { .. }
+    );
     json!({
         "checks": checks,
         "robot": robot,

@@ -27,12 +27,14 @@ impl Extractor {
     pub(super) fn numbered_answers<'a>(&self, seg: &[&'a str]) -> Vec<(&Question, Vec<&'a str>)> {
         let mut out: Vec<(&Question, Vec<&'a str>)> = Vec::new();
         let mut open = false;
+        let mut by_label = false;
         for line in seg {
             if let Some((n, rest)) = numbered(line) {
                 match self.questions.by_number(n) {
                     Some(q) => {
                         out.push((q, vec![rest]));
                         open = true;
+                        by_label = false;
                     }
                     // A number beyond the questions ends the answer above.
                     None => open = false,
@@ -40,6 +42,11 @@ impl Extractor {
             } else if let Some((q, rest)) = self.labelled(line) {
                 out.push((q, vec![rest]));
                 open = true;
+                by_label = true;
+            } else if by_label && super::shape::header_label(line).is_some() {
+                // "Phone: …" under "Name: Ada" is another field of a
+                // labelled reply, one we did not ask for.
+                open = false;
             } else if open
                 && !self.known_raw.contains(line.trim())
                 && let Some(last) = out.last_mut()

@@ -244,11 +244,29 @@ impl Extractor {
             }
             let fragment = l.ends_with([',', '<', '(']) || l == "<";
             let dated = !shape::has_date(&joined) && shape::has_date(l);
-            if !(fragment || dated) {
-                break;
+            if fragment || dated {
+                start = p;
+                lines += 1;
+                continue;
             }
-            start = p;
-            lines += 1;
+            // A short name line ("Team") between the date and the address,
+            // taken only together with the dated piece right above it.
+            let short = l.split_whitespace().count() <= 3 && !shape::has_date(&joined);
+            let above = p.checked_sub(1).filter(|a| {
+                let a_line = text[*a].trim();
+                marks[*a] == Mark::Open
+                    && !a_line.is_empty()
+                    && !self.is_answer_line(a_line)
+                    && shape::has_date(a_line)
+                    && !a_line.ends_with(['.', '!', '?'])
+            });
+            match above {
+                Some(a) if short && lines + 2 <= 5 => {
+                    start = a;
+                    lines += 2;
+                }
+                _ => break,
+            }
         }
         Some(start)
     }

@@ -260,3 +260,166 @@ fn numbers_beyond_the_questions_are_ignored() {
     let e = extract("7. something\n1. Ada\n", &q);
     assert_eq!(e.answers.len(), 1);
 }
+
+/// One reply body per shape: the motivation a person records, and the
+/// mark the reader must set when it guessed. Each kind has shapes in
+/// several languages and the look-alikes that must be kept.
+#[test]
+fn reading_by_kind_table() {
+    let q = qs();
+    let quote = quoted_questions(&q);
+    let cases: Vec<(&str, String, &str, Option<CheckReason>)> = vec![
+        // Attributions by shape, any language, wrapped, glued, no colon.
+        (
+            "attribution, Dutch, unquoted original below",
+            "3. I care.\n\nOp 4 apr. 2022 om 10:00 heeft Team <team@example.org> het volgende geschreven:\n\nHello,\nold text\n".into(),
+            "I care.",
+            None,
+        ),
+        (
+            "attribution wrapped over three lines",
+            format!("3. I care.\n\nOn Apr 4, 2022, at 10:00,\nTeam\n<team@example.org>\nwrote:\n\n{quote}"),
+            "I care.",
+            None,
+        ),
+        (
+            "attribution glued to the answer line",
+            format!("3. I care. On Mon, Apr 4, 2022 at 10:00 AM, team@example.org wrote:\n{quote}"),
+            "I care.",
+            None,
+        ),
+        (
+            "attribution without a colon, Korean date",
+            "3. I care.\n\n2022년 4월 4일 (월) 오전 10:00, Team <team@example.org>님이 작성:\n\n> Hello\n".into(),
+            "I care.",
+            None,
+        ),
+        (
+            "Russian attribution with the address on the next line",
+            "3. Мне это важно.\n\n4 апр. 2022 г., в 10:00, Team <\nteam@example.org> написал:\n\nHello\n".into(),
+            "Мне это важно.",
+            None,
+        ),
+        // Header blocks and separators in any language.
+        (
+            "Outlook header block in Czech after underscores",
+            "3. I care.\n\n________________________________\nOd: Team <team@example.org>\nOdesláno: pondělí 4. dubna 2022 10:00\nKomu: Ada <ada@example.net>\nPředmět: Přihláška\n\nHello,\n".into(),
+            "I care.",
+            None,
+        ),
+        (
+            "separator of U+2014 dashes with a translated phrase",
+            "3. I care.\n\n—————— Messaggio originale ——————\nold text\n".into(),
+            "I care.",
+            None,
+        ),
+        (
+            "a banner between dashes is text, not a separator",
+            "3. Feedback follows.\n\n------ Enter Feedback Below ------\n\nIt was great.\n".into(),
+            "Feedback follows.\n\n------ Enter Feedback Below ------\n\nIt was great.",
+            None,
+        ),
+        // Footers, sign-offs, signatures.
+        (
+            "device footer in Swedish",
+            "3. I care.\n\nSkickat från min iPhone\n".into(),
+            "I care.",
+            None,
+        ),
+        (
+            "sign-off in Chinese with full-width punctuation",
+            "3. 我很关心。\n\n此致敬礼！\n王芳\n".into(),
+            "我很关心。",
+            None,
+        ),
+        (
+            "company block without `-- ` is cut and marked",
+            "3. I care.\n\nJane Roe\nProgramme Manager\nExample Foundation\n+49 30 1234567\nwww.example.org\n".into(),
+            "I care.",
+            Some(CheckReason::SignatureGuessed),
+        ),
+        (
+            "a sentence that starts like a footer stays",
+            "3. I care.\n\nSent from my desk, which is easier than my phone.\n".into(),
+            "I care.\n\nSent from my desk, which is easier than my phone.",
+            None,
+        ),
+        (
+            "an underlined table head stays",
+            "3. My plan:\n\nMonth Task\n----------\nMay Training\n".into(),
+            "My plan:\n\nMonth Task\n----------\nMay Training",
+            None,
+        ),
+        (
+            "a line that only looks like an attribution is kept and marked",
+            "3. Last year our chair wrote:\nwe need new leaders.\n".into(),
+            "Last year our chair wrote:\nwe need new leaders.",
+            Some(CheckReason::AttributionKept),
+        ),
+        (
+            "zero-width and tracker characters make blank lines",
+            "3. I care.\n\u{200b}\n\u{1427}\n\nSent from my iPhone\n".into(),
+            "I care.",
+            None,
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (kind, body, want, mark) in &cases {
+        let e = q_extractor(&q).read(body, Some("Jane Roe"));
+        let got = e.answers.get("motivation").map(String::as_str);
+        let got_mark = e.checks.get("motivation").map(|c| c.reason);
+        if got != Some(*want) || got_mark != *mark {
+            wrong.push(format!("{kind}: got {got:?} {got_mark:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert!(cases.len() >= 15);
+}
+
+#[test]
+fn answers_typed_inside_an_unquoted_original_are_marked() {
+    let q = qs();
+    let mut body = String::from(
+        "Answers are below.\n\n-----Izvorna poruka-----\nOd: Team <team@example.org>\nPoslano: 4. travnja 2022. 10:00\nPrima: Ada <ada@example.net>\nPredmet: Prijava\n\n",
+    );
+    for line in quoted_questions(&q).lines() {
+        let plain = line.trim_start_matches('>').trim_start();
+        body.push_str(plain);
+        body.push('\n');
+        if plain.starts_with("1. ") {
+            body.push_str("Ada Lovelace\n");
+        }
+    }
+    let e = q_extractor(&q).read(&body, None);
+    assert_eq!(
+        e.answers.get("name").map(String::as_str),
+        Some("Ada Lovelace")
+    );
+    let check = e.checks.get("name").expect("marked");
+    assert_eq!(check.reason, CheckReason::InsideOriginal);
+    assert_eq!(check.as_written, "Ada Lovelace");
+    assert!(
+        e.cuts
+            .iter()
+            .any(|c| c.kind == CutKind::HeaderBlock
+                && c.lines.iter().any(|l| l.starts_with("Poslano:"))),
+        "{:?}",
+        e.cuts
+    );
+}
+
+#[test]
+fn a_labelled_reply_is_not_a_header_block() {
+    let q = qs();
+    let body = "Name: Ada Lovelace\nEmail: ada@example.net\nPhone: +44 20 1234 5678\nStart date: 1 May 2025\nRegion: Europe\n";
+    let e = q_extractor(&q).read(body, None);
+    assert_eq!(
+        e.answers.get("name").map(String::as_str),
+        Some("Ada Lovelace")
+    );
+    assert_eq!(e.answers.get("region").map(String::as_str), Some("Europe"));
+}
+
+fn q_extractor(q: &QuestionSet) -> Extractor {
+    Extractor::new(q, &[])
+}
