@@ -1,0 +1,128 @@
+//! `mailintake explain MAIL.eml`, run as staff run it: the real binary, a
+//! mail file, and a questions file, with no configuration, server or
+//! database at all.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/replies")
+}
+
+fn explain(args: &[&str], mail: &str) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    Command::new(env!("CARGO_BIN_EXE_mailintake"))
+        // No configuration file exists: explain must not need one.
+        .arg("--config")
+        .arg(dir.path().join("absent.toml"))
+        .arg("explain")
+        .arg("--questions")
+        .arg(fixtures().join("questions.toml"))
+        .args(args)
+        .arg(fixtures().join(mail))
+        .output()
+        .unwrap()
+}
+
+fn text(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "explain failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+#[test]
+fn text_names_the_part_each_cut_each_answer_and_the_check() {
+    let out = text(&explain(&[], "sig-en-contact-lines.eml"));
+    assert!(out.contains("robot:    no (a person)"), "{out}");
+    assert!(out.contains("read:     the text/plain part"), "{out}");
+    // The quoted question mail, the attribution above it and the guessed
+    // signature, each with its lines.
+    assert!(out.contains("  attribution at line "), "{out}");
+    assert!(out.contains("  signature (guessed) at line "), "{out}");
+    assert!(out.contains("    | M: +44 7700 900 321"), "{out}");
+    assert!(
+        out.contains("  4. motivation (stored):\n    | I chair a network"),
+        "{out}"
+    );
+    assert!(
+        out.contains("check (1):\n  motivation: signature-guessed; as written:"),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_gives_the_same_facts() {
+    let out = text(&explain(&["--json"], "sig-en-contact-lines.eml"));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["robot"], Value::Null);
+    assert_eq!(v["part"], "the text/plain part");
+    let cuts = v["cuts"].as_array().unwrap();
+    let sig = cuts
+        .iter()
+        .find(|c| c["kind"] == "signature")
+        .expect("a signature cut");
+    assert_eq!(sig["guessed"], true);
+    assert!(sig["first_line"].as_u64().unwrap() > 1);
+    assert!(
+        sig["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l == "M: +44 7700 900 321")
+    );
+    let motivation = v["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["question"] == "motivation")
+        .unwrap();
+    assert_eq!(motivation["number"], 4);
+    assert!(!motivation["read"].as_str().unwrap().contains("+44"));
+    assert_eq!(v["checks"]["motivation"]["reason"], "signature-guessed");
+    assert!(
+        v["checks"]["motivation"]["as_written"]
+            .as_str()
+            .unwrap()
+            .contains("+44 113 496 0000")
+    );
+}
+
+#[test]
+fn robots_and_split_parts_are_explained() {
+    let out = text(&explain(&[], "robot-ooo-automatische-antwort-de.eml"));
+    assert!(
+        out.contains("robot:    yes, never answered: subject \"Automatische Antwort:"),
+        "{out}"
+    );
+    let out = text(&explain(&[], "body-apple-mixed-image-top-de.eml"));
+    assert!(
+        out.contains("read:     2 text/plain parts, joined in order"),
+        "{out}"
+    );
+    let out = text(&explain(&[], "body-winmail-only-tnef.eml"));
+    assert!(out.contains("attached: winmail.dat"), "{out}");
+    assert!(out.contains("answers (0):"), "{out}");
+}
+
+#[test]
+fn a_refused_answer_says_why() {
+    let out = text(&explain(&[], "attr-fi-kirjoitti-top.eml"));
+    assert!(out.contains("website (refused: "), "{out}");
+}
+
+#[test]
+fn a_missing_file_is_a_clear_error() {
+    let out = explain(&[], "no-such-mail.eml");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot read") && err.contains("no-such-mail.eml"),
+        "{err}"
+    );
+}
