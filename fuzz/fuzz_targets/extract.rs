@@ -10,7 +10,13 @@ use shared::extractor;
 
 fuzz_target!(|data: &[u8]| {
     let body = String::from_utf8_lossy(data);
-    let extracted = extractor().extract(&body);
+    let extracted = extractor().read(&body, Some("Ada Lovelace"));
+    for id in extracted.checks.keys() {
+        assert!(
+            extracted.answers.contains_key(id),
+            "check mark on no answer {id}"
+        );
+    }
     for id in extracted.answers.keys() {
         assert!(
             extractor().questions().by_id(id).is_some(),

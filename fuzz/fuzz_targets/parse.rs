@@ -1,5 +1,5 @@
-//! Any bytes as an inbound mail: parse, extract and check the answers, as
-//! the daemon does. Nothing may panic, whatever the input.
+//! Any bytes as an inbound mail: parse, judge robot or person, extract and
+//! check the answers, as the daemon does. Nothing may panic, whatever the input.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -9,8 +9,7 @@ mod shared;
 use shared::extractor;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(inbound) = mailintake::ingest::parse(data) {
-        let extracted = extractor().extract(&inbound.body);
-        let _ = mailintake::domain::check(&extracted, extractor().questions());
-    }
+    // The whole reading `explain` shows: parse, robot verdict, extraction
+    // with the sender's name, validation.
+    let _ = mailintake::explain::explain(data, extractor(), "ldwg@example.org");
 });
