@@ -157,6 +157,9 @@ pub struct Extractor {
     /// The same lines as written, trimmed: a cheap exact test.
     known_raw: HashSet<String>,
     known_text: String,
+    /// Every word of `known_text`: a line with a word not in here is not
+    /// a piece of our text, found without searching all of it.
+    known_words: HashSet<String>,
 }
 
 impl Extractor {
@@ -192,6 +195,7 @@ impl Extractor {
             blocks,
             known_lines,
             known_raw,
+            known_words: known_text.split(' ').map(str::to_string).collect(),
             known_text,
         }
     }
@@ -201,7 +205,9 @@ impl Extractor {
         let f = fold(line);
         !f.is_empty()
             && (self.known_lines.contains(&f)
-                || (f.chars().count() >= 16 && self.known_text.contains(&f)))
+                || (f.chars().count() >= 16
+                    && f.split(' ').all(|w| self.known_words.contains(w))
+                    && self.known_text.contains(&f)))
     }
 
     pub fn questions(&self) -> &QuestionSet {

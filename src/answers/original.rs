@@ -32,11 +32,13 @@ impl Extractor {
         }
         // "Name: Ada / Email: … / Phone: …" is a labelled reply, not an
         // older message's header: one of our labels in the paragraph says so.
+        // Within a few lines: a header block is short, and a long
+        // paragraph must not make every line scan all of it.
         let mut p = i;
-        while p > 0 && !text[p - 1].trim().is_empty() {
+        while p > 0 && p + 12 > i && !text[p - 1].trim().is_empty() {
             p -= 1;
         }
-        if (p..text.len())
+        if (p..text.len().min(i + 12))
             .take_while(|k| !text[*k].trim().is_empty())
             .any(|k| self.labelled(&text[k]).is_some())
         {

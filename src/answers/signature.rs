@@ -47,11 +47,22 @@ impl Extractor {
             |m: Option<usize>| m.is_some_and(|m| matches!(marks[m], Mark::Quoted | Mark::Ours));
         let inline = quoted(prev_nonblank(text, from)) && quoted(next_nonblank(text, to));
         let first = (from..to).find(|k| !text[*k].trim().is_empty());
+        // Facts about what follows each line, counted once from the end
+        // (a region can be a 9 MB body): is an answer line below it, and
+        // how many non-blank lines.
+        let len = to - from;
+        let answer: Vec<bool> = (from..to).map(|k| self.is_answer_line(&text[k])).collect();
+        let mut answer_below = vec![false; len + 1];
+        let mut nonblank_below = vec![0usize; len + 1];
+        for r in (0..len).rev() {
+            answer_below[r] = answer_below[r + 1] || answer[r];
+            nonblank_below[r] = nonblank_below[r + 1] + usize::from(!text[from + r].trim().is_empty());
+        }
         let answers_after = |k: usize| {
             (inline && (Some(k) == first || !text[k - 1].trim().is_empty()))
-                || (k + 1..to).any(|m| self.is_answer_line(&text[m]))
+                || answer_below[k - from + 1]
         };
-        let last_line = |k: usize| next_nonblank(text, k + 1).is_none_or(|m| m >= to);
+        let last_line = |k: usize| nonblank_below[k - from + 1] == 0;
         let mut cut: Option<(CutKind, bool)> = None;
         for k in from..to {
             if let Some(c) = cut {
@@ -59,7 +70,7 @@ impl Extractor {
                 continue;
             }
             let line = &text[k];
-            if line.trim().is_empty() || self.is_answer_line(line) {
+            if line.trim().is_empty() || answer[k - from] {
                 continue;
             }
             let starts = if is_sig_dashes(line) {
@@ -72,7 +83,7 @@ impl Extractor {
                 None
             } else if is_rule(line)
                 && (k == from || text[k - 1].trim().is_empty())
-                && (k + 1..to).filter(|m| !text[*m].trim().is_empty()).count() <= 12
+                && nonblank_below[k - from + 1] <= 12
             {
                 // A rule right under a line of text underlines it (a table
                 // head); after a blank line it opens a signature.
