@@ -22,16 +22,16 @@ static ADDRESS: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)[\w.+'-]+@[\w-]+(?:\.[\w-]+)+|mailto:"));
 
 /// A clock time (`10:18`, `17.45`, `10h30`), a numeric date
-/// (`2016-03-03`, `30.09.2017`, `2011/4/7`), a year, or a month or
-/// weekday name or abbreviation.
+/// (`2016-03-03`, `30.09.2017`, `2011/4/7`), a year, or an English month
+/// or weekday name, capitalised ("I may learn" is not a date).
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?ix)
         \b\d{1,2}\s?[:h]\s?\d{2}\b
       | \b\d{1,2}\.\d{2}\b(?:\s|$|,)
       | \b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b
       | \b(?:19|20)\d{2}\b
-      | \b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december
-           |mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b\.?")
+      | (?-i:\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June|July|August|September|October|November|December
+           |Mon|Tue|Wed|Thu|Fri|Sat|Sun|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)")
 });
 
 /// "wrote" and its translations: the verb of an attribution line.
@@ -56,7 +56,7 @@ static OPENER: LazyLock<Regex> = LazyLock::new(|| {
 pub(super) fn is_rule_char(c: char) -> bool {
     matches!(
         c,
-        '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{2500}'..='\u{257f}' | '_' | '=' | '*' | '~' | '•' | '·' | '#' | '+'
+        '\u{2e3a}' | '\u{2e3b}' | '\u{ff0d}' | '\u{ff1d}' | '\u{ff3f}' | '\u{ffe3}' | '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{2500}'..='\u{257f}' | '_' | '=' | '*' | '~' | '•' | '·' | '#' | '+'
     )
 }
 
@@ -68,9 +68,10 @@ pub(super) fn is_rule(line: &str) -> bool {
     n >= 1 && t.chars().all(is_rule_char) && (n >= 2 || matches!(t, "—" | "–" | "\u{2015}"))
 }
 
-/// `-- ` (RFC 3676 §4.3) and the forms clients and people actually type.
+/// `-- ` (RFC 3676 §4.3) and the forms clients actually send (`--`, `__`).
+/// Not `---`: people draw that as a divider inside an answer.
 pub(super) fn is_sig_dashes(line: &str) -> bool {
-    matches!(line.trim_end(), "--" | "-- " | "---" | "__")
+    matches!(line.trim_end(), "--" | "-- " | "__")
 }
 
 /// The text between decorations, for `-----Original Message-----`,
@@ -210,12 +211,15 @@ static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// `Label: value` as in an older message's header block, in any language
 /// (`From:`, `Od:`, `Envoyé le :`, `*Sent:*`): the label, and the value.
 pub(super) fn header_label(line: &str) -> Option<(String, &str)> {
+    let line = line.trim_start_matches(|c: char| c.is_whitespace() || is_mark(c));
     let caps = LABEL_LINE.captures(line)?;
     let label = caps.get(1)?.as_str().trim();
-    if label.split_whitespace().count() > 3 || label.is_empty() {
+    let value = caps.get(2).map_or("", |m| m.as_str());
+    // `https://…` is an address, not a label.
+    if label.split_whitespace().count() > 3 || label.is_empty() || value.starts_with("//") {
         return None;
     }
-    Some((fold(label), caps.get(2).map_or("", |m| m.as_str())))
+    Some((fold(label), value))
 }
 
 /// A device or app footer: "Sent from my iPhone", "Envoyé de mon iPhone",
@@ -241,6 +245,21 @@ pub(super) fn is_device_footer(line: &str) -> bool {
         SENT_ANYWHERE.is_match(&head) || SENT_ANYWHERE.is_match(tail)
     };
     DEVICE_FOOTER.is_match(&t) || (words <= 7 && DEVICE.is_match(&t) && ends())
+}
+
+/// A short line naming a phone or a mail app, in any language: "Galaxy
+/// 스마트폰에서 보냈습니다.", "Dikirim dari iPhone saya", "Изтеглете Outlook
+/// за Android". Only taken for a footer as the last line of the text.
+pub(super) fn is_device_line(line: &str) -> bool {
+    let t = strip_links(line);
+    let t = t.trim().trim_matches(is_mark);
+    let words = t.split_whitespace().count();
+    (1..=8).contains(&words)
+        && t.chars().count() <= 80
+        && !t
+            .trim_end_matches(['.', '!', '。'])
+            .contains([',', ';', '?', ':'])
+        && DEVICE.is_match(t)
 }
 
 /// A short line starting with "Sent" (in some language) and no sentence
@@ -285,7 +304,7 @@ static DEVICE_FOOTER: LazyLock<Regex> = LazyLock::new(|| {
 
 static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?ix)^\s*(?:
-        best|best\s+regards|kind\s+regards|regards|warm\s+regards|warmest\s+regards|warmly|many\s+thanks|thanks|thank\s+you|thanks\s+again|thanks\s+so\s+much|thanks\s+a\s+lot|thx|cheers|sincerely|yours|yours\s+sincerely|yours\s+truly|all\s+the\s+best|greetings|best\s+wishes|with\s+thanks|take\s+care|talk\s+soon|respectfully
+        [¡¿]?(?:best|best\s+regards|kind\s+regards|regards|warm\s+regards|warmest\s+regards|warmly|many\s+thanks|thanks|thank\s+you|thanks\s+again|thanks\s+so\s+much|thanks\s+a\s+lot|thx|cheers|sincerely|yours|yours\s+sincerely|yours\s+truly|all\s+the\s+best|greetings|best\s+wishes|with\s+thanks|take\s+care|talk\s+soon|respectfully
       | saludos|un\s+saludo|saludos\s+cordiales|atentamente|un\s+abrazo|abrazos|muchas\s+gracias|gracias
       | cordialement|bien\s+cordialement|bien\s+à\s+vous|amitiés|merci|merci\s+d'avance|merci\s+beaucoup|bonne\s+journée|salutations|sincères\s+salutations
       | grüße|viele\s+grüße|liebe\s+grüße|beste\s+grüße|freundliche\s+grüße|mit\s+freundlichen\s+grüßen|mit\s+besten\s+grüßen|herzliche\s+grüße|schöne\s+grüße|gruß|lg|mfg|vg|danke|vielen\s+dank
@@ -298,34 +317,52 @@ static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
       | ystävällisin\s+terveisin|terveisin|kiitos|üdvözlettel|tisztelettel|köszönöm
       | saygılarımla|iyi\s+çalışmalar|teşekkürler|χαιρετώ|με\s+εκτίμηση|ευχαριστώ
       | с\s+уважением|всего\s+доброго|спасибо|з\s+повагою|дякую
-      | よろしくお願いします|よろしくお願いいたします|敬具|谢谢|謝謝|此致|此致敬礼|祝好|顺祝商祺|감사합니다|مع\s+التحية|شكرا|תודה
-    )[\s\p{P}\p{So}\p{Sk}\p{Cn}\u{fe0f}\u{200d}~]*$")
+      | hezký\s+den|s\s+přáním\s+hezkého\s+dne|cu\s+respect|cu\s+stimă|toate\s+cele\s+bune|mulțumesc|multumesc
+      | terima\s+kasih|salam|salam\s+hangat|hormat\s+saya|trân\s+trọng|thân\s+mến|cảm\s+ơn|ขอแสดงความนับถือ|ขอบคุณ(?:ครับ|ค่ะ)?
+      | धन्यवाद|सादर|با\s+احترام|با\s+سپاس|سپاس|مع\s+خالص\s+التحية|مع\s+أطيب\s+التحيات|تحياتي|بكل\s+احترام|בברכה|בתודה|תודה\s+רבה
+      | 드림|올림|감사합니다|고맙습니다|拝|よろしく|よろしくお願いします|よろしくお願いいたします|敬具|草々|谢谢|謝謝|此致|此致敬礼|祝好|顺祝商祺|敬上
+      | με\s+εκτίμηση|φιλικά|з\s+найкращими\s+побажаннями|всього\s+найкращого|поздрави|с\s+поздрав|pozdrowienia|üdv|üdvözlet|ciao|tschüss|bis\s+bald
+      | مع\s+التحية|شكرا|תודה
+    ))[\s\p{P}\p{So}\p{Sk}\p{Cn}\u{fe0f}\u{200d}~]*$")
 });
 
 /// A sign-off on a line of its own: "Best regards,", "Mit freundlichen
 /// Grüßen", "С уважением,", "Cheers 🎉".
 pub(super) fn is_sign_off(line: &str) -> bool {
-    SIGN_OFF.is_match(line)
+    SIGN_OFF.is_match(line.trim_end_matches(|c: char| c.is_whitespace() || is_mark(c)))
 }
 
-static SHORT_CLOSING: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*[\p{L}'’ ]{2,30},\s*$"));
+/// Zero-width joiners and direction marks: invisible, but not removed from
+/// text (emoji and some scripts need them); ignored when judging a shape.
+pub(super) fn is_mark(c: char) -> bool {
+    matches!(c, '\u{200c}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
 
-/// A sign-off not in the list: a short phrase ending in a comma ("Un
-/// abrazo fuerte,"), after a blank line, followed by a short line (a name).
-pub(super) fn is_closing(lines: &[String], i: usize) -> bool {
-    let line = &lines[i];
-    SHORT_CLOSING.is_match(line)
-        && line.split_whitespace().count() <= 4
-        && (i == 0 || lines[i - 1].trim().is_empty())
-        && lines.get(i + 1).is_some_and(|next| {
-            let n = next.split_whitespace().count();
-            (1..=5).contains(&n) && !next.trim_start().starts_with('>')
+/// A short closing phrase in any language or script, by its shape alone:
+/// one to four words of letters (combining marks allowed, as in Devanagari
+/// or Thai), maybe opened by `¡`/`¿` and closed by a comma, `،`, `!` or a
+/// full stop. Taken as a sign-off only at the end of the applicant's text,
+/// followed by a name (see the signature pass).
+pub(super) fn is_closing_phrase(line: &str) -> bool {
+    let t = line
+        .trim()
+        .trim_matches(is_mark)
+        .trim_start_matches(['¡', '¿'])
+        .trim_end_matches([',', '،', '!', '.', '。', '！', '、', '…', '，', ' ']);
+    let words = t.split_whitespace().count();
+    (1..=4).contains(&words)
+        && t.chars().count() <= 40
+        && t.chars().all(|c| {
+            c.is_alphabetic()
+                || unicode_normalization::char::is_combining_mark(c)
+                || c.is_whitespace()
+                || matches!(c, '\'' | '’' | '-' | '\u{200c}' | '\u{200d}')
         })
 }
 
 static DISCLAIMER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*(this (e-?mail|message) has been (checked|scanned) for viruses|virus-free\.|(this (e-?mail|message|communication)\b.{0,80}\b(confidential|intended (solely )?for)|confidentiality notice|disclaimer\s*:|the information (contained )?in this (e-?mail|message)|if you (are not the intended|have received this (e-?mail|message) in error)|diese (e-?mail|nachricht) (enthält|ist) vertraulich|ce (message|courriel|mail) (est|et ses pièces)|este (mensaje|correo) (es|y sus anexos) confidencial|le informazioni contenute in questo messaggio))",
+        r"(?i)^\s*(\*+\s*)?(aviso\s+(de\s+)?confidencialidade?|aviso\s+legal|avis\s+de\s+confidentialit[ée]|vertraulichkeitshinweis|avviso\s+di\s+riservatezza|vertrouwelijkheidsverklaring|klauzula\s+poufno[śs]ci|upozorn[ěe]n[íi]\s*:|уведомление\s+о\s+конфиденциальности|confidentiality\s+(notice|note|warning)|confidential\s*:|privileged\s+(and|&)\s+confidential|this (e-?mail|message) has been (checked|scanned) for viruses|virus-free\.|(this (e-?mail|message|communication)\b.{0,80}\b(confidential|intended (solely )?for)|confidentiality notice|disclaimer\s*:|the information (contained )?in this (e-?mail|message)|if you (are not the intended|have received this (e-?mail|message) in error)|diese (e-?mail|nachricht) (enthält|ist) vertraulich|ce (message|courriel|mail) (est|et ses pièces)|este (mensaje|correo) (es|y sus anexos) confidencial|le informazioni contenute in questo messaggio))",
     )
 });
 

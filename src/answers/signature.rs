@@ -54,9 +54,13 @@ impl Extractor {
         let answer: Vec<bool> = (from..to).map(|k| self.is_answer_line(&text[k])).collect();
         let mut answer_below = vec![false; len + 1];
         let mut nonblank_below = vec![0usize; len + 1];
+        let mut prose_below = vec![false; len + 1];
         for r in (0..len).rev() {
+            let line = &text[from + r];
             answer_below[r] = answer_below[r + 1] || answer[r];
-            nonblank_below[r] = nonblank_below[r + 1] + usize::from(!text[from + r].trim().is_empty());
+            nonblank_below[r] = nonblank_below[r + 1] + usize::from(!line.trim().is_empty());
+            prose_below[r] = prose_below[r + 1]
+                || (line.split_whitespace().count() > 8 && !shape::is_hard_contact(line));
         }
         let answers_after = |k: usize| {
             (inline && (Some(k) == first || !text[k - 1].trim().is_empty()))
@@ -84,13 +88,15 @@ impl Extractor {
             } else if is_rule(line)
                 && (k == from || text[k - 1].trim().is_empty())
                 && nonblank_below[k - from + 1] <= 12
+                && !prose_below[k - from + 1]
             {
                 // A rule right under a line of text underlines it (a table
-                // head); after a blank line it opens a signature.
+                // head); after a blank line, above short lines only, it
+                // opens a signature. Above prose it divides an answer.
                 Some((CutKind::Signature, true))
             } else if shape::is_sent_line(line) && last_line(k) {
                 Some((CutKind::Footer, false))
-            } else if shape::is_sign_off(line) || shape::is_closing(text, k) {
+            } else if shape::is_sign_off(line) {
                 Some((CutKind::SignOff, false))
             } else {
                 None
@@ -100,38 +106,79 @@ impl Extractor {
                 cut = Some(c);
             }
         }
-        if cut.is_none() && !inline {
-            self.cut_signature_block(text, marks, from, to, sender);
+        if !inline {
+            let open_end = (from..to)
+                .find(|k| matches!(marks[*k], Mark::Cut(..)))
+                .unwrap_or(to);
+            self.cut_trailing(text, marks, from, open_end, sender);
         }
     }
 
-    /// A trailing block cut as a signature by its shape alone (a guess):
-    /// the last paragraph of the applicant's text, at most six short lines,
-    /// below other text, starting with the sender's name or made mostly of
-    /// contact lines (phone, web or mail address, title, organisation).
-    fn cut_signature_block(
+    /// From the end of the applicant's text upward, in the order mail ends:
+    /// device lines in any language, then at most one signature block (or
+    /// a bare name after a blank line), then at most one closing phrase
+    /// followed by a name.
+    fn cut_trailing(
         &self,
         text: &[String],
         marks: &mut [Mark],
         from: usize,
-        to: usize,
+        mut to: usize,
         sender: Option<&str>,
     ) {
-        let Some(last) = (from..to).rev().find(|k| !text[*k].trim().is_empty()) else {
-            return;
-        };
-        let mut start = last;
-        while start > from
-            && !text[start - 1].trim().is_empty()
-            && !self.is_answer_line(&text[start - 1])
-        {
-            start -= 1;
+        let mut signature_seen = false;
+        loop {
+            let Some(last) = (from..to).rev().find(|k| !text[*k].trim().is_empty()) else {
+                return;
+            };
+            if self.is_answer_line(&text[last]) {
+                return;
+            }
+            if shape::is_device_line(&text[last]) {
+                marks[last] = Mark::Cut(CutKind::Footer, false);
+                to = last;
+                continue;
+            }
+            let mut start = last;
+            while start > from
+                && !text[start - 1].trim().is_empty()
+                && !self.is_answer_line(&text[start - 1])
+            {
+                start -= 1;
+            }
+            let above = (from..start).any(|k| !text[k].trim().is_empty());
+            if !above {
+                return;
+            }
+            let block: Vec<&str> = (start..=last).map(|k| text[k].trim()).collect();
+            let after_blank = text[start - 1].trim().is_empty();
+            let cut = if closing_block(&block) {
+                Some(CutKind::SignOff)
+            } else if !signature_seen && self.signature_block(&block, sender, after_blank) {
+                Some(CutKind::Signature)
+            } else {
+                None
+            };
+            let Some(kind) = cut else {
+                return;
+            };
+            for m in &mut marks[start..=last] {
+                *m = Mark::Cut(kind, true);
+            }
+            if kind == CutKind::SignOff {
+                return;
+            }
+            signature_seen = true;
+            to = start;
         }
-        // Right under an answer line with no blank line between, only the
-        // sender's name or contact lines make it a signature (checked below).
-        let above = (from..start).any(|k| !text[k].trim().is_empty());
-        let block: Vec<&str> = (start..=last).map(|k| text[k].trim()).collect();
-        if !above
+    }
+
+    /// A trailing block that is a signature by its shape alone (a guess):
+    /// at most six short lines, starting with the sender's name, made mostly
+    /// of contact lines (phone, web or mail address, title, organisation),
+    /// a name over contact lines, or a bare name of one to three words.
+    fn signature_block(&self, block: &[&str], sender: Option<&str>, after_blank: bool) -> bool {
+        if block.is_empty()
             || block.len() > 6
             || block.iter().any(|l| {
                 l.chars().count() > 80
@@ -139,19 +186,60 @@ impl Extractor {
                     || self.is_answer_line(l)
             })
         {
-            return;
+            return false;
         }
         let by_name = sender.is_some_and(|name| starts_with_name(block[0], name));
         let contacts = block.iter().filter(|l| shape::is_contact_line(l)).count();
         let hard = block.iter().any(|l| shape::is_hard_contact(l));
-        let by_contacts = (contacts >= 2 && contacts * 2 >= block.len())
-            || (block.len() >= 2 && hard && shape::is_name_line(block[0]));
-        if by_name || by_contacts {
-            for m in &mut marks[start..=last] {
-                *m = Mark::Cut(CutKind::Signature, true);
-            }
-        }
+        let bare_name = after_blank
+            && block.len() == 1
+            && block[0].split_whitespace().count() <= 3
+            && shape::is_name_line(block[0]);
+        by_name
+            || (contacts >= 2 && contacts * 2 >= block.len())
+            || (block.len() >= 2 && hard && shape::is_name_line(block[0]))
+            || bare_name
     }
+}
+
+/// A closing phrase in any script followed by a name or two ("Hezký den /
+/// Jana", "مع خالص التحية، / أحمد", "Terima kasih. / Salam hangat / Rina"),
+/// or a closing phrase alone that ends in a comma.
+fn closing_block(block: &[&str]) -> bool {
+    let Some((first, names)) = block.split_first() else {
+        return false;
+    };
+    // A name: letters only (any script), at most four words.
+    let name_like = |l: &&str| {
+        l.split_whitespace().count() <= 4
+            && l.chars().count() <= 40
+            && l.chars().any(char::is_alphabetic)
+            && l.chars().all(|c| {
+                c.is_alphabetic()
+                    || unicode_normalization::char::is_combining_mark(c)
+                    || c.is_whitespace()
+                    || shape::is_mark(c)
+                    || matches!(c, '.' | '\'' | '’' | '-' | ',')
+            })
+            && !l.trim_end().ends_with(['?', ':', ';'])
+    };
+    let starts_with_letter = |l: &str| {
+        l.trim_start_matches(['¡', '¿'])
+            .chars()
+            .next()
+            .is_some_and(char::is_alphabetic)
+    };
+    shape::is_closing_phrase(first)
+        && starts_with_letter(first)
+        && names.iter().all(|n| starts_with_letter(n))
+        && block.len() <= 4
+        && if names.is_empty() {
+            first
+                .trim_end_matches(|c: char| c.is_whitespace() || shape::is_mark(c))
+                .ends_with([',', '،', '，'])
+        } else {
+            names.iter().all(name_like)
+        }
 }
 
 /// Whether a line starts with the sender's display name (or, for a line
@@ -165,8 +253,10 @@ fn starts_with_name(line: &str, name: &str) -> bool {
     if line.starts_with(&name) {
         return true;
     }
-    let first = name.split_whitespace().next().unwrap_or("");
-    first.chars().count() >= 3
-        && line.split_whitespace().count() <= 3
-        && line.split([' ', ',']).next() == Some(first)
+    // Any part of the name: given names come first or last ("NGUYEN Van An").
+    let head = line.split([' ', ',']).next().unwrap_or("");
+    line.split_whitespace().count() <= 3
+        && name
+            .split_whitespace()
+            .any(|part| part.chars().count() >= 2 && part == head)
 }
