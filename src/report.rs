@@ -290,6 +290,7 @@ fn reason_words(r: CheckReason) -> &'static str {
         CheckReason::SignatureGuessed => "guessed a signature and cut it",
         CheckReason::InsideOriginal => "read from inside the original mail",
         CheckReason::AttributionKept => "kept a line that looks like an attribution",
+        CheckReason::InsideQuote => "typed inside the quoted question mail",
     }
 }
 

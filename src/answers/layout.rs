@@ -20,9 +20,9 @@ use super::{CutKind, Extractor};
 /// One line of the body, as the reader placed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Line {
-    /// Quoted by the client (`>`), a copy of our own text, or a blank or
-    /// header line inside an unquoted original.
-    Quoted(String),
+    /// Quoted by the client (`>`, `depth` markers deep), a copy of our own
+    /// text, or a blank or header line inside an unquoted original (depth 0).
+    Quoted { text: String, depth: usize },
     /// The applicant's text; `original` when it sits inside an unquoted
     /// original (Outlook, Yahoo), where it counts less and is a guess.
     Text { text: String, original: bool },
@@ -82,19 +82,31 @@ impl Extractor {
             let in_original = i >= end;
             lines.push(match marks[i] {
                 Mark::Cut(kind, guessed) => Line::Cut { kind, guessed },
-                Mark::Quoted => Line::Quoted(quoted[i].clone().unwrap_or_default()),
-                Mark::Ours => Line::Quoted(line.clone()),
+                Mark::Quoted => Line::Quoted {
+                    text: quoted[i].clone().unwrap_or_default(),
+                    depth: quote_depth(line),
+                },
+                Mark::Ours => Line::Quoted {
+                    text: line.clone(),
+                    depth: 0,
+                },
                 Mark::Open if in_original => {
                     if line.trim().is_empty() || line.starts_with([' ', '\t']) || self.is_ours(line)
                     {
-                        Line::Quoted(line.clone())
+                        Line::Quoted {
+                            text: line.clone(),
+                            depth: 0,
+                        }
                     } else if is_sig_dashes(line)
                         || is_rule(line)
                         || decorated(line).is_some()
                         || self.is_header_line(line)
                     {
                         // The header blocks of older messages further down.
-                        Line::Quoted(String::new())
+                        Line::Quoted {
+                            text: String::new(),
+                            depth: 0,
+                        }
                     } else {
                         Line::Text {
                             text: line.clone(),
@@ -164,6 +176,14 @@ pub(super) fn quote_content(line: &str) -> Option<String> {
         return None;
     }
     Some(line[m.end()..].to_string())
+}
+
+/// How many `>` markers open a line.
+fn quote_depth(line: &str) -> usize {
+    line.chars()
+        .take_while(|c| matches!(c, '>' | ' ' | '\t'))
+        .filter(|c| *c == '>')
+        .count()
 }
 
 pub(super) fn next_nonblank(text: &[String], from: usize) -> Option<usize> {

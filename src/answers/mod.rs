@@ -74,6 +74,9 @@ pub enum CheckReason {
     InsideOriginal,
     /// A line that looks like an attribution was kept in the answer.
     AttributionKept,
+    /// The answer was typed inside the quoted question mail, under its
+    /// question, and carries the quote marker (Apple Mail, Gmail).
+    InsideQuote,
 }
 
 impl CheckReason {
@@ -83,6 +86,7 @@ impl CheckReason {
             CheckReason::SignatureGuessed => "signature-guessed",
             CheckReason::InsideOriginal => "inside-original",
             CheckReason::AttributionKept => "attribution-kept",
+            CheckReason::InsideQuote => "inside-quote",
         }
     }
 
@@ -92,6 +96,7 @@ impl CheckReason {
             CheckReason::SignatureGuessed,
             CheckReason::InsideOriginal,
             CheckReason::AttributionKept,
+            CheckReason::InsideQuote,
         ]
         .into_iter()
         .find(|r| r.as_str() == s)
@@ -228,37 +233,55 @@ impl Extractor {
 
         // Walk the mail; each run of unquoted text belongs to the quoted
         // question above it while that question's block is what is quoted.
-        let mut owner: Option<usize> = None;
-        let mut segments: Vec<Segment<'_>> = vec![Segment::new(None, false)];
+        let mut owner: Option<(usize, usize)> = None;
+        let mut segments: Vec<Segment<'_>> = vec![Segment::new(None, Place::Own)];
         for (k, line) in layout.lines.iter().enumerate() {
             match line {
-                Line::Quoted(text) => {
+                Line::Quoted { text, depth } => {
                     let t = text.trim();
                     if let Some(n) = quoted_header(t, questions) {
-                        owner = Some(n);
-                        segments.push(Segment::new(owner, false));
+                        owner = Some((n, *depth));
+                        segments.push(Segment::new(Some(n), Place::Own));
                         continue;
                     }
                     // Blank and indented quoted lines sit under the question
                     // (hints, choices, a copy of the stored answer).
                     let keeps = t.is_empty()
                         || text.starts_with([' ', '\t', '\u{a0}'])
-                        || owner.is_some_and(|n| {
+                        || owner.is_some_and(|(n, _)| {
                             self.blocks
                                 .iter()
                                 .any(|(bn, block)| *bn == n && block.contains(&fold(t)))
                         });
-                    if !keeps || owner.is_none() {
-                        // Text after someone else's quote is not the
-                        // continuation of an answer above it.
-                        owner = None;
-                        if segments.last().is_none_or(|s| !s.is_empty()) {
-                            segments.push(Segment::new(None, false));
-                        }
+                    if keeps && owner.is_some() {
+                        continue;
+                    }
+                    // Text that is not ours, at the question's own quote
+                    // depth, was typed inside the quote under the question
+                    // (unless the applicant already answered it below the
+                    // quoted question, outside the quote).
+                    if let Some((n, d)) = owner
+                        && *depth == d
+                        && d > 0
+                        && !self.is_ours(t)
+                        && !shape::is_sig_dashes(t)
+                        && !shape::is_rule(t)
+                        && !segments.last().is_some_and(|s| {
+                            s.owner == Some(n) && s.place == Place::Own && !s.lines.is_empty()
+                        })
+                    {
+                        push(&mut segments, Some(n), Place::Quote, text.as_str());
+                        continue;
+                    }
+                    // Text after someone else's quote is not the
+                    // continuation of an answer above it.
+                    owner = None;
+                    if segments.last().is_none_or(|s| !s.is_empty()) {
+                        segments.push(Segment::new(None, Place::Own));
                     }
                 }
                 Line::Cut { guessed, kind } => {
-                    if *guessed && *kind == CutKind::Signature {
+                    if *guessed && matches!(kind, CutKind::Signature | CutKind::SignOff) {
                         if let Some(last) = segments.last_mut() {
                             last.tail.push(layout.source[k].1.as_str());
                         }
@@ -266,21 +289,16 @@ impl Extractor {
                         && matches!(kind, CutKind::Attribution | CutKind::HeaderBlock)
                         && segments.last().is_none_or(|s| !s.is_empty())
                     {
-                        segments.push(Segment::new(None, false));
+                        segments.push(Segment::new(None, Place::Own));
                     }
                 }
                 Line::Text { text, original } => {
-                    if let Some(last) = segments.last_mut()
-                        && last.owner == owner
-                        && last.original == *original
-                        && last.tail.is_empty()
-                    {
-                        last.lines.push(text);
+                    let place = if *original {
+                        Place::Original
                     } else {
-                        let mut seg = Segment::new(owner, *original);
-                        seg.lines.push(text);
-                        segments.push(seg);
-                    }
+                        Place::Own
+                    };
+                    push(&mut segments, owner.map(|(n, _)| n), place, text.as_str());
                 }
             }
         }
@@ -289,31 +307,39 @@ impl Extractor {
             cuts: cuts(&layout),
             ..Extracted::default()
         };
-        let mut from_original: HashSet<String> = HashSet::new();
+        // Where each answer came from: the applicant's own text wins over
+        // what is found inside an original or a quote (often an old copy).
+        let mut found_in: BTreeMap<String, Place> = BTreeMap::new();
         let mut put =
-            |q: &Question, lines: &[&str], first_is_rest: bool, original: bool, tail: &[&str]| {
-                let text = strip_prompt(&tidy(lines, first_is_rest), q);
+            |q: &Question, lines: &[&str], first_is_rest: bool, place: Place, tail: &[&str]| {
+                let mut text = strip_prompt(&tidy(lines, first_is_rest), q);
+                // Only a paragraph question takes more than one paragraph:
+                // "6\n\nI look forward to hearing from you." answers with "6".
+                if q.kind != Kind::Paragraph
+                    && let Some((first, _)) = text.split_once("\n\n")
+                {
+                    text = first.trim_end().to_string();
+                }
                 if text.is_empty() {
                     return;
                 }
-                // What the applicant wrote above an unquoted original wins over
-                // what is found inside it (often an old copy of an answer).
-                if original && out.answers.contains_key(&q.id) && !from_original.contains(&q.id) {
+                if place != Place::Own && found_in.get(&q.id).is_some_and(|p| *p == Place::Own) {
                     return;
                 }
-                if original {
-                    from_original.insert(q.id.clone());
-                } else {
-                    from_original.remove(&q.id);
-                }
+                found_in.insert(q.id.clone(), place);
                 let check = if !tail.is_empty() {
                     Some(Check {
                         reason: CheckReason::SignatureGuessed,
                         as_written: format!("{text}\n\n{}", tidy(tail, false)),
                     })
-                } else if original {
+                } else if place == Place::Original {
                     Some(Check {
                         reason: CheckReason::InsideOriginal,
+                        as_written: text.clone(),
+                    })
+                } else if place == Place::Quote {
+                    Some(Check {
+                        reason: CheckReason::InsideQuote,
                         as_written: text.clone(),
                     })
                 } else if text.lines().any(shape::looks_like_attribution) {
@@ -346,14 +372,14 @@ impl Extractor {
                         lines[0] = rest;
                         first_is_rest = true;
                     }
-                    put(q, &lines, first_is_rest, seg.original, &seg.tail);
+                    put(q, &lines, first_is_rest, seg.place, &seg.tail);
                 }
                 None => {
                     let found = self.numbered_answers(&seg.lines);
                     let last = found.len().saturating_sub(1);
                     for (i, (q, answer_lines)) in found.into_iter().enumerate() {
                         let tail: &[&str] = if i == last { &seg.tail } else { &[] };
-                        put(q, &answer_lines, true, seg.original, tail);
+                        put(q, &answer_lines, true, seg.place, tail);
                     }
                 }
             }
@@ -362,22 +388,48 @@ impl Extractor {
     }
 }
 
+/// Adds a line of the applicant's text to the current run, or starts one.
+fn push<'a>(segments: &mut Vec<Segment<'a>>, owner: Option<usize>, place: Place, text: &'a str) {
+    if let Some(last) = segments.last_mut()
+        && last.owner == owner
+        && last.place == place
+        && last.tail.is_empty()
+    {
+        last.lines.push(text);
+    } else {
+        let mut seg = Segment::new(owner, place);
+        seg.lines.push(text);
+        segments.push(seg);
+    }
+}
+
+/// Where a run of the applicant's text sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// Their own text, outside any quote or original.
+    Own,
+    /// Inside an unquoted original (Outlook, Yahoo).
+    Original,
+    /// Inside the `>`-quoted question mail, under a question.
+    Quote,
+}
+
 /// A run of the applicant's text: the question it answers (when it sits
-/// under a quoted question), whether it is inside an unquoted original,
-/// and the lines cut below it as a guessed signature.
+/// under a quoted question), where it sits, and the lines cut below it by
+/// a guess (a signature or sign-off by its shape).
 #[derive(Debug)]
 struct Segment<'a> {
     owner: Option<usize>,
-    original: bool,
+    place: Place,
     lines: Vec<&'a str>,
     tail: Vec<&'a str>,
 }
 
 impl Segment<'_> {
-    fn new(owner: Option<usize>, original: bool) -> Self {
+    fn new(owner: Option<usize>, place: Place) -> Self {
         Self {
             owner,
-            original,
+            place,
             lines: Vec::new(),
             tail: Vec::new(),
         }
@@ -394,7 +446,7 @@ fn cuts(layout: &Layout) -> Vec<Cut> {
     for (k, line) in layout.lines.iter().enumerate() {
         let (kind, guessed) = match line {
             Line::Cut { kind, guessed } => (*kind, *guessed),
-            Line::Quoted(_) => (CutKind::Quote, false),
+            Line::Quoted { .. } => (CutKind::Quote, false),
             Line::Text { .. } => continue,
         };
         let (number, text) = &layout.source[k];

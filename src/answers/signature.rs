@@ -152,18 +152,22 @@ impl Extractor {
             }
             let block: Vec<&str> = (start..=last).map(|k| text[k].trim()).collect();
             let after_blank = text[start - 1].trim().is_empty();
+            // A closing phrase over the sender's own name is no guess.
+            let signed = |b: &[&str]| {
+                sender.is_some_and(|name| b.iter().skip(1).any(|l| starts_with_name(l, name)))
+            };
             let cut = if closing_block(&block) {
-                Some(CutKind::SignOff)
+                Some((CutKind::SignOff, !signed(&block)))
             } else if !signature_seen && self.signature_block(&block, sender, after_blank) {
-                Some(CutKind::Signature)
+                Some((CutKind::Signature, true))
             } else {
                 None
             };
-            let Some(kind) = cut else {
+            let Some((kind, guessed)) = cut else {
                 return;
             };
             for m in &mut marks[start..=last] {
-                *m = Mark::Cut(kind, true);
+                *m = Mark::Cut(kind, guessed);
             }
             if kind == CutKind::SignOff {
                 return;
