@@ -74,6 +74,23 @@ impl Extractor {
 
         let original = self.find_original(&text, &mut marks);
         let end = original.unwrap_or(n);
+        // Older messages' header blocks further down the original; a single
+        // `Label: value` line there may be the applicant's answer.
+        let mut i = end;
+        while i < n {
+            match (marks[i] == Mark::Open)
+                .then(|| self.header_block(&text, i))
+                .flatten()
+            {
+                Some(e) => {
+                    for m in &mut marks[i..e] {
+                        *m = Mark::Cut(CutKind::HeaderBlock, false);
+                    }
+                    i = e;
+                }
+                None => i += 1,
+            }
+        }
         self.cut_signatures(&text, &mut marks, end, sender);
 
         let mut lines = Vec::with_capacity(n);
@@ -91,18 +108,13 @@ impl Extractor {
                     depth: 0,
                 },
                 Mark::Open if in_original => {
-                    if line.trim().is_empty() || line.starts_with([' ', '\t']) || self.is_ours(line)
-                    {
+                    if line.trim().is_empty() || self.is_ours(line) {
                         Line::Quoted {
                             text: line.clone(),
                             depth: 0,
                         }
-                    } else if is_sig_dashes(line)
-                        || is_rule(line)
-                        || decorated(line).is_some()
-                        || self.is_header_line(line)
-                    {
-                        // The header blocks of older messages further down.
+                    } else if is_sig_dashes(line) || is_rule(line) || decorated(line).is_some() {
+                        // Separators of older messages further down.
                         Line::Quoted {
                             text: String::new(),
                             depth: 0,
@@ -152,7 +164,8 @@ fn split_lines(body: &str) -> Vec<(usize, String)> {
                 .collect()
         };
         if quote_content(&line).is_none()
-            && let Some(at) = shape::glued_attribution(&line)
+            && let Some(at) =
+                shape::glued_attribution(&line).or_else(|| shape::glued_separator(&line))
         {
             let head = line[..at].trim_end();
             out.push((i + 1, head.to_string()));

@@ -26,7 +26,7 @@ impl Extractor {
     /// `i`: two or more `Label: value` lines in any language (a wrapped
     /// value may take one more line), holding an address and a date, or
     /// four labels. `None` when there is none.
-    fn header_block(&self, text: &[String], i: usize) -> Option<usize> {
+    pub(super) fn header_block(&self, text: &[String], i: usize) -> Option<usize> {
         if !self.is_header_line(&text[i]) {
             return None;
         }
@@ -208,14 +208,22 @@ impl Extractor {
             if joined.chars().count() > 400 {
                 break;
             }
-            let above_is_quote = prev_nonblank(text, idx).is_some_and(|p| marks[p] == Mark::Quoted);
+            // Between quotes (under a quoted question) a line is an
+            // inline answer, whatever it holds.
+            let inline = region_follows_quote(marks, idx);
+            let sentence = text[e].trim_end().ends_with(['.', '!', '?']);
             let near_quote = followed_by_quote
-                && !above_is_quote
+                && !inline
+                && !sentence
                 && (shape::has_date(&joined)
                     || shape::has_address(&joined)
                     || (joined.trim_end().ends_with(':')
                         && joined.chars().any(|c| c.is_ascii_digit())));
-            if near_quote || shape::strong_attribution(&joined) {
+            // Shaped on its own, with no quote below: it must start the way
+            // attributions start, not in the middle of a sentence.
+            let strong = shape::strong_attribution(&joined)
+                && (followed_by_quote || shape::starts_like_attribution(&text[idx]));
+            if near_quote || strong {
                 accepted = Some(idx);
                 break;
             }
@@ -309,4 +317,14 @@ impl Extractor {
             *m = Mark::Cut(CutKind::Attribution, false);
         }
     }
+}
+
+/// Whether the applicant's text around line `at` sits right below a quote
+/// or a copy of our text (blank lines between allowed): an inline answer.
+fn region_follows_quote(marks: &[Mark], at: usize) -> bool {
+    marks[..at]
+        .iter()
+        .rev()
+        .find(|m| **m != Mark::Open)
+        .is_some_and(|m| matches!(m, Mark::Quoted | Mark::Ours))
 }

@@ -47,7 +47,7 @@ static WROTE: LazyLock<Regex> = LazyLock::new(|| {
 /// client glued it to the end of the reply's last line.
 static OPENER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:^|\s|-{2,}\s*)((?:On|Am|Le|El|Em|Op|Il|Den|Dne|Dnia|W dniu|In data|På|Pada|Vào|Στις|在|В|)\s+\S)",
+        r"(?:^|\s|-{2,}\s*)((?:On|Am|Le|El|Em|Op|Il|Den|Dne|Dnia|W dniu|In data|På|Pada|Vào|Στις|在|В)\s+\S)",
     )
 });
 
@@ -169,6 +169,29 @@ pub(super) fn strong_attribution(text: &str) -> bool {
         && ((has_address(t) && has_date(t)) || (has_wrote(t) && (has_address(t) || has_date(t))))
 }
 
+/// Whether a line starts the way attributions start: an opener word
+/// ("On", "Am", "Le", "W dniu", …), a date within its first three words
+/// ("ср, 30 апр.", "2016-03-03 17:21", "pe 20. lokakuuta"), a name and
+/// an address ("Team <team@example.org> schrieb"), or a rule of dashes.
+pub(super) fn starts_like_attribution(line: &str) -> bool {
+    static NAME_ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+        re(r#"^["'\p{L}][\p{L}\p{M} .'"-]{0,60}\s*[<(\[]\s*(?:mailto:)?[\w.+-]+@"#)
+    });
+    let t = line.trim_start_matches(|c: char| c.is_whitespace() || is_mark(c) || c == '*');
+    if t.starts_with(is_rule_char) {
+        return true;
+    }
+    let opener = OPENER
+        .captures(t)
+        .and_then(|c| c.get(0))
+        .is_some_and(|m| m.start() == 0);
+    let dated = t
+        .split_whitespace()
+        .take(3)
+        .any(|w| w.chars().any(|c| c.is_ascii_digit()));
+    opener || dated || NAME_ADDRESS.is_match(t) || t.starts_with(['<', '"'])
+}
+
 /// Whether a kept line looks like an attribution: staff should check it.
 pub(super) fn looks_like_attribution(line: &str) -> bool {
     let t = line.trim();
@@ -182,6 +205,24 @@ pub(super) fn looks_like_attribution(line: &str) -> bool {
 /// Where an attribution glued to the end of a line starts: `reply On Wed,
 /// Apr 4, 2012 at 3:59 PM, bob@example.com wrote:` splits before `On`,
 /// `reply--- On …` before the dashes. `None` when the line is not such.
+pub(super) fn glued_separator(line: &str) -> Option<usize> {
+    // "6-----Original Message-----": a separator glued to the last answer.
+    let mut prev_rule = true;
+    for (i, c) in line.char_indices() {
+        let rule = is_rule_char(c);
+        if rule && !prev_rule && !line[..i].trim().is_empty() {
+            let rest = &line[i..];
+            if decorated(rest).is_some_and(is_original_separator) {
+                return Some(i);
+            }
+        }
+        prev_rule = rule;
+    }
+    None
+}
+
+/// Where an attribution glued to the end of a line starts (see
+/// [`glued_separator`] for separators): `None` when the line is not such.
 pub(super) fn glued_attribution(line: &str) -> Option<usize> {
     if !strong_attribution(line) {
         return None;
@@ -194,7 +235,7 @@ pub(super) fn glued_attribution(line: &str) -> Option<usize> {
         }
         let head = line[..whole.start()].trim_end();
         let head = head.trim_end_matches(|c: char| is_rule_char(c) || c.is_whitespace());
-        if head.is_empty() || has_date(head) || has_address(head) {
+        if head.is_empty() || has_date(head) {
             continue;
         }
         if strong_attribution(&line[opener.start()..]) {
