@@ -156,8 +156,8 @@ impl Extracted {
 #[derive(Debug, Clone)]
 pub struct Extractor {
     questions: QuestionSet,
-    /// Folded text of each question's block, by number.
-    blocks: Vec<(usize, String)>,
+    /// Folded lines of each question's block, by number.
+    blocks: Vec<(usize, Vec<String>)>,
     known_lines: HashSet<String>,
     /// The same lines as written, trimmed: a cheap exact test.
     known_raw: HashSet<String>,
@@ -170,10 +170,15 @@ pub struct Extractor {
 impl Extractor {
     /// `ours` are texts of mails we send (rendered templates).
     pub fn new(questions: &QuestionSet, ours: &[String]) -> Self {
-        let blocks: Vec<(usize, String)> = questions
+        let blocks: Vec<(usize, Vec<String>)> = questions
             .iter()
             .enumerate()
-            .map(|(i, q)| (i + 1, fold(&question_block(q, i + 1).join(" "))))
+            .map(|(i, q)| {
+                (
+                    i + 1,
+                    question_block(q, i + 1).iter().map(|l| fold(l)).collect(),
+                )
+            })
             .collect();
         let mut known_lines = HashSet::new();
         let mut known_raw = HashSet::new();
@@ -203,6 +208,28 @@ impl Extractor {
             known_words: known_text.split(' ').map(str::to_string).collect(),
             known_text,
         }
+    }
+
+    /// Whether quoted text under question `n` is a piece of that question's
+    /// block as a client re-wrapped it: a whole line, the end of a line, or
+    /// a long piece. The bare name of a choice is not: our mail writes
+    /// "d) Latin America", so "Latin America" was typed by the applicant.
+    fn in_block(&self, n: usize, t: &str) -> bool {
+        let f = fold(t);
+        let Some((_, lines)) = self.blocks.iter().find(|(bn, _)| *bn == n) else {
+            return false;
+        };
+        if self
+            .questions
+            .by_number(n)
+            .is_some_and(|q| q.choices.iter().any(|c| fold(c) == f))
+        {
+            return false;
+        }
+        lines
+            .iter()
+            .any(|l| *l == f || (l.len() > f.len() && l.ends_with(&f)))
+            || (f.chars().count() >= 16 && lines.join(" ").contains(&f))
     }
 
     /// Whether a line (maybe wrapped by a client) is text of ours.
@@ -248,11 +275,7 @@ impl Extractor {
                     // (hints, choices, a copy of the stored answer).
                     let keeps = t.is_empty()
                         || text.starts_with([' ', '\t', '\u{a0}'])
-                        || owner.is_some_and(|(n, _)| {
-                            self.blocks
-                                .iter()
-                                .any(|(bn, block)| *bn == n && block.contains(&fold(t)))
-                        });
+                        || owner.is_some_and(|(n, _)| self.in_block(n, t));
                     if keeps && owner.is_some() {
                         continue;
                     }

@@ -197,7 +197,11 @@ impl Extractor {
         let mut accepted: Option<usize> = None;
         while k >= 0 && window.len() < 4 {
             let idx = k as usize;
-            if marks[idx] != Mark::Open || self.is_answer_line(&text[idx]) {
+            // A list item is the applicant's text, never an attribution.
+            if marks[idx] != Mark::Open
+                || self.is_answer_line(&text[idx])
+                || shape::is_list_item(&text[idx])
+            {
                 break;
             }
             if text[idx].trim().is_empty() {

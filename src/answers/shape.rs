@@ -437,6 +437,14 @@ pub(super) fn is_contact_line(line: &str) -> bool {
             || TITLE_OR_ORG.is_match(t))
 }
 
+/// A list item: a bullet (`-`, `*`, `•`, `–`, `·`) and a space.
+pub(super) fn is_list_item(line: &str) -> bool {
+    let mut c = line.trim_start().chars();
+    c.next()
+        .is_some_and(|b| matches!(b, '-' | '*' | '•' | '–' | '·'))
+        && c.next().is_some_and(char::is_whitespace)
+}
+
 /// A hard contact line: a phone number, a web or mail address, a handle.
 pub(super) fn is_hard_contact(line: &str) -> bool {
     let t = line.trim();

@@ -185,7 +185,10 @@ impl Extractor {
         if block.is_empty()
             || block.len() > 6
             || block.iter().any(|l| {
-                l.chars().count() > 80
+                // A list, or a line opening one, is the applicant's text.
+                shape::is_list_item(l)
+                    || l.trim_end().ends_with(':')
+                    || l.chars().count() > 80
                     || (l.split_whitespace().count() > 8 && !shape::is_hard_contact(l))
                     || self.is_answer_line(l)
             })
