@@ -39,7 +39,13 @@ impl Extractor {
                     // A number beyond the questions ends the answer above.
                     None => open = false,
                 }
-            } else if let Some((q, rest)) = self.labelled(line) {
+            } else if let Some((q, rest)) = self.labelled(line).or_else(|| {
+                (!open || by_label)
+                    .then(|| self.labelled_loosely(line))
+                    .flatten()
+            }) {
+                // A loose label ("Full name:") only where no numbered answer
+                // is open: inside a paragraph answer, "Group work: …" is text.
                 out.push((q, vec![rest]));
                 open = true;
                 by_label = true;
@@ -57,6 +63,53 @@ impl Extractor {
             }
         }
         out
+    }
+
+    /// `Full name: Ada`, `E-mail: …`, `Why I want to join: …`: a label as
+    /// people write it, naming one question by the words it shares with
+    /// that question's id and prompt (at least half of its own words, more
+    /// than with any other question).
+    pub(super) fn labelled_loosely<'a>(&self, line: &'a str) -> Option<(&Question, &'a str)> {
+        // Labels may hold a number here: "5 hours a month: yes".
+        static LOOSE: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"^\s*([\p{L}\p{N}][\p{L}\p{M}\p{N}' -]{0,40}?)\s*[:：]\s*(.*)$")
+                .expect("valid regex")
+        });
+        let caps = LOOSE.captures(line)?;
+        let label = words(caps.get(1)?.as_str());
+        let rest = caps.get(2).map_or("", |m| m.as_str());
+        if label.is_empty() || label.len() > 6 {
+            return None;
+        }
+        let mut scored: Vec<(usize, &Question)> = self
+            .questions
+            .iter()
+            .map(|q| {
+                let own = words(&format!("{} {}", q.id.replace(['_', '-'], " "), q.prompt));
+                (label.iter().filter(|w| own.contains(w)).count(), q)
+            })
+            .filter(|(n, _)| *n > 0 && n * 2 >= label.len())
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0));
+        let best = scored.first()?.0;
+        let top: Vec<&Question> = scored
+            .iter()
+            .filter(|(n, _)| *n == best)
+            .map(|(_, q)| *q)
+            .collect();
+        // A tie ("Hours per month: 6" names two questions) goes to the one
+        // question that accepts the value.
+        match top.as_slice() {
+            [q] => Some((q, rest)),
+            tied => {
+                let fits: Vec<&&Question> =
+                    tied.iter().filter(|q| q.validate(rest).is_ok()).collect();
+                match fits.as_slice() {
+                    [q] => Some((q, rest)),
+                    _ => None,
+                }
+            }
+        }
     }
 
     /// `Region: Europe`: a label naming one question by its id, its prompt,
@@ -90,6 +143,23 @@ impl Extractor {
             _ => None,
         }
     }
+}
+
+/// The content words of a label or prompt, folded, hyphens joined
+/// ("E-mail" is "email"), without the small words every question has.
+fn words(s: &str) -> Vec<String> {
+    const SMALL: &[&str] = &[
+        "a", "an", "the", "your", "you", "my", "i", "me", "we", "our", "of", "per", "to", "in",
+        "on", "for", "and", "or", "is", "are", "be", "do", "does", "what", "which", "who", "how",
+        "why", "when", "where", "can", "could", "would", "should", "will", "about", "any", "if",
+        "it", "this", "that", "with", "want", "like", "give", "use", "many", "much", "optional",
+        "required",
+    ];
+    fold(&s.replace('-', ""))
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !SMALL.contains(w))
+        .map(str::to_string)
+        .collect()
 }
 
 /// Number of the question a quoted line introduces, if it is one of ours.
