@@ -234,6 +234,20 @@ async fn shutdown_signal() {
     }
 }
 
+/// A configuration for reading mail with `questions` and the built-in
+/// templates only: no server, database or secret in it is ever used.
+fn standalone_config(questions: &std::path::Path) -> anyhow::Result<Config> {
+    let dir = std::env::current_dir()?;
+    let questions = dir.join(questions);
+    let text = format!(
+        "[intake]\naddress = \"team@example.invalid\"\nname = \"the team\"\nquestions = {q}\n\
+         [imap]\nhost = \"localhost\"\nusername = \"unused\"\npassword = \"unused\"\n\
+         [smtp]\nhost = \"localhost\"\n[database]\nurl = \"sqlite::memory:\"\n",
+        q = toml::Value::String(questions.display().to_string())
+    );
+    Ok(Config::from_str_at(&text, &dir.join("explain.toml"), &|_| None)?)
+}
+
 /// `explain`: with `--questions`, the configuration is used when it loads
 /// (for the text of our own mails) and not needed when it does not.
 fn explain(
@@ -257,10 +271,13 @@ fn explain(
                     let team = config.intake.address.clone();
                     (mailintake::extractor(&config, &templates)?, team)
                 }
-                Err(_) => (
-                    mailintake::answers::Extractor::new(&set, &[]),
-                    String::new(),
-                ),
+                // No configuration: our mails as the built-in templates
+                // write them, so a pasted copy of them is still known.
+                Err(_) => {
+                    let config = standalone_config(file)?;
+                    let templates = mailintake::render::Templates::load(None)?;
+                    (mailintake::extractor(&config, &templates)?, String::new())
+                }
             }
         }
         None => {
