@@ -245,7 +245,11 @@ fn standalone_config(questions: &std::path::Path) -> anyhow::Result<Config> {
          [smtp]\nhost = \"localhost\"\n[database]\nurl = \"sqlite::memory:\"\n",
         q = toml::Value::String(questions.display().to_string())
     );
-    Ok(Config::from_str_at(&text, &dir.join("explain.toml"), &|_| None)?)
+    Ok(Config::from_str_at(
+        &text,
+        &dir.join("explain.toml"),
+        &|_| None,
+    )?)
 }
 
 /// `explain`: with `--questions`, the configuration is used when it loads

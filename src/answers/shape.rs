@@ -202,11 +202,10 @@ pub(super) fn looks_like_attribution(line: &str) -> bool {
             || (has_wrote(t) && ends_like_attribution(t)))
 }
 
-/// Where an attribution glued to the end of a line starts: `reply On Wed,
-/// Apr 4, 2012 at 3:59 PM, bob@example.com wrote:` splits before `On`,
-/// `reply--- On …` before the dashes. `None` when the line is not such.
+/// Where a separator glued to the end of a line starts (AOL writes
+/// `6-----Original Message-----` after the last answer): the byte offset
+/// of its first dash, or `None` when the line is not such.
 pub(super) fn glued_separator(line: &str) -> Option<usize> {
-    // "6-----Original Message-----": a separator glued to the last answer.
     let mut prev_rule = true;
     for (i, c) in line.char_indices() {
         let rule = is_rule_char(c);
@@ -221,8 +220,9 @@ pub(super) fn glued_separator(line: &str) -> Option<usize> {
     None
 }
 
-/// Where an attribution glued to the end of a line starts (see
-/// [`glued_separator`] for separators): `None` when the line is not such.
+/// Where an attribution glued to the end of a line starts: `reply On Wed,
+/// Apr 4, 2012 at 3:59 PM, bob@example.com wrote:` splits before `On`,
+/// `reply--- On …` before the dashes. `None` when the line is not such.
 pub(super) fn glued_attribution(line: &str) -> Option<usize> {
     if !strong_attribution(line) {
         return None;

@@ -363,6 +363,51 @@ fn reading_by_kind_table() {
             None,
         ),
     ];
+    let more: Vec<(&str, String, &str, Option<CheckReason>)> = vec![
+        (
+            "device footer in a language no list names",
+            "3. I care.\n\nDikirim dari iPhone saya\n".into(),
+            "I care.",
+            None,
+        ),
+        (
+            "closing phrase in Devanagari, then a name",
+            "3. मुझे परवाह है।\n\nशुभकामनाओं सहित,\nरवि\n".into(),
+            "मुझे परवाह है।",
+            Some(CheckReason::SignatureGuessed),
+        ),
+        (
+            "closing phrase over the sender's own name is no guess",
+            "3. I care.\n\nCu drag,\nJane\n".into(),
+            "I care.",
+            None,
+        ),
+        (
+            "a divider of three dashes inside a paragraph answer",
+            "3. First part.\n\n---\n\nSecond part, after the divider, with more words in it.\n".into(),
+            "First part.\n\n---\n\nSecond part, after the divider, with more words in it.",
+            None,
+        ),
+        (
+            "mid-sentence \"I wrote:\" with a date is the applicant's text",
+            format!("3. When the board asked, on Monday I wrote:\n\"Trust people early.\"\nThat is my view.\n\nOn Tue, Apr 5, 2022 at 9:00 AM Team <team@example.org> wrote:\n{quote}"),
+            "When the board asked, on Monday I wrote:\n\"Trust people early.\"\nThat is my view.",
+            Some(CheckReason::AttributionKept),
+        ),
+        (
+            "a bullet list ending in a year above the attribution",
+            format!("3. What I did:\n- Treasurer, 2022\n- Trainer, WikiCon 2023\n\nOn Tue, Apr 5, 2022 at 9:00 AM Team <team@example.org> wrote:\n{quote}"),
+            "What I did:\n- Treasurer, 2022\n- Trainer, WikiCon 2023",
+            None,
+        ),
+        (
+            "a separator glued to the last answer",
+            "3. I care.-----Original Message-----\nFrom: Team <team@example.org>\nSent: Monday, April 4, 2022 10:00\n".into(),
+            "I care.",
+            None,
+        ),
+    ];
+    let cases: Vec<_> = cases.into_iter().chain(more).collect();
     let mut wrong = Vec::new();
     for (kind, body, want, mark) in &cases {
         let e = q_extractor(&q).read(body, Some("Jane Roe"));
@@ -373,7 +418,79 @@ fn reading_by_kind_table() {
         }
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
-    assert!(cases.len() >= 15);
+    assert!(cases.len() >= 22);
+}
+
+#[test]
+fn answers_typed_inside_the_quote_are_read_and_marked() {
+    let q = qs();
+    // Apple Mail: the applicant typed in the quote bar, under each question.
+    let mut body = String::from(
+        "Answers are in your mail below.\n\nOn 4 Apr 2022, at 10:00, Team <team@example.org> wrote:\n\n",
+    );
+    for line in quoted_questions(&q).lines() {
+        body.push_str(line);
+        body.push('\n');
+        if line.starts_with("> 1. ") {
+            body.push_str("> Ada Lovelace\n");
+        }
+        if line.starts_with(">    f) Oceania") {
+            body.push_str("> Latin America\n");
+        }
+    }
+    let e = q_extractor(&q).read(&body, None);
+    assert_eq!(
+        e.answers.get("name").map(String::as_str),
+        Some("Ada Lovelace")
+    );
+    assert_eq!(
+        e.answers.get("region").map(String::as_str),
+        Some("Latin America")
+    );
+    assert_eq!(
+        e.checks.get("region").map(|c| c.reason),
+        Some(CheckReason::InsideQuote)
+    );
+    assert!(!e.answers.contains_key("motivation"), "{e:?}");
+    // An answer below the quoted question, outside the quote, wins.
+    let body = body.replace("> Ada Lovelace\n", "> Ada Lovelace\nAda King\n");
+    let e = q_extractor(&q).read(&body, None);
+    assert_eq!(e.answers.get("name").map(String::as_str), Some("Ada King"));
+}
+
+#[test]
+fn labels_as_people_write_them() {
+    let q = qs();
+    let body = "Full name: Ada Lovelace\nMy region: Europe\nWhy I would join: I care.\nPhone: +44 20 1234 5678\n";
+    let e = q_extractor(&q).read(body, None);
+    assert_eq!(
+        e.answers.get("name").map(String::as_str),
+        Some("Ada Lovelace")
+    );
+    assert_eq!(e.answers.get("region").map(String::as_str), Some("Europe"));
+    assert_eq!(
+        e.answers.get("motivation").map(String::as_str),
+        Some("I care.")
+    );
+    // Inside a numbered paragraph answer, a loose label is the answer's text.
+    let e = q_extractor(&q).read("3. Two things.\nGroup work: I love it.\n", None);
+    assert_eq!(
+        e.answers.get("motivation").map(String::as_str),
+        Some("Two things.\nGroup work: I love it.")
+    );
+}
+
+#[test]
+fn a_short_answer_is_its_first_paragraph() {
+    let q = qs();
+    let e = q_extractor(&q).read(
+        "1. Ada Lovelace\n\nI look forward to hearing from you.\n",
+        None,
+    );
+    assert_eq!(
+        e.answers.get("name").map(String::as_str),
+        Some("Ada Lovelace")
+    );
 }
 
 #[test]
