@@ -90,7 +90,7 @@ impl Extractor {
             })
             .filter(|(n, _)| *n > 0 && n * 2 >= label.len())
             .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0));
+        scored.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
         let best = scored.first()?.0;
         let top: Vec<&Question> = scored
             .iter()
