@@ -59,7 +59,7 @@ impl Status {
     }
 }
 
-/// The subject of our reply: "Re: <theirs>" without stacking prefixes.
+/// The subject of our reply: `Re: <theirs>` without stacking prefixes.
 pub fn reply_subject(theirs: &str, fallback: &str) -> String {
     let mut s = theirs.trim();
     loop {

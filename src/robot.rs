@@ -186,7 +186,7 @@ fn protocol_tell(facts: &HeaderFacts, from: Option<&Sender>, team: &str) -> Opti
 }
 
 /// Non-standard autoresponder headers, by lower-case name. Present with
-/// any value but a negative one ([`is_negative`]), they are a content tell.
+/// any value but a negative one (`no`, `false`, `0`, `off`), they are a content tell.
 pub const AUTOREPLY_HEADERS: &[&str] = &[
     "x-autoreply",
     "x-autorespond",

@@ -8,10 +8,12 @@
 //!    older message's header block in any language, or an attribution
 //!    (shape first, words as a fallback), and the paragraph right above the
 //!    first block of our own text;
-//! 3. in the applicant's text above it: signatures, footers, sign-offs,
-//!    disclaimers, then a trailing name or contact block (a guess);
-//! 4. below an unquoted original's start, only text that is not ours and
-//!    not a header is kept, marked as read inside the original.
+//! 3. below an unquoted original's start, whole header blocks of older
+//!    messages are cut; other text that is not ours is kept, marked as read
+//!    inside the original;
+//! 4. in the applicant's text above it: signatures, footers, sign-offs and
+//!    disclaimers top-down, then from the end upward device lines, one
+//!    signature block and one closing phrase, by shape (a guess).
 
 use super::numbered::numbered;
 use super::shape::{self, decorated, is_rule, is_sig_dashes};

@@ -1,13 +1,19 @@
-//! Extracting answers from an ordinary reply.
+//! Extracting answers from an ordinary reply, by the kind of thing each
+//! part of it is rather than by a list of known clients.
 //!
 //! The shapes people really write are read:
-//! - inline: answers written under the quoted questions (`> 2. Which region...`),
-//!   also inside an unquoted Outlook original;
+//! - inline: answers written under the quoted questions (`> 2. Which
+//!   region...`), inside the quote itself, or inside an unquoted original;
 //! - numbered: `1. ...`, `1) ...`, `1: ...`, `(1)`, `Q1:`, `#1`, usually above
-//!   the quote, and labelled: `Region: Europe`.
+//!   the quote, and labelled: `Region: Europe`, `Full name: Ada`.
 //!
-//! The quoted original, attribution lines (in many languages), sign-offs,
-//! signatures and disclaimers are not answers.
+//! The files follow the reading: `layout` places every line (quote, our
+//! own text, the applicant's), `original` finds where an older message
+//! starts (separators, header blocks, attributions), `signature` cuts the
+//! end of the applicant's text (footers, signatures, sign-offs), `shape`
+//! holds the line shapes and word lists they use, and `numbered` turns the
+//! applicant's text into answers. What the reader guessed is returned as a
+//! [`Check`] beside the answer; everything it cut, as [`Cut`]s.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -117,7 +123,7 @@ pub struct Check {
 pub enum CutKind {
     /// `>`-quoted lines, or an unquoted copy of our own mail.
     Quote,
-    /// "On <date>, <name> wrote:" in any language and shape.
+    /// `On <date>, <name> wrote:` in any language and shape.
     Attribution,
     /// An older message's `From:/Sent:/To:/Subject:` block, or a
     /// separator (`-----Original Message-----`, a rule of dashes).
