@@ -325,8 +325,10 @@ impl Extractor {
 
 /// Whether the applicant's text around line `at` sits right below a quote
 /// or a copy of our text (blank lines between allowed): an inline answer.
+/// Looks back at most 200 lines: an inline answer is never longer, and a
+/// 9 MB body must not be scanned once per line.
 fn region_follows_quote(marks: &[Mark], at: usize) -> bool {
-    marks[..at]
+    marks[at.saturating_sub(200)..at]
         .iter()
         .rev()
         .find(|m| **m != Mark::Open)
