@@ -327,27 +327,56 @@ fn split_list(value: &str) -> impl Iterator<Item = &str> {
         .filter(|p| !p.is_empty())
 }
 
+/// Yes or no in the languages applicants write, compared folded (case
+/// and accents ignored, so "Sí", "Có", "Ναι" match).
 fn yes_no(value: &str) -> Option<bool> {
-    let f = fold(value.trim_end_matches(['.', '!']));
+    let f = fold(value.trim_end_matches(['.', '!', '。', '！']));
     const YES: &[&str] = &[
         "yes",
         "y",
         "true",
+        "yes please",
+        "sure",
+        "of course",
+        "ok",
+        "okay",
         "ja",
+        "jo",
         "oui",
         "si",
         "sim",
+        "claro",
         "da",
         "tak",
         "ano",
         "evet",
         "igen",
         "kylla",
-        "yes please",
-        "はい",
+        "ya",
+        "iya",
+        "ναι",
+        "co",
+        "نعم",
+        "بله",
+        "آره",
+        "כן",
+        "हाँ",
+        "हां",
+        "ใช่",
+        "так",
         "да",
+        "taip",
+        "jā",
+        "jah",
+        "はい",
         "是",
+        "是的",
+        "对",
+        "對",
         "네",
+        "예",
+        "oo",
+        "ndiyo",
     ];
     const NO: &[&str] = &[
         "no",
@@ -359,17 +388,37 @@ fn yes_no(value: &str) -> Option<bool> {
         "nee",
         "nie",
         "ne",
+        "nu",
+        "nei",
+        "nej",
         "hayir",
         "nem",
         "ei",
-        "いいえ",
+        "tidak",
+        "όχι",
+        "khong",
+        "لا",
+        "نه",
+        "خیر",
+        "לא",
+        "नहीं",
+        "ไม่",
+        "ні",
+        "не",
         "нет",
+        "いいえ",
         "否",
+        "不",
+        "不是",
         "아니요",
+        "아니오",
+        "hindi",
+        "hapana",
     ];
-    if YES.contains(&f.as_str()) {
+    let is = |list: &[&str]| list.iter().any(|w| fold(w) == f);
+    if is(YES) {
         Some(true)
-    } else if NO.contains(&f.as_str()) {
+    } else if is(NO) {
         Some(false)
     } else {
         None

@@ -291,6 +291,7 @@ fn reason_words(r: CheckReason) -> &'static str {
         CheckReason::InsideOriginal => "read from inside the original mail",
         CheckReason::AttributionKept => "kept a line that looks like an attribution",
         CheckReason::InsideQuote => "typed inside the quoted question mail",
+        CheckReason::LabelGuessed => "its label named no question; placed by its value",
     }
 }
 

@@ -83,6 +83,9 @@ pub enum CheckReason {
     /// The answer was typed inside the quoted question mail, under its
     /// question, and carries the quote marker (Apple Mail, Gmail).
     InsideQuote,
+    /// Its label named no question; its value fits exactly one
+    /// (`Sprachen: German, English` taken for the languages question).
+    LabelGuessed,
 }
 
 impl CheckReason {
@@ -93,6 +96,7 @@ impl CheckReason {
             CheckReason::InsideOriginal => "inside-original",
             CheckReason::AttributionKept => "attribution-kept",
             CheckReason::InsideQuote => "inside-quote",
+            CheckReason::LabelGuessed => "label-guessed",
         }
     }
 
@@ -103,6 +107,7 @@ impl CheckReason {
             CheckReason::InsideOriginal,
             CheckReason::AttributionKept,
             CheckReason::InsideQuote,
+            CheckReason::LabelGuessed,
         ]
         .into_iter()
         .find(|r| r.as_str() == s)
@@ -171,6 +176,22 @@ pub struct Extractor {
     /// Every word of `known_text`: a line with a word not in here is not
     /// a piece of our text, found without searching all of it.
     known_words: HashSet<String>,
+    /// How each question may be named in a label, in question order,
+    /// folded once here rather than for every line read.
+    labels: Vec<Labels>,
+}
+
+/// The folded forms a label is compared with, for one question.
+#[derive(Debug, Clone)]
+struct Labels {
+    /// The id with `_` and `-` as spaces.
+    id: String,
+    /// The prompt without its closing `?`, `:` or `.`.
+    prompt: String,
+    /// The prompt's words between spaces, for a phrase search.
+    padded: String,
+    /// The id's and prompt's content words.
+    words: Vec<String>,
 }
 
 impl Extractor {
@@ -212,6 +233,22 @@ impl Extractor {
             known_lines,
             known_raw,
             known_words: known_text.split(' ').map(str::to_string).collect(),
+            labels: questions
+                .iter()
+                .map(|q| {
+                    let prompt = fold(q.prompt.trim_end_matches(['?', ':', '.']));
+                    Labels {
+                        id: fold(&q.id.replace(['_', '-'], " ")),
+                        padded: format!(" {} ", prompt.replace(['?', ',', '(', ')'], " ")),
+                        prompt,
+                        words: numbered::words(&format!(
+                            "{} {}",
+                            q.id.replace(['_', '-'], " "),
+                            q.prompt
+                        )),
+                    }
+                })
+                .collect(),
             known_text,
         }
     }
@@ -282,7 +319,17 @@ impl Extractor {
                     let keeps = t.is_empty()
                         || text.starts_with([' ', '\t', '\u{a0}'])
                         || owner.is_some_and(|(n, _)| self.in_block(n, t));
-                    if keeps && owner.is_some() {
+                    if keeps && let Some((n, d)) = owner {
+                        // A blank line inside an answer typed in the quote or
+                        // in an unquoted original is its paragraph break.
+                        if t.is_empty()
+                            && let Some(last) = segments.last_mut()
+                            && last.owner == Some(n)
+                            && ((last.place == Place::Quote && *depth == d)
+                                || (last.place == Place::Original && *depth == 0))
+                        {
+                            last.lines.push("");
+                        }
                         continue;
                     }
                     // Text that is not ours, at the question's own quote
@@ -339,52 +386,61 @@ impl Extractor {
         // Where each answer came from: the applicant's own text wins over
         // what is found inside an original or a quote (often an old copy).
         let mut found_in: BTreeMap<String, Place> = BTreeMap::new();
-        let mut put =
-            |q: &Question, lines: &[&str], first_is_rest: bool, place: Place, tail: &[&str]| {
-                let mut text = strip_prompt(&tidy(lines, first_is_rest), q);
-                // Only a paragraph question takes more than one paragraph:
-                // "6\n\nI look forward to hearing from you." answers with "6".
-                if q.kind != Kind::Paragraph
-                    && let Some((first, _)) = text.split_once("\n\n")
-                {
-                    text = first.trim_end().to_string();
-                }
-                if text.is_empty() {
-                    return;
-                }
-                if place != Place::Own && found_in.get(&q.id).is_some_and(|p| *p == Place::Own) {
-                    return;
-                }
-                found_in.insert(q.id.clone(), place);
-                let check = if !tail.is_empty() {
-                    Some(Check {
-                        reason: CheckReason::SignatureGuessed,
-                        as_written: format!("{text}\n\n{}", tidy(tail, false)),
-                    })
-                } else if place == Place::Original {
-                    Some(Check {
-                        reason: CheckReason::InsideOriginal,
-                        as_written: text.clone(),
-                    })
-                } else if place == Place::Quote {
-                    Some(Check {
-                        reason: CheckReason::InsideQuote,
-                        as_written: text.clone(),
-                    })
-                } else if text.lines().any(shape::looks_like_attribution) {
-                    Some(Check {
-                        reason: CheckReason::AttributionKept,
-                        as_written: text.clone(),
-                    })
-                } else {
-                    None
-                };
-                match check {
-                    Some(c) => out.checks.insert(q.id.clone(), c),
-                    None => out.checks.remove(&q.id),
-                };
-                out.answers.insert(q.id.clone(), text);
+        let mut put = |q: &Question,
+                       lines: &[&str],
+                       first_is_rest: bool,
+                       place: Place,
+                       tail: &[&str],
+                       label_guessed: bool| {
+            let mut text = strip_prompt(&tidy(lines, first_is_rest), q);
+            // Only a paragraph question takes more than one paragraph:
+            // "6\n\nI look forward to hearing from you." answers with "6".
+            if q.kind != Kind::Paragraph
+                && let Some((first, _)) = text.split_once("\n\n")
+            {
+                text = first.trim_end().to_string();
+            }
+            if text.is_empty() {
+                return;
+            }
+            if place != Place::Own && found_in.get(&q.id).is_some_and(|p| *p == Place::Own) {
+                return;
+            }
+            found_in.insert(q.id.clone(), place);
+            let check = if !tail.is_empty() {
+                Some(Check {
+                    reason: CheckReason::SignatureGuessed,
+                    as_written: format!("{text}\n\n{}", tidy(tail, false)),
+                })
+            } else if place == Place::Original {
+                Some(Check {
+                    reason: CheckReason::InsideOriginal,
+                    as_written: text.clone(),
+                })
+            } else if label_guessed {
+                Some(Check {
+                    reason: CheckReason::LabelGuessed,
+                    as_written: lines.join("\n").trim().to_string(),
+                })
+            } else if place == Place::Quote {
+                Some(Check {
+                    reason: CheckReason::InsideQuote,
+                    as_written: text.clone(),
+                })
+            } else if text.lines().any(shape::looks_like_attribution) {
+                Some(Check {
+                    reason: CheckReason::AttributionKept,
+                    as_written: text.clone(),
+                })
+            } else {
+                None
             };
+            match check {
+                Some(c) => out.checks.insert(q.id.clone(), c),
+                None => out.checks.remove(&q.id),
+            };
+            out.answers.insert(q.id.clone(), text);
+        };
         for seg in segments {
             match seg.owner {
                 Some(n) => {
@@ -401,14 +457,14 @@ impl Extractor {
                         lines[0] = rest;
                         first_is_rest = true;
                     }
-                    put(q, &lines, first_is_rest, seg.place, &seg.tail);
+                    put(q, &lines, first_is_rest, seg.place, &seg.tail, false);
                 }
                 None => {
                     let found = self.numbered_answers(&seg.lines);
                     let last = found.len().saturating_sub(1);
-                    for (i, (q, answer_lines)) in found.into_iter().enumerate() {
+                    for (i, (q, answer_lines, guessed)) in found.into_iter().enumerate() {
                         let tail: &[&str] = if i == last { &seg.tail } else { &[] };
-                        put(q, &answer_lines, true, seg.place, tail);
+                        put(q, &answer_lines, true, seg.place, tail, guessed);
                     }
                 }
             }

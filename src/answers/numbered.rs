@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Extractor;
-use crate::questions::{Question, QuestionSet, fold};
+use crate::questions::{Kind, Question, QuestionSet, fold};
 
 static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -24,34 +24,49 @@ static QUESTION_HEADER: LazyLock<Regex> =
 impl Extractor {
     /// Answers in a run of text outside any quoted question: numbered or
     /// labelled lines, each followed by its continuation lines.
-    pub(super) fn numbered_answers<'a>(&self, seg: &[&'a str]) -> Vec<(&Question, Vec<&'a str>)> {
-        let mut out: Vec<(&Question, Vec<&'a str>)> = Vec::new();
+    /// Each answer found: its question, its lines, and whether the
+    /// question was guessed from the value alone (a label we could not name).
+    pub(super) fn numbered_answers<'a>(
+        &self,
+        seg: &[&'a str],
+    ) -> Vec<(&Question, Vec<&'a str>, bool)> {
+        let mut out: Vec<(&Question, Vec<&'a str>, bool)> = Vec::new();
         let mut open = false;
         let mut by_label = false;
         for line in seg {
+            let loose = !open || by_label;
             if let Some((n, rest)) = numbered(line) {
                 match self.questions.by_number(n) {
                     Some(q) => {
-                        out.push((q, vec![rest]));
+                        out.push((q, vec![rest], false));
                         open = true;
                         by_label = false;
                     }
                     // A number beyond the questions ends the answer above.
                     None => open = false,
                 }
-            } else if let Some((q, rest)) = self.labelled(line).or_else(|| {
-                (!open || by_label)
-                    .then(|| self.labelled_loosely(line))
-                    .flatten()
-            }) {
+            } else if let Some((q, rest)) = self
+                .labelled(line)
+                .or_else(|| loose.then(|| self.labelled_loosely(line)).flatten())
+            {
                 // A loose label ("Full name:") only where no numbered answer
                 // is open: inside a paragraph answer, "Group work: …" is text.
-                out.push((q, vec![rest]));
+                out.push((q, vec![rest], false));
                 open = true;
                 by_label = true;
-            } else if by_label && super::shape::header_label(line).is_some() {
+            } else if loose && let Some((q, rest)) = self.labelled_by_value(line, &out) {
+                out.push((q, vec![rest], true));
+                open = true;
+                by_label = true;
+            } else if by_label
+                && (loose_label(line).is_some()
+                    || out
+                        .last()
+                        .is_some_and(|(q, _, _)| q.kind != Kind::Paragraph))
+            {
                 // "Phone: …" under "Name: Ada" is another field of a
-                // labelled reply, one we did not ask for.
+                // labelled reply, one we did not ask for; only a paragraph
+                // answer goes on over several lines.
                 open = false;
             } else if open
                 && !self.known_raw.contains(line.trim())
@@ -70,24 +85,16 @@ impl Extractor {
     /// that question's id and prompt (at least half of its own words, more
     /// than with any other question).
     pub(super) fn labelled_loosely<'a>(&self, line: &'a str) -> Option<(&Question, &'a str)> {
-        // Labels may hold a number here: "5 hours a month: yes".
-        static LOOSE: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new(r"^\s*([\p{L}\p{N}][\p{L}\p{M}\p{N}' -]{0,40}?)\s*[:：]\s*(.*)$")
-                .expect("valid regex")
-        });
-        let caps = LOOSE.captures(line)?;
-        let label = words(caps.get(1)?.as_str());
-        let rest = caps.get(2).map_or("", |m| m.as_str());
+        let (label, rest) = loose_label(line)?;
+        let label = words(label);
         if label.is_empty() || label.len() > 6 {
             return None;
         }
         let mut scored: Vec<(usize, &Question)> = self
             .questions
             .iter()
-            .map(|q| {
-                let own = words(&format!("{} {}", q.id.replace(['_', '-'], " "), q.prompt));
-                (label.iter().filter(|w| own.contains(w)).count(), q)
-            })
+            .zip(&self.labels)
+            .map(|(q, l)| (label.iter().filter(|w| names(&l.words, w)).count(), q))
             .filter(|(n, _)| *n > 0 && n * 2 >= label.len())
             .collect();
         scored.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
@@ -112,6 +119,37 @@ impl Extractor {
         }
     }
 
+    /// `Sprachen: German, English`: a label we cannot name, whose value
+    /// carries its own kind (an address, a web address, yes or no, one of
+    /// a question's choices) that exactly one question not yet answered
+    /// here accepts. A guess: the answer is marked for staff.
+    fn labelled_by_value<'a>(
+        &self,
+        line: &'a str,
+        found: &[(&Question, Vec<&str>, bool)],
+    ) -> Option<(&Question, &'a str)> {
+        let (_, rest) = loose_label(line)?;
+        let value = rest.trim();
+        if value.is_empty() {
+            return None;
+        }
+        let fits: Vec<&Question> = self
+            .questions
+            .iter()
+            .filter(|q| {
+                matches!(
+                    q.kind,
+                    Kind::Email | Kind::Url | Kind::Yesno | Kind::Choice | Kind::Choices
+                ) && !found.iter().any(|(f, _, _)| f.id == q.id)
+                    && q.validate(value).is_ok()
+            })
+            .collect();
+        match fits.as_slice() {
+            [q] => Some((q, rest)),
+            _ => None,
+        }
+    }
+
     /// `Region: Europe`: a label naming one question by its id, its prompt,
     /// or a word or phrase found in exactly one prompt.
     pub(super) fn labelled<'a>(&self, line: &'a str) -> Option<(&Question, &'a str)> {
@@ -124,19 +162,18 @@ impl Extractor {
         let by_id = self
             .questions
             .iter()
-            .find(|q| fold(&q.id.replace(['_', '-'], " ")) == label);
-        if by_id.is_some() {
-            return by_id.map(|q| (q, rest));
+            .zip(&self.labels)
+            .find(|(_, l)| l.id == label);
+        if let Some((q, _)) = by_id {
+            return Some((q, rest));
         }
         let padded = format!(" {label} ");
         let hits: Vec<&Question> = self
             .questions
             .iter()
-            .filter(|q| {
-                let p = fold(q.prompt.trim_end_matches(['?', ':', '.']));
-                p == label
-                    || format!(" {} ", p.replace(['?', ',', '(', ')'], " ")).contains(&padded)
-            })
+            .zip(&self.labels)
+            .filter(|(_, l)| l.prompt == label || l.padded.contains(&padded))
+            .map(|(q, _)| q)
             .collect();
         match hits.as_slice() {
             [one] if label.chars().count() >= 3 => Some((one, rest)),
@@ -145,9 +182,32 @@ impl Extractor {
     }
 }
 
+/// `Label: value` as people write labels: the label (letters, digits,
+/// `/`, `&`, at most 40 characters) and the value.
+fn loose_label(line: &str) -> Option<(&str, &str)> {
+    // Labels may hold a number here: "5 hours a month: yes".
+    static LOOSE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*([\p{L}\p{N}][\p{L}\p{M}\p{N}' /&-]{0,40}?)\s*[:：]\s*(.*)$")
+            .expect("valid regex")
+    });
+    let caps = LOOSE.captures(line)?;
+    Some((
+        caps.get(1)?.as_str(),
+        caps.get(2).map_or("", |m| m.as_str()),
+    ))
+}
+
+/// Whether a label's word names one of a question's words: the same word,
+/// or a compound that starts with it ("emailadresse", "webseite").
+fn names(question: &[String], label_word: &str) -> bool {
+    question
+        .iter()
+        .any(|w| w == label_word || (w.chars().count() >= 3 && label_word.starts_with(w.as_str())))
+}
+
 /// The content words of a label or prompt, folded, hyphens joined
 /// ("E-mail" is "email"), without the small words every question has.
-fn words(s: &str) -> Vec<String> {
+pub(super) fn words(s: &str) -> Vec<String> {
     const SMALL: &[&str] = &[
         "a", "an", "the", "your", "you", "my", "i", "me", "we", "our", "of", "per", "to", "in",
         "on", "for", "and", "or", "is", "are", "be", "do", "does", "what", "which", "who", "how",

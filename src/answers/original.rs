@@ -191,6 +191,14 @@ impl Extractor {
         }
         let followed_by_quote = next_nonblank_within(text, e + 1, 2)
             .is_some_and(|k| matches!(marks[k], Mark::Quoted | Mark::Ours));
+        // Without a quote below, an attribution ends like one: cheap to
+        // test first, and most lines fail it.
+        if !followed_by_quote && !shape::ends_like_attribution(&text[e]) {
+            return None;
+        }
+        // Between quotes (under a quoted question) a line is an inline
+        // answer, whatever it holds.
+        let inline = followed_by_quote && region_follows_quote(marks, e);
         // The smallest window of lines ending at `e` that has the shape.
         let mut window: Vec<usize> = Vec::new();
         let mut k = e as isize;
@@ -212,9 +220,6 @@ impl Extractor {
             if joined.chars().count() > 400 {
                 break;
             }
-            // Between quotes (under a quoted question) a line is an
-            // inline answer, whatever it holds.
-            let inline = region_follows_quote(marks, idx);
             let sentence = text[e].trim_end().ends_with(['.', '!', '?']);
             let near_quote = followed_by_quote
                 && !inline

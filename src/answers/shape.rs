@@ -170,7 +170,7 @@ pub(super) fn strong_attribution(text: &str) -> bool {
 }
 
 /// Whether a line starts the way attributions start: an opener word
-/// ("On", "Am", "Le", "W dniu", …), a date within its first three words
+/// ("On", "Am", "Le", "W dniu", …), a date within its first two words
 /// ("ср, 30 апр.", "2016-03-03 17:21", "pe 20. lokakuuta"), a name and
 /// an address ("Team <team@example.org> schrieb"), or a rule of dashes.
 pub(super) fn starts_like_attribution(line: &str) -> bool {
@@ -185,9 +185,11 @@ pub(super) fn starts_like_attribution(line: &str) -> bool {
         .captures(t)
         .and_then(|c| c.get(0))
         .is_some_and(|m| m.start() == 0);
+    // A date right at the start: "2016-03-03", "ср, 30 апр.", "tir. 18."
+    // ("In March 2023 I wrote" starts a sentence instead).
     let dated = t
         .split_whitespace()
-        .take(3)
+        .take(2)
         .any(|w| w.chars().any(|c| c.is_ascii_digit()));
     opener || dated || NAME_ADDRESS.is_match(t) || t.starts_with(['<', '"'])
 }

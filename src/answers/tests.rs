@@ -540,3 +540,16 @@ fn a_labelled_reply_is_not_a_header_block() {
 fn q_extractor(q: &QuestionSet) -> Extractor {
     Extractor::new(q, &[])
 }
+
+#[test]
+fn a_label_we_cannot_name_is_placed_by_its_value_and_marked() {
+    let q = qs();
+    let e = q_extractor(&q).read("Vollständiger Name: Ada Lovelace\nWohnort: Europe\n", None);
+    assert_eq!(e.answers.get("region").map(String::as_str), Some("Europe"));
+    let check = e.checks.get("region").expect("marked");
+    assert_eq!(check.reason, CheckReason::LabelGuessed);
+    assert_eq!(check.as_written, "Europe");
+    // Free text under an unknown label is not placed anywhere.
+    let e = q_extractor(&q).read("Wohnort: somewhere nice\n", None);
+    assert!(e.answers.is_empty(), "{e:?}");
+}
