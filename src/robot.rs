@@ -14,6 +14,9 @@
 //!   (`multipart/report`, RFC 6522); our own address; and the senders kept
 //!   for machines (`MAILER-DAEMON`, `postmaster`, `no-reply` and its
 //!   spellings).
+//! - [`Certainty::Subject`]: the subject opens with a robot's own words
+//!   ("Automatic reply:", "[#12345]", "Read:") with no reply prefix before
+//!   them: the machine wrote it. Never answered, answers or not.
 //! - [`Certainty::Content`]: the mail looks machine-made but says so in no
 //!   standard way. Exchange out-of-office replies, for one, often carry no
 //!   RFC 3834 header at all, only a localized subject prefix. These tells
@@ -61,6 +64,10 @@ use crate::ingest::{HeaderFacts, Sender};
 pub enum Certainty {
     /// A protocol tell: the sender declares itself a machine.
     Header,
+    /// The subject opens with a robot's own words ("Automatic reply:",
+    /// "[#58310] …", "Read: …") and no reply prefix: the machine wrote the
+    /// subject, so numbered lines in its text are not an applicant's.
+    Subject,
     /// A content tell: a machine by all appearances, but a person could
     /// have written it.
     Content,
@@ -94,6 +101,7 @@ pub enum Decision {
 /// when no answers were found in the mail, because answers are what a
 /// person writes and losing them is worse than one reply to a machine.
 pub fn decide(verdict: &Verdict, answers_found: bool) -> Decision {
+    // Only a content tell outside the robot's own subject loses to answers.
     match verdict {
         Verdict::Person => Decision::Person,
         Verdict::Robot {
@@ -128,9 +136,13 @@ pub fn verdict(
         };
     }
     match content_tell(facts, subject, body) {
-        Some(reason) => Verdict::Robot {
+        Some((reason, own_subject)) => Verdict::Robot {
             reason,
-            certainty: Certainty::Content,
+            certainty: if own_subject {
+                Certainty::Subject
+            } else {
+                Certainty::Content
+            },
         },
         None => Verdict::Person,
     }
@@ -243,20 +255,32 @@ fn is_negative(value: &str) -> bool {
 }
 
 /// The tells of [`Certainty::Content`].
-fn content_tell(facts: &HeaderFacts, subject: &str, body: &str) -> Option<String> {
+/// The content tell, and whether it is the subject's own opening words (no
+/// reply prefix before them: a machine wrote that subject).
+fn content_tell(facts: &HeaderFacts, subject: &str, body: &str) -> Option<(String, bool)> {
     if let Some(h) = facts
         .autoreply_headers
         .iter()
         .find(|h| h.split_once(':').is_some_and(|(_, v)| !is_negative(v)))
     {
-        return Some(format!("header {h}"));
+        return Some((format!("header {h}"), false));
     }
     if let Some(h) = facts.helpdesk_headers.first() {
-        return Some(format!("header {h} (helpdesk software)"));
+        return Some((format!("header {h} (helpdesk software)"), false));
     }
     let key = subject_key(subject);
+    let own = key == fold(subject).trim();
     if OUT_OF_OFFICE.iter().any(|p| phrase_at_start(&key, p)) {
-        return Some(format!("subject {} (out-of-office)", quoted(subject)));
+        return Some((format!("subject {} (out-of-office)", quoted(subject)), own));
+    }
+    if RECEIPTS.iter().any(|p| key.starts_with(p.as_str())) {
+        return Some((
+            format!(
+                "subject {} (read receipt or calendar reply)",
+                quoted(subject)
+            ),
+            own,
+        ));
     }
     if ACK_SUBJECT_TAGS.iter().any(|re| re.is_match(&key))
         || ACK_SUBJECTS.iter().any(|p| phrase_at_start(&key, p))
@@ -264,13 +288,66 @@ fn content_tell(facts: &HeaderFacts, subject: &str, body: &str) -> Option<String
             .iter()
             .any(|p| key.starts_with(p.as_str()))
     {
-        return Some(format!(
-            "subject {} (helpdesk acknowledgement)",
-            quoted(subject)
+        return Some((
+            format!("subject {} (helpdesk acknowledgement)", quoted(subject)),
+            own,
         ));
     }
-    body_tell(body).map(|(sentence, kind)| format!("body {} ({kind})", quoted(&sentence)))
+    body_tell(body).map(|(sentence, kind)| (format!("body {} ({kind})", quoted(&sentence)), false))
 }
+
+/// Subjects of read receipts and calendar replies, which some clients send
+/// as ordinary mail ("Read: Application", "Accepted: Interview").
+const RECEIPTS_SOURCE: &[&str] = &[
+    "Read:",
+    "Read :",
+    "Lu :",
+    "Lu:",
+    "Gelesen:",
+    "Leído:",
+    "Leido:",
+    "Letto:",
+    "Lido:",
+    "Lidos:",
+    "Gelezen:",
+    "Läst:",
+    "Læst:",
+    "Lest:",
+    "Luettu:",
+    "Przeczytano:",
+    "Přečteno:",
+    "Olvasott:",
+    "Прочитано:",
+    "Прочитане:",
+    "Okundu:",
+    "已读:",
+    "已讀:",
+    "読み取り:",
+    "Accepted:",
+    "Declined:",
+    "Tentative:",
+    "Tentatively accepted:",
+    "Angenommen:",
+    "Abgelehnt:",
+    "Mit Vorbehalt angenommen:",
+    "Accepté :",
+    "Accepté:",
+    "Refusé :",
+    "Refusé:",
+    "Aceptado:",
+    "Rechazado:",
+    "Accettato:",
+    "Rifiutato:",
+    "Geaccepteerd:",
+    "Geweigerd:",
+    "Aceito:",
+    "Recusado:",
+    "Zaakceptowano:",
+    "Odrzucono:",
+    "Принято:",
+    "Отклонено:",
+];
+static RECEIPTS: LazyLock<Vec<String>> = LazyLock::new(|| fold_all(RECEIPTS_SOURCE));
 
 /// Lower case, accents and compatibility forms folded (full-width colons
 /// become `:`), whitespace collapsed, typographic apostrophes plain, the
@@ -357,6 +434,22 @@ const OUT_OF_OFFICE_SOURCE: &[&str] = &[
     // English (Exchange, Outlook, Gmail-style, Sieve vacation, Notes)
     "Automatic reply",
     "Automatic response",
+    "Odpowiedź automatyczna",
+    "Automatyczna odpowiedź",
+    "Автовідповідь",
+    "Автоматична відповідь",
+    "Автоответ",
+    "Автоматический ответ",
+    "Avtomatski odgovor",
+    "Automatski odgovor",
+    "Αυτόματη απάντηση",
+    "自动回复",
+    "自動回覆",
+    "自動応答",
+    "자동 회신",
+    "자동 응답",
+    "【受付完了】",
+    "受付完了",
     "Automated reply",
     "Automated response",
     "Auto reply",
@@ -572,6 +665,8 @@ const LINE_CHARS: usize = 400;
 static BODY_TELLS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     const ACK: &str = "helpdesk acknowledgement";
     const AUTO: &str = "automated message";
+    const OOO: &str = "out-of-office";
+    const GONE: &str = "address not read by a person";
     [
         // English
         (
@@ -695,6 +790,55 @@ static BODY_TELLS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
             r"^dit is een automatisch (?:antwoord|bericht|gegenereerd|verzonden)",
             AUTO,
         ),
+        // Out of the office, said in the body only.
+        (
+            r"^(?:i am|i'm|i will be|i'll be|i shall be) (?:currently |now |presently )?(?:out of (?:the )?office|away from (?:the |my )?(?:office|desk)|on (?:annual |parental |maternity |paternity |sick |study )?leave|on (?:vacation|holiday|holidays)|out of the country)",
+            OOO,
+        ),
+        (
+            r"^(?:estoy|estare|me encuentro|estaré) (?:actualmente )?(?:fuera de (?:la )?oficina|de vacaciones|ausente|de viaje)",
+            OOO,
+        ),
+        (
+            r"^ich bin (?:bis .{1,40} |derzeit |zurzeit |momentan )?(?:nicht im buro|im urlaub|abwesend|ausser haus|nicht erreichbar)",
+            OOO,
+        ),
+        (
+            r"^je (?:suis|serai) (?:actuellement |absent\S* )?(?:absente?|en conges?|en vacances|hors du bureau|en deplacement)",
+            OOO,
+        ),
+        (
+            r"^(?:sono|saro) (?:attualmente )?(?:fuori (?:ufficio|sede)|in ferie|assente)",
+            OOO,
+        ),
+        (
+            r"^(?:estou|estarei) (?:atualmente )?(?:fora do escritorio|de ferias|ausente)",
+            OOO,
+        ),
+        (
+            r"^ik ben (?:tot .{1,40} |momenteel |op dit moment )?(?:afwezig|met vakantie|niet op kantoor|niet aanwezig)",
+            OOO,
+        ),
+        (
+            r"^(?:jestem|bede|będę) (?:obecnie )?(?:poza biurem|na urlopie|nieobecn)",
+            OOO,
+        ),
+        (r"^я (?:сейчас |буду )?(?:в отпуске|вне офиса|в командировке)", OOO),
+        (r"^(?:不在にしております|休暇中|我正在休假|我目前不在办公室)", OOO),
+        // Mail that does not reach a person at all.
+        (
+            r"^(?:this|the|my) (?:e-?mail )?(?:address|mailbox|account) (?:is|has been) no longer (?:active|in use|monitored|valid)",
+            GONE,
+        ),
+        (
+            r"^diese (?:e-?mail-?adresse|adresse|mailbox) (?:ist|wird) nicht mehr (?:aktiv|gelesen|genutzt|verwendet)",
+            GONE,
+        ),
+        (
+            r"^(?:your (?:message|e-?mail) (?:to .{1,80} )?(?:was|has been) (?:waitlisted|held|quarantined)|please (?:verify|confirm) that you are (?:a )?(?:real )?(?:person|human))",
+            GONE,
+        ),
+        (r"^(?:本メールは自動送信|このメールは自動送信|本メールは送信専用)", AUTO),
         (
             r"^(?:gelieve|graag|u kunt) niet (?:te )?(?:antwoorden|reageren) op",
             AUTO,
@@ -1015,7 +1159,16 @@ mod tests {
         ];
         for s in subjects {
             let v = judge(&HeaderFacts::default(), s, "I am away.");
-            assert_eq!(certainty(&v), Some(Certainty::Content), "{s}");
+            // The robot's own subject, or a person's reply to it.
+            let want = if ["Re:", "RE:", "AW:", "TR :", "Re[2]:"]
+                .iter()
+                .any(|p| s.starts_with(p))
+            {
+                Certainty::Content
+            } else {
+                Certainty::Subject
+            };
+            assert_eq!(certainty(&v), Some(want), "{s}");
             assert!(reason(&v).contains("(out-of-office)"), "{s}: {v:?}");
         }
         assert_eq!(
@@ -1137,7 +1290,12 @@ mod tests {
             "Ontvangstbevestiging: Aanmelding",
         ] {
             let v = judge(&HeaderFacts::default(), s, "Hello.");
-            assert_eq!(certainty(&v), Some(Certainty::Content), "{s}");
+            let want = if s.starts_with("Re:") {
+                Certainty::Content
+            } else {
+                Certainty::Subject
+            };
+            assert_eq!(certainty(&v), Some(want), "{s}");
             assert!(
                 reason(&v).contains("(helpdesk acknowledgement)"),
                 "{s}: {v:?}"
@@ -1432,5 +1590,44 @@ mod tests {
             seen += 1;
         }
         assert!(seen >= 30, "only {seen} fixtures");
+    }
+
+    #[test]
+    fn a_robots_own_subject_is_never_overruled_by_answers() {
+        let own = judge(
+            &HeaderFacts::default(),
+            "Automatic reply: Application",
+            "1. Jane",
+        );
+        assert_eq!(certainty(&own), Some(Certainty::Subject));
+        assert!(matches!(decide(&own, true), Decision::Robot { .. }));
+        let reply = judge(
+            &HeaderFacts::default(),
+            "Re: Automatic reply: Application",
+            "1. Jane",
+        );
+        assert_eq!(certainty(&reply), Some(Certainty::Content));
+        assert!(matches!(
+            decide(&reply, true),
+            Decision::PersonDespite { .. }
+        ));
+        for (subject, body) in [
+            ("Read: Application", "Your message was read."),
+            ("Accepted: Interview", "Jane has accepted this invitation."),
+            (
+                "Application",
+                "I am currently out of the office until Monday.",
+            ),
+            ("Application", "Estaré fuera de la oficina hasta el lunes."),
+            ("Application", "This address is no longer monitored."),
+        ] {
+            assert!(
+                matches!(
+                    judge(&HeaderFacts::default(), subject, body),
+                    Verdict::Robot { .. }
+                ),
+                "{subject} / {body}"
+            );
+        }
     }
 }

@@ -108,7 +108,8 @@ impl Extractor {
             });
             if separator && !self.is_answer_line(line) {
                 marks[i] = Mark::Cut(CutKind::HeaderBlock, false);
-                return self.original_after(text, marks, i + 1);
+                let start = self.original_after(text, marks, i + 1);
+                return unquoted(start, marks);
             }
             if is_rule(line) && !is_sig_dashes(line) {
                 let next = next_nonblank(text, i + 1);
@@ -127,7 +128,8 @@ impl Extractor {
                 for m in &mut marks[i..end] {
                     *m = Mark::Cut(CutKind::HeaderBlock, false);
                 }
-                return self.original_after(text, marks, end);
+                let start = self.original_after(text, marks, end);
+                return unquoted(start, marks);
             }
             if let Some(start) = self.attribution_ending_at(text, marks, i) {
                 for m in &mut marks[start..=i] {
@@ -338,4 +340,11 @@ fn region_follows_quote(marks: &[Mark], at: usize) -> bool {
         .rev()
         .find(|m| **m != Mark::Open)
         .is_some_and(|m| matches!(m, Mark::Quoted | Mark::Ours))
+}
+
+/// An original that starts with `>`-quoted lines (Zimbra writes its
+/// `----- Mail original -----` block above a quote) is a quote, read as
+/// one, not an unquoted original.
+fn unquoted(start: Option<usize>, marks: &[Mark]) -> Option<usize> {
+    start.filter(|j| marks.get(*j).is_some_and(|m| *m != Mark::Quoted))
 }
