@@ -235,9 +235,12 @@ impl Question {
                 let parsed = url::Url::parse(candidate)
                     .or_else(|_| url::Url::parse(&format!("https://{candidate}")));
                 match parsed {
+                    // A domain name: "6" would parse as the address 0.0.0.6.
                     Ok(u)
                         if matches!(u.scheme(), "http" | "https")
-                            && u.host_str().is_some_and(|h| h.contains('.'))
+                            && u.host_str().is_some_and(|h| {
+                                h.contains('.') && h.chars().any(char::is_alphabetic)
+                            })
                             && !candidate.contains(char::is_whitespace) =>
                     {
                         Ok(u.to_string())
@@ -251,12 +254,7 @@ impl Question {
                 None => Err(Invalid(format!("`{}` is not yes or no", short(value)))),
             },
             Kind::Number => {
-                let cleaned = value.replace([' ', '\u{a0}'], "");
-                if cleaned.parse::<f64>().is_ok_and(f64::is_finite) {
-                    Ok(cleaned)
-                } else {
-                    Err(Invalid(format!("`{}` is not a number", short(value))))
-                }
+                number(value).ok_or_else(|| Invalid(format!("`{}` is not a number", short(value))))
             }
         }
     }
@@ -327,10 +325,69 @@ fn split_list(value: &str) -> impl Iterator<Item = &str> {
         .filter(|p| !p.is_empty())
 }
 
+/// Digits of any script as ASCII digits ("٦" and "６" are 6), other
+/// characters unchanged.
+pub fn ascii_digits(s: &str) -> String {
+    // The zero of each run of ten decimal digits in Unicode that people
+    // type numbers in (Arabic-Indic, Persian, Devanagari, Bengali, Thai,
+    // full-width, ...).
+    const ZEROS: &[u32] = &[
+        0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6,
+        0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0xFF10,
+    ];
+    s.chars()
+        .map(|c| {
+            let cp = c as u32;
+            ZEROS
+                .iter()
+                .find(|z| (**z..**z + 10).contains(&cp))
+                .and_then(|z| char::from_digit(cp - z, 10))
+                .unwrap_or(c)
+        })
+        .collect()
+}
+
+/// A number as people write it: "6", "6,5", "about 6", "6 hours", "5+",
+/// "6-8", digits of any script. The number (or range) as stored, or `None`.
+fn number(value: &str) -> Option<String> {
+    static SHAPE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?ix)^(?:about|around|approx\.?|approximately|roughly|ca\.?|circa|~|up\s+to|max\.?|maximum|at\s+least|min\.?|etwa|ungefähr|environ|unos|unas|cerca\s+de|aprox\.?|около|примерно|约|大约)?\s*
+               (\d+(?:[.,]\d+)?(?:\s*[-–]\s*\d+(?:[.,]\d+)?)?)\s*\+?\s*
+               (?:hours?|hrs?\.?|h|std\.?|stunden|horas?|heures?|ore|uur|godzin[ay]?|часов|часа|час|時間|小时|小時|시간|a\s+month|per\s+month|/\s*month|im\s+monat|al\s+mes|par\s+mois|al\s+mese|per\s+maand|\s)*$",
+        )
+        .expect("valid regex")
+    });
+    let v = ascii_digits(value.trim()).replace('\u{a0}', " ");
+    let caps = SHAPE.captures(v.trim())?;
+    let n = caps.get(1)?.as_str().replace(' ', "").replace(',', ".");
+    let parts_ok = n
+        .split(['-', '–'])
+        .all(|p| p.parse::<f64>().is_ok_and(f64::is_finite));
+    parts_ok.then_some(n)
+}
+
 /// Yes or no in the languages applicants write, compared folded (case
-/// and accents ignored, so "Sí", "Có", "Ναι" match).
+/// and accents ignored, so "Sí", "Có", "Ναι" match), also followed by a
+/// few words ("Yes, easily", "No, sorry").
 fn yes_no(value: &str) -> Option<bool> {
-    let f = fold(value.trim_end_matches(['.', '!', '。', '！']));
+    if let Some(b) = yes_no_word(value) {
+        return Some(b);
+    }
+    let head = value
+        .split([',', ';', '!', '.', '—', '–'])
+        .next()
+        .unwrap_or("");
+    let rest_words = value[head.len()..].split_whitespace().count();
+    let first = head.split_whitespace().next().unwrap_or("");
+    if rest_words > 5 || head.split_whitespace().count() > 3 {
+        return None;
+    }
+    yes_no_word(head).or_else(|| (head.trim() != first).then(|| yes_no_word(first)).flatten())
+}
+
+fn yes_no_word(value: &str) -> Option<bool> {
+    let f = fold(value.trim().trim_end_matches(['.', '!', '。', '！']));
     const YES: &[&str] = &[
         "yes",
         "y",
@@ -377,6 +434,38 @@ fn yes_no(value: &str) -> Option<bool> {
         "예",
         "oo",
         "ndiyo",
+        "yep",
+        "yeah",
+        "yup",
+        "absolutely",
+        "certainly",
+        "definitely",
+        "indeed",
+        "haan",
+        "დიახ",
+        "ஆம்",
+        "جی ہاں",
+        "ہاں",
+        "иә",
+        "可以",
+        "能",
+        "好",
+        "好的",
+        "ได้",
+        "ค่ะ",
+        "ครับ",
+        "হ্যাঁ",
+        "ਹਾਂ",
+        "అవును",
+        "ಹೌದು",
+        "បាទ",
+        "ចាស",
+        "ဟုတ်ကဲ့",
+        "ແມ່ນ",
+        "bẹẹni",
+        "yebo",
+        "bai",
+        "áno",
     ];
     const NO: &[&str] = &[
         "no",
@@ -414,6 +503,24 @@ fn yes_no(value: &str) -> Option<bool> {
         "아니오",
         "hindi",
         "hapana",
+        "nope",
+        "nah",
+        "არა",
+        "இல்லை",
+        "نہیں",
+        "жоқ",
+        "不可以",
+        "不能",
+        "ไม่ได้",
+        "না",
+        "ਨਹੀਂ",
+        "కాదు",
+        "ಇಲ್ಲ",
+        "ទេ",
+        "မဟုတ်ဘူး",
+        "ບໍ່",
+        "rara",
+        "ez",
     ];
     let is = |list: &[&str]| list.iter().any(|w| fold(w) == f);
     if is(YES) {

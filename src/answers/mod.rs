@@ -393,6 +393,10 @@ impl Extractor {
                        tail: &[&str],
                        label_guessed: bool| {
             let mut text = strip_prompt(&tidy(lines, first_is_rest), q);
+            text = strip_answer_mark(&text, q.kind != Kind::Paragraph);
+            if is_no_answer(&text) {
+                return;
+            }
             // Only a paragraph question takes more than one paragraph:
             // "6\n\nI look forward to hearing from you." answers with "6".
             if q.kind != Kind::Paragraph
@@ -471,6 +475,59 @@ impl Extractor {
         }
         out
     }
+}
+
+/// Removes what people put before an answer: "Answer:", "R:", "->", and
+/// for a short answer a bullet ("- Ahmed Hassan", "- 5" is 5).
+fn strip_answer_mark(text: &str, bullet: bool) -> String {
+    static MARK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)^(?:(?:answer|antwort|respuesta|réponse|reponse|risposta|resposta|resposta|odpowiedź|ответ|відповідь|回答|答|a|r)\s*[:：]\s*|[-=]>\s*|→\s*)",
+        )
+        .expect("valid regex")
+    });
+    let t = MARK.replace(text, "");
+    let t = if bullet && shape::is_list_item(&t) {
+        t.trim_start()
+            .trim_start_matches(['-', '*', '•', '–', '·'])
+            .trim_start()
+            .to_string()
+    } else {
+        t.into_owned()
+    };
+    t.trim().to_string()
+}
+
+/// "N/A", "none", "-": the applicant says there is no answer.
+fn is_no_answer(text: &str) -> bool {
+    matches!(
+        fold(text).trim_end_matches('.'),
+        "n/a"
+            | "na"
+            | "n.a"
+            | "none"
+            | "-"
+            | "--"
+            | "—"
+            | "nothing"
+            | "not applicable"
+            | "keine"
+            | "keines"
+            | "ninguna"
+            | "ninguno"
+            | "nada"
+            | "aucun"
+            | "aucune"
+            | "nessuno"
+            | "nenhum"
+            | "nenhuma"
+            | "brak"
+            | "нет"
+            | "無"
+            | "无"
+            | "なし"
+            | "없음"
+    )
 }
 
 /// Adds a line of the applicant's text to the current run, or starts one.

@@ -11,7 +11,7 @@ use crate::questions::{Kind, Question, QuestionSet, fold};
 
 static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\s*(?:\((\d{1,2})\)|(?:[Qq]|#)\s?(\d{1,2})\s*[.):]?|(\d{1,2})\s*[.):])(?:\s+|$)(.*)$",
+        r"^\s*(?:[(（](\d{1,2})[)）]|(?:[Qq]|#)\s?(\d{1,2})\s*[.):]?|(\d{1,2})\s*(?:[.):、．：）]|[-–](?:\s|$)))(\s*)(.*)$",
     )
     .expect("valid regex")
 });
@@ -33,9 +33,28 @@ impl Extractor {
         let mut out: Vec<(&Question, Vec<&'a str>, bool)> = Vec::new();
         let mut open = false;
         let mut by_label = false;
+        let mut open_indent = 0;
+        let indent = |l: &str| l.chars().take_while(|c| c.is_whitespace()).count();
         for line in seg {
             let loose = !open || by_label;
-            if let Some((n, rest)) = numbered(line) {
+            // A numbered list inside a paragraph answer: indented under it,
+            // or numbers going back to questions already answered above.
+            let sub_list = open
+                && !by_label
+                && out
+                    .last()
+                    .is_some_and(|(q, _, _)| q.kind == Kind::Paragraph)
+                && numbered(line).is_some_and(|(n, _)| {
+                    indent(line) > open_indent
+                        || self
+                            .questions
+                            .by_number(n)
+                            .is_some_and(|q| out.iter().any(|(f, _, _)| f.id == q.id))
+                });
+            if sub_list && let Some(last) = out.last_mut() {
+                last.1.push(line);
+            } else if let Some((n, rest)) = numbered(line) {
+                open_indent = indent(line);
                 match self.questions.by_number(n) {
                     Some(q) => {
                         out.push((q, vec![rest], false));
@@ -235,16 +254,25 @@ pub(super) fn quoted_header(text: &str, questions: &QuestionSet) -> Option<usize
 }
 
 /// `(number, rest of line)` for a line that starts with an answer number.
+/// Numbers in any script (`١.`, `１．`, `1、`), and with a dash (`1- `);
+/// with no space after the mark only before a letter (`1.Rohit`), never
+/// before a digit (`1.5 hours`, `10:00`).
 pub(super) fn numbered(line: &str) -> Option<(usize, &str)> {
     let caps = NUMBERED.captures(line)?;
-    let n = caps
-        .get(1)
-        .or_else(|| caps.get(2))
-        .or_else(|| caps.get(3))?
-        .as_str()
-        .parse()
-        .ok()?;
-    Some((n, caps.get(4).map_or("", |m| m.as_str())))
+    let n = crate::questions::ascii_digits(
+        caps.get(1)
+            .or_else(|| caps.get(2))
+            .or_else(|| caps.get(3))?
+            .as_str(),
+    )
+    .parse()
+    .ok()?;
+    let space = caps.get(4).map_or("", |m| m.as_str());
+    let rest = caps.get(5).map_or("", |m| m.as_str());
+    if space.is_empty() && rest.chars().next().is_some_and(|c| !c.is_alphabetic()) {
+        return None;
+    }
+    Some((n, rest))
 }
 
 /// Trims each line's end, drops blank lines at both ends and keeps at most
