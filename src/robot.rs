@@ -288,9 +288,12 @@ fn content_tell(facts: &HeaderFacts, subject: &str, body: &str) -> Option<(Strin
             .iter()
             .any(|p| key.starts_with(p.as_str()))
     {
+        // A ticket tag is put before a person's subject too, when they write
+        // from within a ticketing system: it is never the robot's own word.
+        let phrase = !ACK_SUBJECT_TAGS.iter().any(|re| re.is_match(&key));
         return Some((
             format!("subject {} (helpdesk acknowledgement)", quoted(subject)),
-            own,
+            own && phrase,
         ));
     }
     body_tell(body).map(|(sentence, kind)| (format!("body {} ({kind})", quoted(&sentence)), false))
@@ -1290,7 +1293,12 @@ mod tests {
             "Ontvangstbevestiging: Aanmelding",
         ] {
             let v = judge(&HeaderFacts::default(), s, "Hello.");
-            let want = if s.starts_with("Re:") {
+            // A ticket tag is no robot's own word: people in ticketing
+            // systems have one too.
+            let tagged = ACK_SUBJECT_TAGS
+                .iter()
+                .any(|re| re.is_match(&subject_key(s)));
+            let want = if s.starts_with("Re:") || tagged {
                 Certainty::Content
             } else {
                 Certainty::Subject

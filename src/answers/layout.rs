@@ -169,7 +169,8 @@ fn split_lines(body: &str) -> Vec<(usize, String)> {
             && let Some(at) =
                 shape::glued_attribution(&line).or_else(|| shape::glued_separator(&line))
         {
-            let head = line[..at].trim_end();
+            let head =
+                line[..at].trim_end_matches(|c: char| shape::is_rule_char(c) || c.is_whitespace());
             out.push((i + 1, head.to_string()));
             out.push((i + 1, line[at..].trim_start().to_string()));
         } else {

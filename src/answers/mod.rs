@@ -393,7 +393,7 @@ impl Extractor {
                        tail: &[&str],
                        label_guessed: bool| {
             let mut text = strip_prompt(&tidy(lines, first_is_rest), q);
-            text = strip_answer_mark(&text, q.kind != Kind::Paragraph);
+            text = strip_answer_mark(&text, q.kind != Kind::Paragraph || !text.contains('\n'));
             if is_no_answer(&text) {
                 return;
             }

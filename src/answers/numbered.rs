@@ -11,7 +11,7 @@ use crate::questions::{Kind, Question, QuestionSet, fold};
 
 static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\s*(?:[(（](\d{1,2})[)）]|(?:[Qq]|#)\s?(\d{1,2})\s*[.):]?|(\d{1,2})\s*(?:[.):、．：）]|[-–](?:\s|$)))(\s*)(.*)$",
+        r"^\s*(?:[(（](\d{1,2})[)）]|(?:[Qq]|#)\s?(\d{1,2})\s*[.):]?|(\d{1,2})\s*([.):、．：）]|[-–]))(\s*)(.*)$",
     )
     .expect("valid regex")
 });
@@ -267,9 +267,15 @@ pub(super) fn numbered(line: &str) -> Option<(usize, &str)> {
     )
     .parse()
     .ok()?;
-    let space = caps.get(4).map_or("", |m| m.as_str());
-    let rest = caps.get(5).map_or("", |m| m.as_str());
-    if space.is_empty() && rest.chars().next().is_some_and(|c| !c.is_alphabetic()) {
+    let mark = caps.get(4).map_or("", |m| m.as_str());
+    let space = caps.get(5).map_or("", |m| m.as_str());
+    let rest = caps.get(6).map_or("", |m| m.as_str());
+    // "1- Ana" but not "3-day"; "1.5 hours" and "10:00" are no numbering,
+    // while a Japanese or Chinese mark needs no space ("８．５", "1、Ana").
+    let wide = matches!(mark, "、" | "．" | "：" | "）");
+    if (matches!(mark, "-" | "–") && space.is_empty())
+        || (space.is_empty() && !wide && rest.chars().next().is_some_and(|c| !c.is_alphabetic()))
+    {
         return None;
     }
     Some((n, rest))

@@ -47,7 +47,7 @@ static WROTE: LazyLock<Regex> = LazyLock::new(|| {
 /// client glued it to the end of the reply's last line.
 static OPENER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:^|\s|-{2,}\s*)((?:On|Am|Le|El|Em|Op|Il|Den|Dne|Dnia|W dniu|In data|På|Pada|Vào|Στις|在|В)\s+\S)",
+        r"(?:^|\s|-{2,}\s*|\d)((?:On|Am|Le|El|Em|Op|Il|Den|Dne|Dnia|W dniu|In data|På|Pada|Vào|Στις|在|В)\s+\S)",
     )
 });
 
@@ -230,18 +230,15 @@ pub(super) fn glued_attribution(line: &str) -> Option<usize> {
         return None;
     }
     for m in OPENER.captures_iter(line) {
-        let whole = m.get(0)?;
         let opener = m.get(1)?;
-        if whole.start() == 0 {
-            continue;
-        }
-        let head = line[..whole.start()].trim_end();
-        let head = head.trim_end_matches(|c: char| is_rule_char(c) || c.is_whitespace());
-        if head.is_empty() || has_date(head) {
+        let head =
+            line[..opener.start()].trim_end_matches(|c: char| is_rule_char(c) || c.is_whitespace());
+        // "8. 5El mar, … escribió:": the answer's own digits stay with it.
+        if head.is_empty() || has_date(head.trim_end_matches(|c: char| c.is_ascii_digit())) {
             continue;
         }
         if strong_attribution(&line[opener.start()..]) {
-            return Some(whole.start());
+            return Some(opener.start());
         }
     }
     None
@@ -387,21 +384,40 @@ pub(super) fn is_mark(c: char) -> bool {
 /// full stop. Taken as a sign-off only at the end of the applicant's text,
 /// followed by a name (see the signature pass).
 pub(super) fn is_closing_phrase(line: &str) -> bool {
-    let t = line
+    static EMOJI: LazyLock<Regex> =
+        LazyLock::new(|| re(r"[\p{So}\p{Sk}\u{fe0f}\u{200d}\u{20e3}]+"));
+    let without = EMOJI.replace_all(line, " ");
+    let t = without
         .trim()
         .trim_matches(is_mark)
         .trim_start_matches(['¡', '¿'])
         .trim_end_matches([',', '،', '!', '.', '。', '！', '、', '…', '，', ' ']);
-    let words = t.split_whitespace().count();
+    let words = t.split_whitespace().filter(|w| *w != "/").count();
     (1..=4).contains(&words)
         && t.chars().count() <= 40
         && t.chars().all(|c| {
             c.is_alphabetic()
                 || unicode_normalization::char::is_combining_mark(c)
                 || c.is_whitespace()
-                || matches!(c, '\'' | '’' | '-' | '\u{200c}' | '\u{200d}')
+                || matches!(c, '\'' | '’' | '-' | '/' | '!' | '\u{200c}' | '\u{200d}')
         })
 }
+
+/// A name signed with a dash: "—Wanjiru", "- Ada Lovelace", "~Sam".
+pub(super) fn is_dash_name(line: &str) -> bool {
+    static DASH_NAME: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"^\s*[-–—~]\s?\p{L}[\p{L}\p{M}.'’-]*(?:\s+\p{L}[\p{L}\p{M}.'’-]*){0,2}\s*$")
+    });
+    DASH_NAME.is_match(line)
+}
+
+/// Contact words of scripts written without spaces, where `\b` finds no
+/// word edge: titles, "mobile", "WeChat", "address", organisations.
+static CJK_CONTACT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"经理|主任|总监|负责人|协调员|手机|电话|微信|地址|邮箱|网址|中心|基金会|协会|大学|公司|部长|電話|携帯|住所|株式会社|担当|대표|팀장|전화|휴대폰|주소|재단",
+    )
+});
 
 static DISCLAIMER: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -436,7 +452,8 @@ pub(super) fn is_contact_line(line: &str) -> bool {
             || WEB.is_match(t)
             || has_address(t)
             || HANDLE.is_match(t)
-            || TITLE_OR_ORG.is_match(t))
+            || TITLE_OR_ORG.is_match(t)
+            || CJK_CONTACT.is_match(t))
 }
 
 /// A list item: a bullet (`-`, `*`, `•`, `–`, `·`) and a space.
@@ -537,12 +554,22 @@ mod tests {
 
     #[test]
     fn glued_attributions_split_before_the_opener() {
-        let l = "reply On Wed, Apr 4, 2012 at 3:59 PM, bob@example.com wrote:";
-        assert_eq!(glued_attribution(l).map(|i| &l[..i]), Some("reply"));
-        let l = "bla-bla - bla--- On Wed, Apr 4, 2012 at 3:59 PM, me@domain.com wrote:";
+        // What stays of the reply line (the split line drops the dashes).
+        let head = |l: &'static str| {
+            glued_attribution(l)
+                .map(|i| l[..i].trim_end_matches(|c: char| is_rule_char(c) || c.is_whitespace()))
+        };
         assert_eq!(
-            glued_attribution(l).map(|i| l[..i].trim()),
+            head("reply On Wed, Apr 4, 2012 at 3:59 PM, bob@example.com wrote:"),
+            Some("reply")
+        );
+        assert_eq!(
+            head("bla-bla - bla--- On Wed, Apr 4, 2012 at 3:59 PM, me@domain.com wrote:"),
             Some("bla-bla - bla")
+        );
+        assert_eq!(
+            head("8. 5El mar, 12 mar 2024 a las 5:30, Team (<team@example.org>) escribió:"),
+            Some("8. 5")
         );
         assert_eq!(
             glued_attribution("On Wed, Apr 4, 2012 at 3:59 PM, bob@example.com wrote:"),

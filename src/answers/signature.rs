@@ -156,7 +156,9 @@ impl Extractor {
             let signed = |b: &[&str]| {
                 sender.is_some_and(|name| b.iter().skip(1).any(|l| starts_with_name(l, name)))
             };
-            let cut = if closing_block(&block) {
+            let cut = if block.len() == 1 && shape::is_dash_name(block[0]) {
+                Some((CutKind::SignOff, false))
+            } else if closing_block(&block) {
                 Some((CutKind::SignOff, !signed(&block)))
             } else if !signature_seen && self.signature_block(&block, sender, after_blank) {
                 Some((CutKind::Signature, true))
@@ -226,7 +228,8 @@ fn closing_block(block: &[&str]) -> bool {
                     || unicode_normalization::char::is_combining_mark(c)
                     || c.is_whitespace()
                     || shape::is_mark(c)
-                    || matches!(c, '.' | '\'' | '’' | '-' | ',')
+                    || matches!(c, '.' | '\'' | '’' | '-' | ',' | '\u{fe0f}')
+                    || (!c.is_ascii() && !c.is_alphanumeric() && c as u32 >= 0x2600)
             })
             && !l.trim_end().ends_with(['?', ':', ';'])
     };
