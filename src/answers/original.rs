@@ -67,7 +67,20 @@ impl Extractor {
         }
         let end = j - gap;
         let shaped = (shape::has_address(&joined) && shape::has_date(&joined)) || labels >= 4;
-        (labels >= 2 && shaped).then_some(end)
+        // Right under a line of the applicant's text, only a block that
+        // names a sender or a date the way mail headers do ("From:",
+        // "Od:", "Date:") is one; "Start: … / Venue: … / Contact: …" in a
+        // paragraph answer is the answer.
+        let opens = i == 0
+            || text[i - 1].trim().is_empty()
+            || shape::is_rule(&text[i - 1])
+            || decorated(&text[i - 1]).is_some();
+        let headers = (i..end)
+            .filter(|k| {
+                shape::header_label(&text[*k]).is_some_and(|(l, _)| shape::is_header_word(&l))
+            })
+            .count();
+        (labels >= 2 && shaped && (opens || headers >= 2)).then_some(end)
     }
 
     /// Finds where an older message starts in the applicant's text and
