@@ -251,7 +251,7 @@ fn body_text(msg: &Message<'_>) -> (String, String) {
         }
     }
     let plain_text = plain.join("\n");
-    if !is_blank(&plain_text) {
+    if !is_blank(&plain_text) && !is_placeholder(&plain_text, msg) {
         let source = match plain.len() {
             1 => "the text/plain part".to_string(),
             n => format!("{n} text/plain parts, joined in order"),
@@ -283,9 +283,39 @@ fn body_text(msg: &Message<'_>) -> (String, String) {
     let source = match (plain.is_empty(), html.len()) {
         (true, 1) => "the text/html part".to_string(),
         (true, n) => format!("{n} text/html parts, joined in order"),
-        (false, _) => "the text/html part (the text/plain part is blank)".to_string(),
+        (false, _) if is_blank(&plain_text) => {
+            "the text/html part (the text/plain part is blank)".to_string()
+        }
+        (false, _) => {
+            "the text/html part (the text/plain part only says to read the HTML)".to_string()
+        }
     };
     (html_text, source)
+}
+
+/// Whether a short plain part only stands in for the HTML part ("This
+/// message is in HTML format"): a few lines, none of them in the HTML's
+/// text, which holds far more.
+fn is_placeholder(plain: &str, msg: &Message<'_>) -> bool {
+    let lines: Vec<&str> = plain.lines().filter(|l| !l.trim().is_empty()).collect();
+    if lines.len() > 4 || plain.chars().count() > 300 {
+        return false;
+    }
+    let html: String = msg
+        .html_body
+        .iter()
+        .filter_map(|id| msg.part(*id))
+        .filter_map(|p| match &p.body {
+            PartType::Html(h) => Some(html_to_text(h)),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let fold = |s: &str| crate::questions::fold(s);
+    let html_folded = fold(&html);
+    let weight = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
+    weight(&html) >= 3 * weight(plain).max(1)
+        && lines.iter().all(|l| !html_folded.contains(&fold(l)))
 }
 
 /// Whitespace, or characters that show as nothing (zero-width, BOM).
@@ -623,5 +653,17 @@ mod tests {
         let m = parse(raw).expect("parses");
         assert!(m.body.contains("1. Ada"), "{}", m.body);
         assert!(m.body.contains("2. Europe"), "{}", m.body);
+    }
+
+    #[test]
+    fn a_plain_placeholder_gives_way_to_the_html() {
+        let raw = b"From: a@b.c\r\nContent-Type: multipart/alternative; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nThis message is in HTML format. Please use an HTML mail reader.\r\n--x\r\nContent-Type: text/html\r\n\r\n<p>1. Ada Lovelace</p><p>2. Europe</p><p>4. I organise editing workshops in my town every month.</p><blockquote>Hello, thank you for your interest in the working group. To apply, reply to this mail and write each answer under its question.</blockquote>\r\n--x--\r\n";
+        let m = parse(raw).expect("parses");
+        assert!(m.body.contains("1. Ada Lovelace"), "{}", m.body);
+        assert!(m.body_source.contains("text/html"), "{}", m.body_source);
+        // A short real reply whose words are in the HTML stays plain.
+        let raw = b"From: a@b.c\r\nContent-Type: multipart/alternative; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\n1. Ada\r\n--x\r\nContent-Type: text/html\r\n\r\n<p>1. Ada</p><blockquote>Hello, thank you for your interest in the working group and all of its many activities.</blockquote>\r\n--x--\r\n";
+        let m = parse(raw).expect("parses");
+        assert_eq!(m.body_source, "the text/plain part");
     }
 }

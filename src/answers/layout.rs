@@ -74,6 +74,7 @@ impl Extractor {
             }
         }
 
+        self.own_quotes(&text, &mut marks);
         let original = self.find_original(&text, &mut marks);
         let end = original.unwrap_or(n);
         // Older messages' header blocks further down the original; a single
@@ -135,6 +136,51 @@ impl Extractor {
             });
         }
         Layout { source, lines }
+    }
+
+    /// A short `>` quote inside the applicant's own text ("a volunteer
+    /// wrote to me:\n> I never knew…\nThat is the gap…") is part of it: at
+    /// most three quoted lines, none of ours, between lines of their text
+    /// above any other quote, the line above naming no date or address as
+    /// an attribution would.
+    fn own_quotes(&self, text: &[String], marks: &mut [Mark]) {
+        let mut i = 0;
+        while i < text.len() {
+            if matches!(marks[i], Mark::Ours) {
+                return;
+            }
+            if marks[i] != Mark::Quoted {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < text.len() && marks[i] == Mark::Quoted {
+                i += 1;
+            }
+            let run = start..i;
+            let lines: Vec<String> = run
+                .clone()
+                .filter_map(|k| quote_content(&text[k]))
+                .filter(|c| !c.trim().is_empty())
+                .collect();
+            let above = prev_nonblank(text, start);
+            let below = next_nonblank(text, i);
+            let own = lines.len() <= 3
+                && lines.iter().all(|c| !self.is_ours(c))
+                && above.is_some_and(|a| {
+                    marks[a] == Mark::Open
+                        && !shape::has_date(&text[a])
+                        && !shape::has_address(&text[a])
+                })
+                && below.is_some_and(|b| marks[b] == Mark::Open);
+            if !own {
+                // Below a real quote, quotes are someone else's.
+                return;
+            }
+            for m in &mut marks[run] {
+                *m = Mark::Open;
+            }
+        }
     }
 
     /// A copy of a line of ours outside any quote: exact, or a long piece

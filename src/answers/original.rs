@@ -122,7 +122,7 @@ impl Extractor {
             if separator && !self.is_answer_line(line) {
                 marks[i] = Mark::Cut(CutKind::HeaderBlock, false);
                 let start = self.original_after(text, marks, i + 1);
-                return unquoted(start, marks);
+                return unquoted(start, text, marks);
             }
             if is_rule(line) && !is_sig_dashes(line) {
                 let next = next_nonblank(text, i + 1);
@@ -142,7 +142,7 @@ impl Extractor {
                     *m = Mark::Cut(CutKind::HeaderBlock, false);
                 }
                 let start = self.original_after(text, marks, end);
-                return unquoted(start, marks);
+                return unquoted(start, text, marks);
             }
             if let Some(start) = self.attribution_ending_at(text, marks, i) {
                 for m in &mut marks[start..=i] {
@@ -358,6 +358,8 @@ fn region_follows_quote(marks: &[Mark], at: usize) -> bool {
 /// An original that starts with `>`-quoted lines (Zimbra writes its
 /// `----- Mail original -----` block above a quote) is a quote, read as
 /// one, not an unquoted original.
-fn unquoted(start: Option<usize>, marks: &[Mark]) -> Option<usize> {
-    start.filter(|j| marks.get(*j).is_some_and(|m| *m != Mark::Quoted))
+fn unquoted(start: Option<usize>, text: &[String], marks: &[Mark]) -> Option<usize> {
+    let j = start?;
+    let first = next_nonblank(text, j)?;
+    (marks[first] != Mark::Quoted).then_some(j)
 }

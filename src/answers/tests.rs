@@ -553,3 +553,71 @@ fn a_label_we_cannot_name_is_placed_by_its_value_and_marked() {
     let e = q_extractor(&q).read("Wohnort: somewhere nice\n", None);
     assert!(e.answers.is_empty(), "{e:?}");
 }
+
+#[test]
+fn numbering_as_people_type_it() {
+    let q = qs();
+    for body in [
+        "١. Ada Lovelace\n٢. Europe\n",
+        "１．Ada Lovelace\n２．Europe\n",
+        "1、Ada Lovelace\n2、Europe\n",
+        "1- Ada Lovelace\n2- Europe\n",
+        "1.Ada Lovelace\n2.Europe\n",
+        "1. Answer: Ada Lovelace\n2. - Europe\n",
+    ] {
+        let e = q_extractor(&q).read(body, None);
+        assert_eq!(
+            e.answers.get("name").map(String::as_str),
+            Some("Ada Lovelace"),
+            "{body}"
+        );
+        assert_eq!(
+            e.answers.get("region").map(String::as_str),
+            Some("Europe"),
+            "{body}"
+        );
+    }
+    // Not numbering: a decimal, a clock time, a compound word.
+    for body in [
+        "1.5 hours a week\n",
+        "10:00 every Monday\n",
+        "3-day workshops\n",
+    ] {
+        assert!(q_extractor(&q).read(body, None).is_empty(), "{body}");
+    }
+}
+
+#[test]
+fn a_sub_list_stays_inside_the_paragraph_answer() {
+    let q = qs();
+    let body = "1. Ada\n2. Europe\n3. Three reasons:\n   1) I train people\n   2) I write guides\n";
+    let e = q_extractor(&q).read(body, None);
+    assert_eq!(e.answers.get("name").map(String::as_str), Some("Ada"));
+    assert_eq!(
+        e.answers.get("motivation").map(String::as_str),
+        Some("Three reasons:\n1) I train people\n2) I write guides")
+    );
+}
+
+#[test]
+fn the_applicants_own_short_quote_is_part_of_the_answer() {
+    let q = qs();
+    let body = format!(
+        "3. A volunteer told me after quitting:\n\n> I never knew what was expected of me.\n\nThat is the gap I want to close.\n\nOn Tue, Apr 5, 2022 at 9:00 AM Team <team@example.org> wrote:\n{}",
+        quoted_questions(&q)
+    );
+    let e = q_extractor(&q).read(&body, None);
+    assert_eq!(
+        e.answers.get("motivation").map(String::as_str),
+        Some(
+            "A volunteer told me after quitting:\n\n> I never knew what was expected of me.\n\nThat is the gap I want to close."
+        )
+    );
+}
+
+#[test]
+fn no_answer_words_are_no_answer() {
+    let q = qs();
+    let e = q_extractor(&q).read("1. Ada\n2. N/A\n", None);
+    assert!(!e.answers.contains_key("region"), "{e:?}");
+}
