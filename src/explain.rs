@@ -72,7 +72,7 @@ pub fn explain(
         &inbound.subject,
         &inbound.body,
     );
-    let robot = match robot::decide(&verdict, !extracted.is_empty()) {
+    let robot = match robot::decide(&verdict, extracted.holds_answers()) {
         Decision::Person => None,
         Decision::PersonDespite { tell } => Some(RobotVerdict {
             answered: true,

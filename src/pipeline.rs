@@ -217,7 +217,7 @@ impl Pipeline {
             &inbound.subject,
             &inbound.body,
         );
-        match robot::decide(&verdict, !extracted.is_empty()) {
+        match robot::decide(&verdict, extracted.holds_answers()) {
             robot::Decision::Person => {}
             robot::Decision::PersonDespite { tell } => {
                 tracing::info!(uid = fetched.uid, %tell, "looks machine-made but holds answers: processed as a person's mail");

@@ -239,7 +239,12 @@ impl Question {
                     Ok(u)
                         if matches!(u.scheme(), "http" | "https")
                             && u.host_str().is_some_and(|h| {
-                                h.contains('.') && h.chars().any(char::is_alphabetic)
+                                // "s.o." (French "not applicable") has no
+                                // top-level domain of two letters or more.
+                                let tld = h.trim_end_matches('.').rsplit('.').next().unwrap_or("");
+                                h.contains('.')
+                                    && tld.chars().count() >= 2
+                                    && h.chars().any(char::is_alphabetic)
                             })
                             && !candidate.contains(char::is_whitespace) =>
                     {
@@ -319,7 +324,7 @@ impl Question {
 /// Splits a several-choices answer on commas, semicolons, new lines and "and".
 fn split_list(value: &str) -> impl Iterator<Item = &str> {
     value
-        .split([',', ';', '\n', '/'])
+        .split([',', ';', '\n', '/', '+', '&', '、', '，', '،'])
         .flat_map(|p| p.split(" and "))
         .map(|p| p.trim().trim_start_matches(['-', '*', '•']).trim())
         .filter(|p| !p.is_empty())
@@ -466,6 +471,12 @@ fn yes_no_word(value: &str) -> Option<bool> {
         "yebo",
         "bai",
         "áno",
+        "այո",
+        "አዎ",
+        "ได้ครับ",
+        "ได้ค่ะ",
+        "ใช่ครับ",
+        "ใช่ค่ะ",
     ];
     const NO: &[&str] = &[
         "no",
@@ -521,6 +532,10 @@ fn yes_no_word(value: &str) -> Option<bool> {
         "ບໍ່",
         "rara",
         "ez",
+        "ոչ",
+        "አይ",
+        "ไม่ครับ",
+        "ไม่ค่ะ",
     ];
     let is = |list: &[&str]| list.iter().any(|w| fold(w) == f);
     if is(YES) {
@@ -545,6 +560,30 @@ fn short(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn answers_as_people_write_them() {
+        let yn = q(Kind::Yesno, &[]);
+        for v in ["Yes, easily", "Ναι", "Có", "نعم", "हाँ", "Այո", "ได้ครับ"]
+        {
+            assert_eq!(yn.validate(v).as_deref(), Ok("yes"), "{v}");
+        }
+        let n = q(Kind::Number, &[]);
+        for (v, want) in [
+            ("about 6", "6"),
+            ("6 hours", "6"),
+            ("6,5", "6.5"),
+            ("٦", "6"),
+            ("6-8", "6-8"),
+        ] {
+            assert_eq!(n.validate(v).as_deref(), Ok(want), "{v}");
+        }
+        let url = q(Kind::Url, &[]);
+        for v in ["6", "s.o.", "n/a"] {
+            assert!(url.validate(v).is_err(), "{v}");
+        }
+        assert!(url.validate("example.org/ada").is_ok());
+    }
+
     use super::*;
 
     fn q(kind: Kind, choices: &[&str]) -> Question {

@@ -61,17 +61,27 @@ fn actual(raw: &[u8], extractor: &Extractor) -> Value {
         &inbound.body,
     );
     let robot = matches!(
-        robot::decide(&verdict, !extracted.is_empty()),
+        robot::decide(&verdict, extracted.holds_answers()),
         robot::Decision::Robot { .. }
     );
+    // A robot's mail is stored and listed, never read for answers.
+    let (checks, valid, invalid) = if robot {
+        (Vec::new(), BTreeMap::new(), Vec::new())
+    } else {
+        (
+            checks,
+            checked.valid.clone(),
+            checked.invalid.keys().collect::<Vec<_>>(),
+        )
+    };
     json!({
         "checks": checks,
         "robot": robot,
         "from": from.map(|f| f.address.clone()),
         "from_name": from.and_then(|f| f.name.clone()),
         "subject": inbound.subject,
-        "answers": checked.valid,
-        "invalid": checked.invalid.keys().collect::<Vec<_>>(),
+        "answers": valid,
+        "invalid": invalid,
         "attachments": inbound.attachments,
     })
 }

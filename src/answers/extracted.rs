@@ -102,6 +102,17 @@ pub struct Cut {
 }
 
 impl Extracted {
+    /// Whether the mail holds answers a person clearly gave: any answer
+    /// not placed by its value alone. What outweighs a robot's content
+    /// tells (a helpdesk's "Web: https://…" line is no answer).
+    pub fn holds_answers(&self) -> bool {
+        self.answers.keys().any(|id| {
+            self.checks
+                .get(id)
+                .is_none_or(|c| c.reason != CheckReason::LabelGuessed)
+        })
+    }
+
     pub fn is_empty(&self) -> bool {
         self.answers.is_empty()
     }

@@ -142,7 +142,7 @@ impl Extractor {
     /// carries its own kind (an address, a web address, yes or no, one of
     /// a question's choices) that exactly one question not yet answered
     /// here accepts. A guess: the answer is marked for staff.
-    fn labelled_by_value<'a>(
+    pub(super) fn labelled_by_value<'a>(
         &self,
         line: &'a str,
         found: &[(&Question, Vec<&str>, bool)],
@@ -152,14 +152,19 @@ impl Extractor {
         if value.is_empty() {
             return None;
         }
+        // A choice only by a name: "8" or "h" would pick the eighth choice.
+        let worded = value.chars().filter(|c| c.is_alphabetic()).count() >= 2;
         let fits: Vec<&Question> = self
             .questions
             .iter()
             .filter(|q| {
-                matches!(
-                    q.kind,
-                    Kind::Email | Kind::Url | Kind::Yesno | Kind::Choice | Kind::Choices
-                ) && !found.iter().any(|(f, _, _)| f.id == q.id)
+                let kind_fits = match q.kind {
+                    Kind::Email | Kind::Url | Kind::Yesno => true,
+                    Kind::Choice | Kind::Choices => worded,
+                    _ => false,
+                };
+                kind_fits
+                    && !found.iter().any(|(f, _, _)| f.id == q.id)
                     && q.validate(value).is_ok()
             })
             .collect();
@@ -258,6 +263,14 @@ pub(super) fn quoted_header(text: &str, questions: &QuestionSet) -> Option<usize
 /// with no space after the mark only before a letter (`1.Rohit`), never
 /// before a digit (`1.5 hours`, `10:00`).
 pub(super) fn numbered(line: &str) -> Option<(usize, &str)> {
+    // Circled numbers, ① to ⑳, as East Asian input methods offer them.
+    let t = line.trim_start();
+    if let Some(c) = t.chars().next()
+        && ('\u{2460}'..='\u{2473}').contains(&c)
+    {
+        let n = c as usize - 0x2460 + 1;
+        return Some((n, t[c.len_utf8()..].trim_start()));
+    }
     let caps = NUMBERED.captures(line)?;
     let n = crate::questions::ascii_digits(
         caps.get(1)

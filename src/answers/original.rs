@@ -80,7 +80,9 @@ impl Extractor {
                 shape::header_label(&text[*k]).is_some_and(|(l, _)| shape::is_header_word(&l))
             })
             .count();
-        (labels >= 2 && shaped && (opens || headers >= 2)).then_some(end)
+        // At a paragraph's start one header word is enough ("Od:"), a reply
+        // labelled in the applicant's own words ("Имя: …") has none.
+        (labels >= 2 && shaped && headers >= if opens { 1 } else { 2 }).then_some(end)
     }
 
     /// Finds where an older message starts in the applicant's text and

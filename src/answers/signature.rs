@@ -193,6 +193,8 @@ impl Extractor {
                     || l.chars().count() > 80
                     || (l.split_whitespace().count() > 8 && !shape::is_hard_contact(l))
                     || self.is_answer_line(l)
+                    || self.labelled_loosely(l).is_some()
+                    || self.labelled_by_value(l, &[]).is_some()
             })
         {
             return false;

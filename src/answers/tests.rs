@@ -621,3 +621,24 @@ fn no_answer_words_are_no_answer() {
     let e = q_extractor(&q).read("1. Ada\n2. N/A\n", None);
     assert!(!e.answers.contains_key("region"), "{e:?}");
 }
+
+#[test]
+fn circled_numbers_and_labels_in_the_applicants_language() {
+    let q = qs();
+    let e = q_extractor(&q).read("① Ada Lovelace\n② Europe\n", None);
+    assert_eq!(
+        e.answers.get("name").map(String::as_str),
+        Some("Ada Lovelace")
+    );
+    assert_eq!(e.answers.get("region").map(String::as_str), Some("Europe"));
+    // Labels in the applicant's language with an address and a date are a
+    // labelled reply, not an older message's header block.
+    let body = "Здравствуйте,\n\nИмя: Анна Петрова\nПочта: anna@example.ru\nДата рождения: 1990-05-01\nРегион: Europe\n";
+    let e = q_extractor(&q).read(body, None);
+    assert!(
+        e.cuts.iter().all(|c| c.kind != CutKind::HeaderBlock),
+        "{:?}",
+        e.cuts
+    );
+    assert_eq!(e.answers.get("region").map(String::as_str), Some("Europe"));
+}

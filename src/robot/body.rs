@@ -190,7 +190,10 @@ pub(super) static BODY_TELLS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::n
             r"^(?:your (?:message|e-?mail) (?:to .{1,80} )?(?:was|has been) (?:waitlisted|held|quarantined)|please (?:verify|confirm) that you are (?:a )?(?:real )?(?:person|human))",
             GONE,
         ),
-        (r"^(?:本メールは自動送信|このメールは自動送信|本メールは送信専用)", AUTO),
+        (
+            r"^※?\s*(?:本|この)メールは.{0,16}(?:自動(?:送信|返信|配信)|送信専用)",
+            AUTO,
+        ),
         (
             r"^(?:gelieve|graag|u kunt) niet (?:te )?(?:antwoorden|reageren) op",
             AUTO,

@@ -44,14 +44,14 @@ static WROTE: LazyLock<Regex> = LazyLock::new(|| {
         \b(?:wrote|writes|schrieb|schreef|geschreven|escribió|escreveu|scritto|scrisse|skrev|skriver
            |napisał(?:\(a\))?|napisała|napisal|napsal|napísal|pisze|написал(?:\(а\))?|написала|написав|писал
            |kirjoitti|írta|yazdı|έγραψε|scrie|napisao|napisala|rašė|rakstīja|kirjutas|wrote\s+on)\b
-      | a\s+écrit | ha\s+scritto | het\s+volgende\s+geschreven | đã\s+viết | 写道 | 寫道 | 書きました | 작성")
+      | a\s+écrit | ha\s+scritto | het\s+volgende\s+geschreven | đã\s+viết | 写道 | 寫道 | 書きました | 작성 | เขียน")
 });
 
 /// Attribution openers, used to find where an attribution starts when a
 /// client glued it to the end of the reply's last line.
 static OPENER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:^|\s|-{2,}\s*|\d)((?:On|Am|Le|El|Em|Op|Il|Den|Dne|Dnia|W dniu|In data|På|Pada|Vào|Στις|在|В)\s+\S)",
+        r"(?:^|\s|-{2,}\s*|\d)((?:On|Am|Le|El|Em|Op|Il|Den|Dne|Dnia|W dniu|In data|På|Pada|Vào|Στις|在|В|เมื่อ)\s+\S)",
     )
 });
 
@@ -365,6 +365,47 @@ pub(super) fn is_header_word(label: &str) -> bool {
         "tanggal",
         "perihal",
         "subjek",
+        "tu",
+        "đa gui",
+        "đen",
+        "chu đe",
+        "ngay",
+        "nuo",
+        "issiusta",
+        "kam",
+        "no",
+        "nosutits",
+        "saatja",
+        "saadetud",
+        "adressaat",
+        "teema",
+        "za",
+        "zadeva",
+        "од",
+        "послато",
+        "за",
+        "изпратено",
+        "до",
+        "относно",
+        "odoslane",
+        "daripada",
+        "dihantar",
+        "จาก",
+        "ส่ง",
+        "ถึง",
+        "เรื่อง",
+        "प्रेषक",
+        "भेजा गया",
+        "प्रति",
+        "विषय",
+        "از",
+        "ارسال شده",
+        "به",
+        "موضوع",
+        "enviat",
+        "per a",
+        "assumpte",
+        "poslato",
     ];
     WORDS.contains(&label)
 }
