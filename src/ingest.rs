@@ -251,7 +251,7 @@ fn body_text(msg: &Message<'_>) -> (String, String) {
         }
     }
     let plain_text = plain.join("\n");
-    if !is_blank(&plain_text) && !is_placeholder(&plain_text, msg) {
+    if !crate::answers::shows_nothing(&plain_text) && !is_placeholder(&plain_text, msg) {
         let source = match plain.len() {
             1 => "the text/plain part".to_string(),
             n => format!("{n} text/plain parts, joined in order"),
@@ -283,7 +283,7 @@ fn body_text(msg: &Message<'_>) -> (String, String) {
     let source = match (plain.is_empty(), html.len()) {
         (true, 1) => "the text/html part".to_string(),
         (true, n) => format!("{n} text/html parts, joined in order"),
-        (false, _) if is_blank(&plain_text) => {
+        (false, _) if crate::answers::shows_nothing(&plain_text) => {
             "the text/html part (the text/plain part is blank)".to_string()
         }
         (false, _) => {
@@ -316,13 +316,6 @@ fn is_placeholder(plain: &str, msg: &Message<'_>) -> bool {
     let weight = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
     weight(&html) >= 3 * weight(plain).max(1)
         && lines.iter().all(|l| !html_folded.contains(&fold(l)))
-}
-
-/// Whitespace, or characters that show as nothing (zero-width, BOM).
-fn is_blank(text: &str) -> bool {
-    text.chars().all(|c| {
-        c.is_whitespace() || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
-    })
 }
 
 /// One `text/plain` part's text, RFC 3676 `format=flowed` joined.

@@ -86,8 +86,6 @@ pub enum CutKind {
     SignOff,
     /// A legal notice.
     Disclaimer,
-    /// The original below an attribution or header block.
-    Original,
 }
 
 /// A block of lines the reader did not take as an answer, and whether that

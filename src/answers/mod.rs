@@ -65,8 +65,8 @@ pub fn question_block(q: &Question, number: usize) -> Vec<String> {
 #[derive(Debug, Clone)]
 pub struct Extractor {
     questions: QuestionSet,
-    /// Folded lines of each question's block, by number.
-    blocks: Vec<(usize, Vec<String>)>,
+    /// Folded lines of each question's block, by number, and joined.
+    blocks: Vec<(usize, Vec<String>, String)>,
     known_lines: HashSet<String>,
     /// The same lines as written, trimmed: a cheap exact test.
     known_raw: HashSet<String>,
@@ -95,14 +95,13 @@ struct Labels {
 impl Extractor {
     /// `ours` are texts of mails we send (rendered templates).
     pub fn new(questions: &QuestionSet, ours: &[String]) -> Self {
-        let blocks: Vec<(usize, Vec<String>)> = questions
+        let blocks: Vec<(usize, Vec<String>, String)> = questions
             .iter()
             .enumerate()
             .map(|(i, q)| {
-                (
-                    i + 1,
-                    question_block(q, i + 1).iter().map(|l| fold(l)).collect(),
-                )
+                let lines: Vec<String> = question_block(q, i + 1).iter().map(|l| fold(l)).collect();
+                let joined = lines.join(" ");
+                (i + 1, lines, joined)
             })
             .collect();
         let mut known_lines = HashSet::new();
@@ -157,7 +156,7 @@ impl Extractor {
     /// "d) Latin America", so "Latin America" was typed by the applicant.
     fn in_block(&self, n: usize, t: &str) -> bool {
         let f = fold(t);
-        let Some((_, lines)) = self.blocks.iter().find(|(bn, _)| *bn == n) else {
+        let Some((_, lines, joined)) = self.blocks.iter().find(|(bn, _, _)| *bn == n) else {
             return false;
         };
         if self
@@ -170,7 +169,7 @@ impl Extractor {
         lines
             .iter()
             .any(|l| *l == f || (l.len() > f.len() && l.ends_with(&f)))
-            || (f.chars().count() >= 16 && lines.join(" ").contains(&f))
+            || (f.chars().count() >= 16 && joined.contains(&f))
     }
 
     /// Whether a line (maybe wrapped by a client) is text of ours.
@@ -380,7 +379,7 @@ impl Extractor {
 fn strip_answer_mark(text: &str, bullet: bool) -> String {
     static MARK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r"(?i)^(?:(?:answer|antwort|respuesta|réponse|reponse|risposta|resposta|resposta|odpowiedź|ответ|відповідь|回答|答|a|r)\s*[:：]\s*|[-=]>\s*|→\s*)",
+            r"(?i)^(?:(?:answer|antwort|respuesta|réponse|reponse|risposta|resposta|odpowiedź|ответ|відповідь|回答|答|a|r)\s*[:：]\s*|[-=]>\s*|→\s*)",
         )
         .expect("valid regex")
     });
@@ -509,6 +508,13 @@ fn cuts(layout: &Layout) -> Vec<Cut> {
     // A quote that is only blank lines says nothing.
     out.retain(|c| c.lines.iter().any(|l| !l.trim().is_empty()));
     out
+}
+
+/// Whether text shows nothing: whitespace and invisible marks only
+/// (zero-width characters, joiners, direction marks, the byte-order mark).
+/// The one definition the reader and the choice of MIME part share.
+pub fn shows_nothing(text: &str) -> bool {
+    shape::is_blank(text)
 }
 
 /// Extracts raw answers knowing only the question blocks.

@@ -39,12 +39,13 @@ impl Extractor {
             let loose = !open || by_label;
             // A numbered list inside a paragraph answer: indented under it,
             // or numbers going back to questions already answered above.
+            let number = numbered(line);
             let sub_list = open
                 && !by_label
                 && out
                     .last()
                     .is_some_and(|(q, _, _)| q.kind == Kind::Paragraph)
-                && numbered(line).is_some_and(|(n, _)| {
+                && number.is_some_and(|(n, _)| {
                     indent(line) > open_indent
                         || self
                             .questions
@@ -53,7 +54,7 @@ impl Extractor {
                 });
             if sub_list && let Some(last) = out.last_mut() {
                 last.1.push(line);
-            } else if let Some((n, rest)) = numbered(line) {
+            } else if let Some((n, rest)) = number {
                 open_indent = indent(line);
                 match self.questions.by_number(n) {
                     Some(q) => {

@@ -444,7 +444,7 @@ pub(super) fn is_invisible(c: char) -> bool {
 
 /// A line of nothing but whitespace and invisible marks (joiners and
 /// direction marks included) is a blank line.
-pub(super) fn is_blank(line: &str) -> bool {
+pub(crate) fn is_blank(line: &str) -> bool {
     line.chars()
         .all(|c| c.is_whitespace() || is_invisible(c) || matches!(c, '\u{200c}'..='\u{200f}'))
 }
