@@ -74,6 +74,7 @@ struct RawIntake {
     name: String,
     questions: PathBuf,
     closes_at: Option<String>,
+    backfill: Option<String>,
     templates: Option<PathBuf>,
     max_message_bytes: Option<u64>,
     poll_seconds: Option<u64>,
@@ -121,6 +122,9 @@ pub struct Intake {
     pub templates_dir: Option<PathBuf>,
     pub max_message_bytes: u64,
     pub poll_seconds: u64,
+    /// How far back mail already in the mailbox at the first start is
+    /// answered (`backfill`, default `"24h"`).
+    pub backfill: crate::domain::Backfill,
 }
 
 impl Intake {
@@ -226,6 +230,14 @@ impl Config {
                 "must be positive".into(),
             ));
         }
+        let backfill = match &raw.intake.backfill {
+            None => crate::domain::Backfill::default(),
+            Some(s) => s
+                .parse()
+                .map_err(|e: crate::domain::backfill::BackfillError| {
+                    invalid("intake.backfill", e.to_string())
+                })?,
+        };
         let poll_seconds = raw.intake.poll_seconds.unwrap_or(10);
         if poll_seconds == 0 {
             return Err(invalid("intake.poll_seconds", "must be positive".into()));
@@ -320,6 +332,7 @@ impl Config {
                 templates_dir,
                 max_message_bytes,
                 poll_seconds,
+                backfill,
             },
             imap,
             smtp,

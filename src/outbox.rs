@@ -10,14 +10,23 @@ use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use crate::config::{Security, Smtp};
-use crate::store::{Store, StoreError};
+use crate::store::{Lease, OutboxRow, Store, StoreError};
 
 /// After this many transient failures a reply is given up and shown to staff.
 pub const MAX_ATTEMPTS: i64 = 20;
 
-/// How long a claim on a reply holds before another process may take it
-/// over: longer than any SMTP transaction (the transport times out at 60 s).
-const CLAIM_TIMEOUT: chrono::Duration = chrono::Duration::minutes(10);
+/// How long a lease on a reply holds unless renewed. A process killed
+/// mid-send holds its reply no longer than this; a living one renews every
+/// [`LEASE_RENEWAL`] for as long as the SMTP transaction lasts.
+const LEASE: chrono::Duration = chrono::Duration::seconds(6);
+const LEASE_RENEWAL: Duration = Duration::from_secs(2);
+
+/// This process's name on the leases it takes: one per process, so that a
+/// lease never outlives the process that took it by more than [`LEASE`].
+fn owner() -> &'static str {
+    static OWNER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    OWNER.get_or_init(|| format!("{}-{}", std::process::id(), uuid::Uuid::new_v4()))
+}
 
 /// One opaque error type for the SMTP adapter.
 #[derive(Debug, thiserror::Error)]
@@ -127,24 +136,34 @@ pub enum FlushError {
     Store(#[from] StoreError),
 }
 
-/// Sends every pending reply once.
+/// Sends every pending reply once, each under a lease (see [`LEASE`]).
 pub async fn flush<T: Transport>(store: &Store, transport: &T) -> Result<Flushed, FlushError> {
     let mut out = Flushed::default();
     for row in store.pending_outbox().await? {
         let now = Utc::now();
-        if !store.claim(row.id, now, now - CLAIM_TIMEOUT).await? {
+        let Some(lease) = store.take_lease(row.id, owner(), now, now + LEASE).await? else {
             continue;
-        }
-        match transport.send(&row.sender, &row.recipient, &row.body).await {
+        };
+        let Some(result) = send_leased(store, transport, &lease, &row).await? else {
+            // The lease lapsed mid-send (this process stalled): another
+            // sender may have the reply now, so this one lets it go.
+            tracing::warn!(
+                outbox = row.id,
+                "lease on a reply lost mid-send; left to its new holder"
+            );
+            out.deferred += 1;
+            continue;
+        };
+        match result {
             Ok(()) => {
-                store.mark_sent(row.id, Utc::now()).await?;
+                store.mark_sent(&lease, Utc::now()).await?;
                 out.sent += 1;
                 tracing::info!(outbox = row.id, "reply sent");
             }
             Err(e) => {
                 let give_up = e.is_permanent() || row.attempts + 1 >= MAX_ATTEMPTS;
                 store
-                    .mark_attempt_failed(row.id, &e.to_string(), give_up, Utc::now())
+                    .mark_attempt_failed(&lease, &e.to_string(), give_up, Utc::now())
                     .await?;
                 if give_up {
                     out.failed += 1;
@@ -157,4 +176,29 @@ pub async fn flush<T: Transport>(store: &Store, transport: &T) -> Result<Flushed
         }
     }
     Ok(out)
+}
+
+/// Sends one reply, renewing its lease while the transaction lasts.
+/// `None` when the lease was lost: the send is abandoned (dropped before
+/// its end, when it had not ended yet).
+async fn send_leased<T: Transport>(
+    store: &Store,
+    transport: &T,
+    lease: &Lease,
+    row: &OutboxRow,
+) -> Result<Option<Result<(), SendError>>, FlushError> {
+    let send = transport.send(&row.sender, &row.recipient, &row.body);
+    tokio::pin!(send);
+    let mut renew = tokio::time::interval(LEASE_RENEWAL);
+    renew.tick().await;
+    loop {
+        tokio::select! {
+            result = &mut send => return Ok(Some(result)),
+            _ = renew.tick() => {
+                if !store.renew_lease(lease, Utc::now() + LEASE).await? {
+                    return Ok(None);
+                }
+            }
+        }
+    }
 }

@@ -1,7 +1,8 @@
-//! One message, start to finish, in one transaction: the mail is stored, the
+//! The executor for one message: read the mail (off the async runtime,
+//! with a time limit), then in one transaction gather the facts, take the
+//! pure [`domain::decide`] decision and apply it: the mail is stored, the
 //! application updated and the reply queued together, or none of it.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,34 +12,33 @@ use sha2::{Digest, Sha256};
 use crate::answers::{Extracted, Extractor};
 use crate::compose::{ComposeError, Composer};
 use crate::config::Config;
-use crate::domain::{self, Attention, Known, Plan, Reply, Status};
+pub use crate::domain::Outcome;
+use crate::domain::{
+    self, ApplicationChange, Attention, Decision, Facts, Known, Reading, Reply, ReplyText, Status,
+    Written,
+};
 use crate::ingest::{self, Inbound, Sender};
 use crate::mailbox::Fetched;
-use crate::questions::QuestionSet;
 use crate::render::Templates;
-use crate::robot;
-use crate::store::{self, NewMessage, NewReply, Store, StoreError};
+use crate::store::{Inserted, NewMessage, NewReply, Store, StoreError, Tx};
 
 /// Longest time spent reading one message before it is left to staff.
 pub const PARSE_TIME_LIMIT: Duration = Duration::from_secs(10);
 
+/// How many times a message is started again after losing a race to
+/// another process (both then see what the winner wrote).
+const RACE_RETRIES: u32 = 8;
+
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
+    /// Another process recorded the same message or mail first, or the
+    /// database stayed busy, more than [`RACE_RETRIES`] times in a row.
+    #[error("database: lost {RACE_RETRIES} races in a row for one message")]
+    Raced,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
     Compose(#[from] ComposeError),
-}
-
-/// What became of a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    AlreadyProcessed,
-    Duplicate,
-    Attention(Attention),
-    Replied(Reply),
-    /// Stored, nothing sent (a notice or the questions went out recently).
-    Quiet,
 }
 
 #[derive(Debug)]
@@ -109,7 +109,8 @@ impl Pipeline {
     }
 
     /// Processes one fetched message. Errors are only infrastructure errors
-    /// (the database); anything wrong with the mail itself is recorded.
+    /// (the database, the templates); anything wrong with the mail itself
+    /// is recorded and listed for staff.
     pub async fn process(
         &self,
         mailbox: &str,
@@ -119,288 +120,48 @@ impl Pipeline {
     ) -> Result<Outcome, PipelineError> {
         let started = std::time::Instant::now();
         let raw = Arc::new(fetched.raw);
-        let sha = sha256_hex(&raw);
-        let received_at = fetched.internal_date.unwrap_or(now);
-        let too_large = raw.len() as u64 > self.config.intake.max_message_bytes;
-
-        let (inbound, extracted, failure) = if too_large {
-            (
-                head_of(&raw),
-                Extracted::default(),
-                Some((
-                    Attention::TooLarge,
-                    format!(
-                        "{} bytes, over the limit of {}",
-                        raw.len(),
-                        self.config.intake.max_message_bytes
-                    ),
-                )),
+        let max = self.config.intake.max_message_bytes;
+        let read = if raw.len() as u64 > max {
+            Read::Failed(
+                Attention::TooLarge,
+                format!("{} bytes, over the limit of {max}", raw.len()),
             )
         } else {
-            match read(raw.clone(), self.extractor.clone()).await {
-                Read::Parsed(i, e) => (Some(*i), e, None),
-                // Who sent it and about what, for staff, from the headers alone.
-                Read::Failed(reason, why) => {
-                    (head_of(&raw), Extracted::default(), Some((reason, why)))
-                }
-            }
+            read(raw.clone(), self.extractor.clone()).await
         };
-
-        let mut tx = self.store.begin().await?;
-        if store::uid_seen(&mut tx, mailbox, uidvalidity, fetched.uid).await? {
-            tx.commit().await.map_err(StoreError::from)?;
-            return Ok(Outcome::AlreadyProcessed);
-        }
-        let from = inbound.as_ref().and_then(|i| i.from.clone());
-        let mut record = NewMessage {
+        // Who sent an unread mail and about what, for staff, from its
+        // headers alone.
+        let head = match &read {
+            Read::Parsed(..) => None,
+            Read::Failed(..) => head_of(&raw),
+        };
+        let mail = Mail {
             mailbox,
             uidvalidity,
             uid: fetched.uid,
-            message_id: inbound.as_ref().and_then(|i| i.message_id.as_deref()),
-            sha256: &sha,
-            from_addr: from.as_ref().map(|f| f.address.as_str()),
-            from_name: from.as_ref().and_then(|f| f.name.as_deref()),
-            subject: inbound.as_ref().map_or("", |i| i.subject.as_str()),
-            received_at,
-            processed_at: now,
+            sha256: sha256_hex(&raw),
+            received_at: fetched.internal_date.unwrap_or(now),
             raw: &raw,
-            outcome: "attention",
-            attention: None,
-            detail: None,
+            read: &read,
+            head: head.as_ref(),
         };
-
-        if let Some((reason, detail)) = &failure {
-            record.attention = Some(reason.as_str());
-            record.detail = Some(detail);
-            store::insert_message(&mut tx, &record).await?;
-            tx.commit().await.map_err(StoreError::from)?;
-            tracing::warn!(uid = fetched.uid, reason = reason.as_str(), %detail, "message listed for staff");
-            return Ok(Outcome::Attention(*reason));
-        }
-        let Some(inbound) = inbound.as_ref() else {
-            // Not expected (no failure means the mail was parsed), but the
-            // mail is kept and shown to staff all the same.
-            record.attention = Some(Attention::Unparseable.as_str());
-            store::insert_message(&mut tx, &record).await?;
-            tx.commit().await.map_err(StoreError::from)?;
-            return Ok(Outcome::Attention(Attention::Unparseable));
+        let mut attempt = 0;
+        let outcome = loop {
+            match self.decide_and_apply(&mail, now).await {
+                Ok(o) => break o,
+                Err(Retry::Raced) if attempt < RACE_RETRIES => {}
+                Err(Retry::Failed(PipelineError::Store(e)))
+                    if e.is_conflict() && attempt < RACE_RETRIES =>
+                {
+                    tracing::debug!(uid = fetched.uid, error = %e, "database busy or raced; again");
+                }
+                Err(Retry::Raced) => return Err(PipelineError::Raced),
+                Err(Retry::Failed(e)) => return Err(e),
+            }
+            attempt += 1;
+            // Let the winner commit; spread the retries of several losers.
+            tokio::time::sleep(Duration::from_millis(5 << attempt.min(6))).await;
         };
-
-        if store::is_duplicate(&mut tx, inbound.message_id.as_deref(), &sha).await? {
-            record.outcome = "duplicate";
-            store::insert_message(&mut tx, &record).await?;
-            tx.commit().await.map_err(StoreError::from)?;
-            tracing::info!(
-                uid = fetched.uid,
-                "same mail already processed under another UID"
-            );
-            return Ok(Outcome::Duplicate);
-        }
-
-        // An address no reply can go to is as good as none: listed, and
-        // never an error that would stop the mailbox at this message.
-        let usable = from
-            .as_ref()
-            .filter(|f| f.address.parse::<lettre::Address>().is_ok());
-        let Some(sender) = usable else {
-            record.attention = Some(Attention::NoSender.as_str());
-            record.detail = Some("no usable From address");
-            store::insert_message(&mut tx, &record).await?;
-            tx.commit().await.map_err(StoreError::from)?;
-            return Ok(Outcome::Attention(Attention::NoSender));
-        };
-
-        let verdict = robot::verdict(
-            &inbound.facts,
-            Some(sender),
-            &self.config.intake.address,
-            &inbound.subject,
-            &inbound.body,
-        );
-        match robot::decide(&verdict, extracted.holds_answers()) {
-            robot::Decision::Person => {}
-            robot::Decision::PersonDespite { tell } => {
-                tracing::info!(uid = fetched.uid, %tell, "looks machine-made but holds answers: processed as a person's mail");
-            }
-            robot::Decision::Robot { reason } => {
-                record.attention = Some(Attention::Robot.as_str());
-                record.detail = Some(&reason);
-                store::insert_message(&mut tx, &record).await?;
-                tx.commit().await.map_err(StoreError::from)?;
-                tracing::info!(uid = fetched.uid, %reason, "machine-made mail: not answered");
-                return Ok(Outcome::Attention(Attention::Robot));
-            }
-        }
-
-        let application = store::application(&mut tx, &sender.address).await?;
-        let known = Known {
-            applicant: application.is_some(),
-            last_questions_at: store::last_reply_at(
-                &mut tx,
-                &sender.address,
-                Reply::Questions.as_str(),
-            )
-            .await?,
-            last_closed_notice_at: store::last_reply_at(
-                &mut tx,
-                &sender.address,
-                Reply::Closed.as_str(),
-            )
-            .await?,
-            last_attachment_notice_at: store::last_reply_at(
-                &mut tx,
-                &sender.address,
-                Reply::Attachment.as_str(),
-            )
-            .await?,
-        };
-        let has_documents = !inbound.attachments.is_empty();
-        let plan = domain::plan(
-            &known,
-            !extracted.is_empty(),
-            has_documents,
-            now,
-            self.config.intake.closes_at,
-        );
-        let files = inbound.attachments.join(", ");
-        if has_documents {
-            // Staff look at what was attached, whatever else happens.
-            record.attention = Some(Attention::Attachment.as_str());
-            record.detail = Some(&files);
-        }
-        let name_hint = application
-            .as_ref()
-            .and_then(|a| a.name.clone())
-            .or_else(|| sender.name.clone());
-
-        let outcome = match plan {
-            Plan::Closed { send } => {
-                record.attention = Some(Attention::Closed.as_str());
-                let message_row = store::insert_message(&mut tx, &record).await?;
-                if send {
-                    let text = self.composer().closed_text(name_hint.as_deref())?;
-                    self.queue(
-                        &mut tx,
-                        message_row,
-                        Reply::Closed,
-                        sender,
-                        inbound,
-                        text,
-                        now,
-                    )
-                    .await?;
-                    Outcome::Replied(Reply::Closed)
-                } else {
-                    Outcome::Attention(Attention::Closed)
-                }
-            }
-            Plan::Attachment { send } => {
-                record.outcome = "attachment";
-                let message_row = store::insert_message(&mut tx, &record).await?;
-                ensure_application(&mut tx, application.as_ref(), sender, now).await?;
-                if send {
-                    let text = self
-                        .composer()
-                        .attachment_text(name_hint.as_deref(), &inbound.attachments)?;
-                    self.queue(
-                        &mut tx,
-                        message_row,
-                        Reply::Attachment,
-                        sender,
-                        inbound,
-                        text,
-                        now,
-                    )
-                    .await?;
-                    Outcome::Replied(Reply::Attachment)
-                } else {
-                    Outcome::Attention(Attention::Attachment)
-                }
-            }
-            Plan::Questions { send, attention } => {
-                record.outcome = if attention.is_some() {
-                    "no-answers"
-                } else {
-                    "questions"
-                };
-                record.attention = attention.map(Attention::as_str);
-                if attention.is_some() {
-                    record.detail = Some("no answers found in the mail");
-                }
-                let message_row = store::insert_message(&mut tx, &record).await?;
-                ensure_application(&mut tx, application.as_ref(), sender, now).await?;
-                if send {
-                    let text = self
-                        .composer()
-                        .questions_text(name_hint.as_deref(), known.applicant)?;
-                    self.queue(
-                        &mut tx,
-                        message_row,
-                        Reply::Questions,
-                        sender,
-                        inbound,
-                        text,
-                        now,
-                    )
-                    .await?;
-                    Outcome::Replied(Reply::Questions)
-                } else if let Some(a) = attention {
-                    Outcome::Attention(a)
-                } else {
-                    Outcome::Quiet
-                }
-            }
-            Plan::Answers => {
-                record.outcome = "answers";
-                let message_row = store::insert_message(&mut tx, &record).await?;
-                let app_id = ensure_application(&mut tx, application.as_ref(), sender, now).await?;
-                let checked = domain::check(&extracted, &self.config.questions);
-                let mut stored = store::current_answers(&mut tx, app_id).await?;
-                for (qid, value) in &checked.valid {
-                    // A guessed reading is stored with its mark for staff; a
-                    // new version also when only the mark changes, so that a
-                    // later clean reply of the same value clears it.
-                    let check = extracted.checks.get(qid);
-                    if !stored.is_current(qid, value, check) {
-                        store::insert_answer(&mut tx, app_id, qid, value, check, message_row, now)
-                            .await?;
-                        stored.set(qid, value, check);
-                    }
-                }
-                let current = stored.values;
-                let status = domain::status(&current, &self.config.questions);
-                let name = applicant_name(&current, &self.config.questions).or(sender.name.clone());
-                store::update_application(&mut tx, app_id, name.as_deref(), status.as_str(), now)
-                    .await?;
-                let missing = domain::missing(&current, &self.config.questions);
-                let name_for_mail = name.or(name_hint);
-                let (kind, text) = if missing.is_empty() && checked.invalid.is_empty() {
-                    (
-                        Reply::Confirmation,
-                        self.composer().confirmation_text(
-                            name_for_mail.as_deref(),
-                            &current,
-                            status == Status::Complete,
-                        )?,
-                    )
-                } else {
-                    (
-                        Reply::Problems,
-                        self.composer().problems_text(
-                            name_for_mail.as_deref(),
-                            &current,
-                            checked.valid.len(),
-                            &missing,
-                            &checked.invalid,
-                        )?,
-                    )
-                };
-                self.queue(&mut tx, message_row, kind, sender, inbound, text, now)
-                    .await?;
-                Outcome::Replied(kind)
-            }
-        };
-        tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(
             uid = fetched.uid,
             bytes = raw.len(),
@@ -411,62 +172,266 @@ impl Pipeline {
         Ok(outcome)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn queue(
+    /// One attempt: gather the facts in a transaction, decide, apply,
+    /// commit.
+    async fn decide_and_apply(
         &self,
-        tx: &mut store::Tx,
-        message_row: i64,
-        kind: Reply,
-        to: &Sender,
-        inbound: &Inbound,
-        text: String,
+        mail: &Mail<'_>,
         now: DateTime<Utc>,
-    ) -> Result<(), PipelineError> {
-        let composed = self.composer().message(to, inbound, text)?;
-        store::queue_reply(
-            tx,
-            &NewReply {
-                message_id: message_row,
-                kind: kind.as_str(),
-                recipient: &to.address,
-                sender: &self.config.intake.address,
-                rfc822_id: &composed.rfc822_id,
-                body: &composed.bytes,
-                created_at: now,
-            },
-        )
-        .await?;
+    ) -> Result<Outcome, Retry> {
+        let mut tx = self.store.begin().await.map_err(PipelineError::from)?;
+        let (inbound, reading) = match mail.read {
+            Read::Parsed(inbound, extracted) => {
+                (Some(&**inbound), Reading::Parsed { inbound, extracted })
+            }
+            Read::Failed(reason, detail) => (
+                mail.head,
+                Reading::Unread {
+                    reason: *reason,
+                    detail,
+                },
+            ),
+        };
+        let from = inbound.and_then(|i| i.from.as_ref());
+        if let Some(f) = from {
+            tx.lock_sender(&f.address)
+                .await
+                .map_err(PipelineError::from)?;
+        }
+        let seen = tx
+            .uid_seen(mail.mailbox, mail.uidvalidity, mail.uid)
+            .await
+            .map_err(PipelineError::from)?;
+        let identity = match inbound.and_then(|i| i.message_id.as_deref()) {
+            Some(id) => id.to_string(),
+            None => format!("sha256:{}", mail.sha256),
+        };
+        let parsed = matches!(reading, Reading::Parsed { .. });
+        let duplicate = parsed
+            && tx
+                .identity_seen(&identity)
+                .await
+                .map_err(PipelineError::from)?;
+        let first_opened = tx
+            .first_opened(mail.mailbox, now)
+            .await
+            .map_err(PipelineError::from)?;
+        let (application, known) = match from {
+            Some(f) if parsed => gather(&mut tx, &f.address).await?,
+            _ => (None, Known::default()),
+        };
+        let decision = domain::decide(&Facts {
+            now,
+            received_at: mail.received_at,
+            reading,
+            seen,
+            duplicate,
+            first_opened,
+            backfill: self.config.intake.backfill,
+            known: &known,
+            team_address: &self.config.intake.address,
+            closes_at: self.config.intake.closes_at,
+            questions: &self.config.questions,
+        });
+        let Decision::Record(written) = &decision else {
+            return Ok(decision.outcome());
+        };
+        self.apply(&mut tx, mail, inbound, &identity, application, written, now)
+            .await?;
+        tx.commit().await.map_err(PipelineError::from)?;
+        if let Some(note) = &written.note {
+            tracing::info!(uid = mail.uid, "{note}");
+        }
+        if let (Some(reason), Some(detail), None) =
+            (written.attention, &written.detail, &written.reply)
+        {
+            tracing::info!(uid = mail.uid, reason = reason.as_str(), %detail, "listed for staff");
+        }
+        Ok(decision.outcome())
+    }
+
+    /// Writes what was decided, inside the mail's transaction.
+    #[allow(clippy::too_many_arguments)]
+    async fn apply(
+        &self,
+        tx: &mut Tx,
+        mail: &Mail<'_>,
+        inbound: Option<&Inbound>,
+        identity: &str,
+        application: Option<i64>,
+        w: &Written,
+        now: DateTime<Utc>,
+    ) -> Result<(), Retry> {
+        let from = inbound.and_then(|i| i.from.as_ref());
+        let record = NewMessage {
+            mailbox: mail.mailbox,
+            uidvalidity: mail.uidvalidity,
+            uid: mail.uid,
+            identity: w.identity.then_some(identity),
+            message_id: inbound.and_then(|i| i.message_id.as_deref()),
+            sha256: &mail.sha256,
+            from_addr: from.map(|f| f.address.as_str()),
+            from_name: from.and_then(|f| f.name.as_deref()),
+            subject: inbound.map_or("", |i| i.subject.as_str()),
+            received_at: mail.received_at,
+            processed_at: now,
+            raw: mail.raw,
+            outcome: w.outcome,
+            attention: w.attention,
+            detail: w.detail.as_deref(),
+        };
+        let Inserted::Row(message_row) = tx
+            .insert_message(&record)
+            .await
+            .map_err(PipelineError::from)?
+        else {
+            return Err(Retry::Raced);
+        };
+        // The decision only changes an application or replies for a mail
+        // with a usable sender.
+        let (Some(inbound), Some(sender)) = (inbound, from) else {
+            return Ok(());
+        };
+        match &w.application {
+            ApplicationChange::Untouched => {}
+            ApplicationChange::Ensure => {
+                ensure_application(tx, application, sender, mail.received_at).await?;
+            }
+            ApplicationChange::Answers { new, name, status } => {
+                let id = ensure_application(tx, application, sender, mail.received_at).await?;
+                for answer in new {
+                    tx.insert_answer(id, answer, message_row, now)
+                        .await
+                        .map_err(PipelineError::from)?;
+                }
+                tx.update_application(id, name.as_deref(), *status, mail.received_at)
+                    .await
+                    .map_err(PipelineError::from)?;
+            }
+        }
+        if let Some(reply) = &w.reply {
+            let text = self.render(reply)?;
+            let composed = self
+                .composer()
+                .message(sender, inbound, text)
+                .map_err(PipelineError::from)?;
+            let queued = tx
+                .queue_reply(&NewReply {
+                    message_id: message_row,
+                    kind: reply.kind(),
+                    recipient: &sender.address,
+                    sender: &self.config.intake.address,
+                    rfc822_id: &composed.rfc822_id,
+                    body: &composed.bytes,
+                    created_at: now,
+                })
+                .await
+                .map_err(PipelineError::from)?;
+            if queued == Inserted::Conflict {
+                return Err(Retry::Raced);
+            }
+        }
         Ok(())
     }
-}
 
-/// The application's id, created (incomplete, no answers) on first contact.
-async fn ensure_application(
-    tx: &mut store::Tx,
-    existing: Option<&store::ApplicationRow>,
-    sender: &Sender,
-    now: DateTime<Utc>,
-) -> Result<i64, StoreError> {
-    match existing {
-        Some(a) => Ok(a.id),
-        None => {
-            store::insert_application(
-                tx,
-                &sender.address,
-                sender.name.as_deref(),
-                Status::Incomplete.as_str(),
-                now,
-            )
-            .await
-        }
+    /// The reply's text, from the templates.
+    fn render(&self, reply: &ReplyText) -> Result<String, PipelineError> {
+        let c = self.composer();
+        Ok(match reply {
+            ReplyText::Questions { name, again } => c.questions_text(name.as_deref(), *again)?,
+            ReplyText::Closed { name } => c.closed_text(name.as_deref())?,
+            ReplyText::Attachment { name, files } => c.attachment_text(name.as_deref(), files)?,
+            ReplyText::Confirmation {
+                name,
+                current,
+                complete,
+            } => c.confirmation_text(name.as_deref(), current, *complete)?,
+            ReplyText::Problems {
+                name,
+                current,
+                stored,
+                missing,
+                invalid,
+            } => c.problems_text(name.as_deref(), current, *stored, missing, invalid)?,
+        })
     }
 }
 
-/// The applicant's name from a question with id `name`, if there is one.
-fn applicant_name(current: &BTreeMap<String, String>, questions: &QuestionSet) -> Option<String> {
-    questions
-        .by_id("name")
-        .and_then(|q| current.get(&q.id))
-        .map(|n| n.lines().next().unwrap_or_default().trim().to_string())
-        .filter(|n| !n.is_empty())
+/// The mail being processed, as read once before any attempt.
+struct Mail<'a> {
+    mailbox: &'a str,
+    uidvalidity: u32,
+    uid: u32,
+    sha256: String,
+    received_at: DateTime<Utc>,
+    raw: &'a [u8],
+    read: &'a Read,
+    /// The headers of a mail that could not be read whole.
+    head: Option<&'a Inbound>,
+}
+
+/// Why an attempt ended without a result.
+enum Retry {
+    /// Another process recorded the same message first: start again.
+    Raced,
+    Failed(PipelineError),
+}
+
+impl From<PipelineError> for Retry {
+    fn from(e: PipelineError) -> Self {
+        Retry::Failed(e)
+    }
+}
+
+/// What is known of the sender: their application's id, and the facts the
+/// decision needs.
+async fn gather(tx: &mut Tx, address: &str) -> Result<(Option<i64>, Known), Retry> {
+    let application = tx.application(address).await.map_err(PipelineError::from)?;
+    let current = match &application {
+        Some(a) => tx
+            .current_answers(a.id)
+            .await
+            .map_err(PipelineError::from)?,
+        None => Default::default(),
+    };
+    let last_questions_at = tx.last_reply_at(address, Reply::Questions).await;
+    let last_closed_notice_at = tx.last_reply_at(address, Reply::Closed).await;
+    let last_attachment_notice_at = tx.last_reply_at(address, Reply::Attachment).await;
+    let (last_questions_at, last_closed_notice_at, last_attachment_notice_at) = (
+        last_questions_at.map_err(PipelineError::from)?,
+        last_closed_notice_at.map_err(PipelineError::from)?,
+        last_attachment_notice_at.map_err(PipelineError::from)?,
+    );
+    Ok((
+        application.as_ref().map(|a| a.id),
+        Known {
+            applicant: application.is_some(),
+            name: application.and_then(|a| a.name),
+            current,
+            last_questions_at,
+            last_closed_notice_at,
+            last_attachment_notice_at,
+        },
+    ))
+}
+
+/// The application's id, created (incomplete, no answers, dated by this
+/// mail's arrival) on first contact.
+async fn ensure_application(
+    tx: &mut Tx,
+    existing: Option<i64>,
+    sender: &Sender,
+    received_at: DateTime<Utc>,
+) -> Result<i64, PipelineError> {
+    match existing {
+        Some(id) => Ok(id),
+        None => Ok(tx
+            .insert_application(
+                &sender.address,
+                sender.name.as_deref(),
+                Status::Incomplete,
+                received_at,
+            )
+            .await?),
+    }
 }

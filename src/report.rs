@@ -7,6 +7,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::answers::{Check, CheckReason};
+use crate::domain::{Attention, Status};
 use crate::questions::QuestionSet;
 use crate::render::{RenderError, Templates};
 use crate::store::{Store, StoreError};
@@ -32,7 +33,9 @@ pub enum Format {
 pub struct Application {
     pub email: String,
     pub name: Option<String>,
-    pub status: String,
+    /// `complete` exactly when `missing` is empty: both come from the
+    /// current answers and the questions file, by one rule.
+    pub status: Status,
     pub answers: BTreeMap<String, String>,
     /// Current answers the reader had to guess about, by question id: why,
     /// and the applicant's text as written. Staff should look at these.
@@ -48,7 +51,7 @@ pub struct AttentionItem {
     pub from: Option<String>,
     pub subject: String,
     pub received_at: String,
-    pub reason: String,
+    pub reason: Attention,
     pub detail: Option<String>,
 }
 
@@ -71,11 +74,11 @@ impl Report {
             })
             .map(|(a, current)| Application {
                 missing: crate::domain::missing(&current.values, questions),
+                status: crate::domain::status(&current.values, questions),
                 answers: current.values,
                 checks: current.checks,
                 email: a.email,
                 name: a.name,
-                status: a.status,
                 received_at: a.created_at,
                 updated_at: a.updated_at,
             })
@@ -135,7 +138,7 @@ impl Report {
             let mut row: Vec<&str> = vec![
                 &a.email,
                 a.name.as_deref().unwrap_or(""),
-                &a.status,
+                a.status.as_str(),
                 &missing,
                 &check,
                 &check_detail,
@@ -202,7 +205,7 @@ impl Report {
             .map(|a| Row {
                 email: &a.email,
                 name: a.name.as_deref(),
-                status: &a.status,
+                status: a.status.as_str(),
                 missing: a.missing.join(", "),
                 cells: questions
                     .iter()
@@ -237,14 +240,14 @@ impl Report {
                 from: m.from.as_deref(),
                 subject: &m.subject,
                 received_at: human_time(&m.received_at),
-                reason: &m.reason,
+                reason: m.reason.as_str(),
                 detail: m.detail.as_deref(),
             })
             .collect();
         let complete = self
             .applications
             .iter()
-            .filter(|a| a.status == "complete")
+            .filter(|a| a.status == Status::Complete)
             .count();
         // Those with a mark the table shows (a question still in the file).
         let with_checks = self
@@ -354,7 +357,7 @@ mod tests {
                 Application {
                     email: "ada@example.net".into(),
                     name: Some("Ada".into()),
-                    status: "complete".into(),
+                    status: Status::Complete,
                     answers,
                     checks: BTreeMap::new(),
                     missing: vec![],
@@ -364,7 +367,7 @@ mod tests {
                 Application {
                     email: "grace@example.net".into(),
                     name: Some("Grace Hopper".into()),
-                    status: "complete".into(),
+                    status: Status::Complete,
                     answers: grace_answers,
                     checks: grace_checks,
                     missing: vec![],
@@ -376,7 +379,7 @@ mod tests {
                 from: Some("<b>@x".into()),
                 subject: "Out of office".into(),
                 received_at: "2022-04-03T00:00:00.000000Z".into(),
-                reason: "robot".into(),
+                reason: Attention::Robot,
                 detail: None,
             }],
         };

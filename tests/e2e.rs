@@ -1092,17 +1092,14 @@ async fn mark_checked(intake: &Intake, who: &str, question: &str, as_written: &s
         as_written: as_written.to_string(),
     };
     let mut tx = s.begin().await.unwrap();
-    store::insert_answer(
-        &mut tx,
-        app,
-        question,
-        &value,
-        Some(&check),
-        message,
-        chrono::Utc::now(),
-    )
-    .await
-    .unwrap();
+    let answer = mailintake::domain::NewAnswer {
+        question_id: question.to_string(),
+        value,
+        check: Some(check),
+    };
+    tx.insert_answer(app, &answer, message, chrono::Utc::now())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 }
 

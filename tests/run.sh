@@ -12,7 +12,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 missing=()
-for pkg in dovecot-imapd dovecot-lmtpd dovecot-submissiond opensmtpd openssl chromium fonts-liberation; do
+for pkg in dovecot-imapd dovecot-lmtpd dovecot-submissiond opensmtpd openssl chromium fonts-liberation postgresql; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

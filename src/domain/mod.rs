@@ -1,12 +1,39 @@
-//! Pure decisions: what to reply, the application's status. Who is a robot
-//! is decided in [`crate::robot`].
+//! The domain: the states a mail, an application and a reply can be in,
+//! and the pure decision of what to do with one mail
+//! ([`decision::decide`]: facts in, a [`Decision`] out, no I/O). Who is a
+//! robot is decided in [`crate::robot`], how answers are read in
+//! [`crate::answers`].
+//!
+//! Every state is an enum; its stored and shown name is given once, by
+//! its `as_str`, and read back by its `parse`, at the store's edge.
+
+pub mod backfill;
+pub mod decision;
+#[cfg(test)]
+mod tests;
+
+pub use backfill::Backfill;
+pub use decision::{
+    ApplicationChange, Decision, Facts, NewAnswer, Reading, ReplyText, Written, decide,
+};
+
+/// What became of a message, as the caller (the daemon, a test) sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    AlreadyProcessed,
+    Duplicate,
+    Attention(Attention),
+    Replied(Reply),
+    /// Stored, nothing sent (a notice or the questions went out recently).
+    Quiet,
+}
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use crate::answers::Extracted;
+use crate::answers::{Check, Extracted};
 use crate::questions::QuestionSet;
 
 /// How often an applicant can be sent the questions again, or a notice.
@@ -25,9 +52,33 @@ pub enum Attention {
     Duplicate,
     Attachment,
     TooComplex,
+    /// Older than the backfill window at the first start: never answered.
+    Backlog,
+    /// A reply that could not be delivered (from the outbox, not a mail).
+    ReplyFailed,
 }
 
 impl Attention {
+    const ALL: [Attention; 11] = [
+        Attention::Robot,
+        Attention::NoAnswers,
+        Attention::Closed,
+        Attention::Unparseable,
+        Attention::TooLarge,
+        Attention::NoSender,
+        Attention::Duplicate,
+        Attention::Attachment,
+        Attention::TooComplex,
+        Attention::Backlog,
+        Attention::ReplyFailed,
+    ];
+
+    /// The reason as read back from its [`Attention::as_str`] name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    /// The reason's name, as stored and shown to staff (kebab-case).
     pub fn as_str(self) -> &'static str {
         match self {
             Attention::Robot => "robot",
@@ -39,6 +90,8 @@ impl Attention {
             Attention::Duplicate => "duplicate",
             Attention::Attachment => "attachment",
             Attention::TooComplex => "too-complex",
+            Attention::Backlog => "backlog",
+            Attention::ReplyFailed => "reply-failed",
         }
     }
 }
@@ -51,6 +104,12 @@ pub enum Status {
 }
 
 impl Status {
+    pub fn parse(s: &str) -> Option<Self> {
+        [Status::Complete, Status::Incomplete]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Complete => "complete",
@@ -92,6 +151,18 @@ pub enum Reply {
 }
 
 impl Reply {
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Reply::Questions,
+            Reply::Confirmation,
+            Reply::Problems,
+            Reply::Closed,
+            Reply::Attachment,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Reply::Questions => "questions",
@@ -103,10 +174,93 @@ impl Reply {
     }
 }
 
+/// What became of a stored mail (the `outcome` of its row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MessageOutcome {
+    /// A first mail: the questions were sent (or had just been).
+    Questions,
+    /// A known applicant wrote without answers.
+    NoAnswers,
+    /// Answers were read and stored.
+    Answers,
+    /// No answers in the body, a document attached.
+    Attachment,
+    /// The same mail was already processed under another UID.
+    Duplicate,
+    /// Not answered and listed for staff (robot, closed, unreadable, …).
+    Listed,
+}
+
+impl MessageOutcome {
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            MessageOutcome::Questions,
+            MessageOutcome::NoAnswers,
+            MessageOutcome::Answers,
+            MessageOutcome::Attachment,
+            MessageOutcome::Duplicate,
+            MessageOutcome::Listed,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageOutcome::Questions => "questions",
+            MessageOutcome::NoAnswers => "no-answers",
+            MessageOutcome::Answers => "answers",
+            MessageOutcome::Attachment => "attachment",
+            MessageOutcome::Duplicate => "duplicate",
+            // The name rows were written with before the enum existed.
+            MessageOutcome::Listed => "attention",
+        }
+    }
+}
+
+/// An application's current answers (the newest version per question) and
+/// the marks on those the reader had to guess about.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CurrentAnswers {
+    /// Question id to the stored value.
+    pub values: BTreeMap<String, String>,
+    /// Question id to its check, only for current answers that carry one.
+    pub checks: BTreeMap<String, Check>,
+}
+
+impl CurrentAnswers {
+    /// Whether `value` with `check` is already the current answer to
+    /// `question_id`: same value and same mark (or none on both sides).
+    pub fn is_current(&self, question_id: &str, value: &str, check: Option<&Check>) -> bool {
+        self.values.get(question_id).map(String::as_str) == Some(value)
+            && self.checks.get(question_id) == check
+    }
+
+    /// Makes `value` with `check` the current answer to `question_id`.
+    pub fn set(&mut self, question_id: &str, value: &str, check: Option<&Check>) {
+        self.values
+            .insert(question_id.to_string(), value.to_string());
+        match check {
+            Some(c) => {
+                self.checks.insert(question_id.to_string(), c.clone());
+            }
+            None => {
+                self.checks.remove(question_id);
+            }
+        }
+    }
+}
+
 /// What is known about the sender before this mail.
 #[derive(Debug, Clone, Default)]
 pub struct Known {
+    /// The sender has an application.
     pub applicant: bool,
+    /// The name on it, when known.
+    pub name: Option<String>,
+    /// Its current answers.
+    pub current: CurrentAnswers,
     pub last_questions_at: Option<DateTime<Utc>>,
     pub last_closed_notice_at: Option<DateTime<Utc>>,
     pub last_attachment_notice_at: Option<DateTime<Utc>>,
@@ -206,72 +360,5 @@ pub fn status(current: &BTreeMap<String, String>, questions: &QuestionSet) -> St
         Status::Complete
     } else {
         Status::Incomplete
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn subjects_do_not_stack() {
-        assert_eq!(reply_subject("Application", "X"), "Re: Application");
-        assert_eq!(reply_subject("Re: Application", "X"), "Re: Application");
-        assert_eq!(
-            reply_subject("RE: re: AW: Application", "X"),
-            "Re: Application"
-        );
-        assert_eq!(reply_subject("", "Leadership"), "Re: Leadership");
-        assert_eq!(reply_subject("Rebuild", "X"), "Re: Rebuild");
-    }
-
-    #[test]
-    fn plans() {
-        let now = Utc::now();
-        let new = Known::default();
-        assert_eq!(
-            plan(&new, false, false, now, None),
-            Plan::Questions {
-                send: true,
-                attention: None
-            }
-        );
-        assert_eq!(plan(&new, true, false, now, None), Plan::Answers);
-        let recent = Known {
-            applicant: true,
-            last_questions_at: Some(now - Duration::hours(2)),
-            ..Default::default()
-        };
-        assert_eq!(
-            plan(&recent, false, false, now, None),
-            Plan::Questions {
-                send: false,
-                attention: Some(Attention::NoAnswers)
-            }
-        );
-        let old = Known {
-            last_questions_at: Some(now - Duration::hours(25)),
-            ..recent.clone()
-        };
-        assert_eq!(
-            plan(&old, false, false, now, None),
-            Plan::Questions {
-                send: true,
-                attention: Some(Attention::NoAnswers)
-            }
-        );
-        let closed = Some(now - Duration::seconds(1));
-        assert_eq!(
-            plan(&new, true, false, now, closed),
-            Plan::Closed { send: true }
-        );
-        let noticed = Known {
-            last_closed_notice_at: Some(now - Duration::hours(1)),
-            ..Default::default()
-        };
-        assert_eq!(
-            plan(&noticed, false, false, now, closed),
-            Plan::Closed { send: false }
-        );
     }
 }

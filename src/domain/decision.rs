@@ -1,0 +1,364 @@
+//! The decision for one mail: facts in, a [`Decision`] out, no I/O. The
+//! executor ([`crate::pipeline`]) gathers the facts inside the mail's
+//! transaction and applies the decision in the same transaction.
+//!
+//! The gates come in a fixed order, each a small check that may end the
+//! decision: already recorded, unreadable, duplicate, no usable sender,
+//! robot, backlog; then the plan for a person's mail (closed, answers,
+//! attachment, questions).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use super::{
+    Attention, Backfill, CurrentAnswers, Known, MessageOutcome, Plan, Reply, Status, check,
+    missing, plan, status,
+};
+use crate::answers::{Check, Extracted};
+use crate::ingest::{Inbound, Sender};
+use crate::questions::QuestionSet;
+use crate::robot;
+
+/// What was read of the mail.
+#[derive(Debug, Clone, Copy)]
+pub enum Reading<'a> {
+    /// Parsed: headers, body, and the answers read from it.
+    Parsed {
+        inbound: &'a Inbound,
+        extracted: &'a Extracted,
+    },
+    /// Not read (too large, unparseable, too complex): why, for staff.
+    Unread { reason: Attention, detail: &'a str },
+}
+
+/// Everything the decision depends on.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts<'a> {
+    pub now: DateTime<Utc>,
+    /// Arrival in the mailbox (IMAP INTERNALDATE).
+    pub received_at: DateTime<Utc>,
+    pub reading: Reading<'a>,
+    /// This UID of this mailbox generation is already recorded.
+    pub seen: bool,
+    /// A mail with the same identity was already acted on.
+    pub duplicate: bool,
+    /// When mailintake first opened the mailbox, and how far back from
+    /// then mail is answered.
+    pub first_opened: DateTime<Utc>,
+    pub backfill: Backfill,
+    /// What is known of the sender before this mail.
+    pub known: &'a Known,
+    pub team_address: &'a str,
+    pub closes_at: Option<DateTime<Utc>>,
+    pub questions: &'a QuestionSet,
+}
+
+/// What to do with the mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Recorded before (a second look at the same UID): nothing to do.
+    AlreadyProcessed,
+    /// Record the mail, maybe change the application, maybe reply.
+    Record(Box<Written>),
+}
+
+/// What to write for a mail, all in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub outcome: MessageOutcome,
+    /// Record the mail's identity, so that a copy under another UID is a
+    /// duplicate. False for mail never read and for duplicates.
+    pub identity: bool,
+    pub attention: Option<Attention>,
+    /// Details for staff (the robot tell, the attached files, …).
+    pub detail: Option<String>,
+    pub application: ApplicationChange,
+    pub reply: Option<ReplyText>,
+    /// Worth a log line: a robot tell overruled by answers.
+    pub note: Option<String>,
+}
+
+/// What happens to the sender's application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApplicationChange {
+    Untouched,
+    /// Created (incomplete, no answers) if the sender has none yet.
+    Ensure,
+    /// Created if needed; these new answer versions stored, then its name
+    /// (when one was given) and status set.
+    Answers {
+        new: Vec<NewAnswer>,
+        name: Option<String>,
+        status: Status,
+    },
+}
+
+/// One new version of an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAnswer {
+    pub question_id: String,
+    pub value: String,
+    /// Set when the reader had to guess; `None` clears an earlier mark.
+    pub check: Option<Check>,
+}
+
+/// What the reply says; the executor renders it with the templates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplyText {
+    Questions {
+        name: Option<String>,
+        /// Sent before: the text says so.
+        again: bool,
+    },
+    Closed {
+        name: Option<String>,
+    },
+    Attachment {
+        name: Option<String>,
+        files: Vec<String>,
+    },
+    Confirmation {
+        name: Option<String>,
+        current: BTreeMap<String, String>,
+        complete: bool,
+    },
+    Problems {
+        name: Option<String>,
+        current: BTreeMap<String, String>,
+        /// How many answers this mail stored.
+        stored: usize,
+        missing: Vec<String>,
+        /// Question id to why its answer was refused.
+        invalid: BTreeMap<String, String>,
+    },
+}
+
+impl ReplyText {
+    pub fn kind(&self) -> Reply {
+        match self {
+            ReplyText::Questions { .. } => Reply::Questions,
+            ReplyText::Closed { .. } => Reply::Closed,
+            ReplyText::Attachment { .. } => Reply::Attachment,
+            ReplyText::Confirmation { .. } => Reply::Confirmation,
+            ReplyText::Problems { .. } => Reply::Problems,
+        }
+    }
+}
+
+impl Written {
+    fn listed(attention: Attention, detail: impl Into<String>, identity: bool) -> Self {
+        Written {
+            outcome: MessageOutcome::Listed,
+            identity,
+            attention: Some(attention),
+            detail: Some(detail.into()),
+            application: ApplicationChange::Untouched,
+            reply: None,
+            note: None,
+        }
+    }
+}
+
+/// Decides what to do with one mail.
+pub fn decide(f: &Facts<'_>) -> Decision {
+    if f.seen {
+        return Decision::AlreadyProcessed;
+    }
+    let (inbound, extracted) = match f.reading {
+        Reading::Unread { reason, detail } => {
+            return Decision::record(Written::listed(reason, detail, false));
+        }
+        Reading::Parsed { inbound, extracted } => (inbound, extracted),
+    };
+    if f.duplicate {
+        return Decision::record(Written {
+            outcome: MessageOutcome::Duplicate,
+            identity: false,
+            attention: None,
+            detail: None,
+            application: ApplicationChange::Untouched,
+            reply: None,
+            note: None,
+        });
+    }
+    // An address no reply can go to is as good as none: listed, and never
+    // an error that would stop the mailbox at this message.
+    let Some(sender) = usable_sender(inbound) else {
+        return Decision::record(Written::listed(
+            Attention::NoSender,
+            "no usable From address",
+            true,
+        ));
+    };
+    let verdict = robot::verdict(
+        &inbound.facts,
+        Some(sender),
+        f.team_address,
+        &inbound.subject,
+        &inbound.body,
+    );
+    let note = match robot::decide(&verdict, extracted.holds_answers()) {
+        robot::Decision::Person => None,
+        robot::Decision::PersonDespite { tell } => Some(format!(
+            "looks machine-made ({tell}) but holds answers: processed as a person's mail"
+        )),
+        robot::Decision::Robot { reason } => {
+            return Decision::record(Written::listed(Attention::Robot, reason, true));
+        }
+    };
+    if f.backfill.is_backlog(f.received_at, f.first_opened) {
+        return Decision::record(Written::listed(
+            Attention::Backlog,
+            format!(
+                "arrived {}, before the backfill window of the first start ({})",
+                f.received_at.format("%Y-%m-%d %H:%M UTC"),
+                f.first_opened.format("%Y-%m-%d %H:%M UTC")
+            ),
+            true,
+        ));
+    }
+    let mut written = person(f, inbound, extracted, sender);
+    written.note = note;
+    Decision::record(written)
+}
+
+/// The sender, when a reply can go to it.
+fn usable_sender(inbound: &Inbound) -> Option<&Sender> {
+    inbound
+        .from
+        .as_ref()
+        .filter(|f| f.address.parse::<lettre::Address>().is_ok())
+}
+
+/// The decision for a person's mail.
+fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Sender) -> Written {
+    let known = f.known;
+    let has_documents = !inbound.attachments.is_empty();
+    // Staff look at what was attached, whatever else happens.
+    let (attention, detail) = if has_documents {
+        (
+            Some(Attention::Attachment),
+            Some(inbound.attachments.join(", ")),
+        )
+    } else {
+        (None, None)
+    };
+    let name_hint = known.name.clone().or_else(|| sender.name.clone());
+    let mut w = Written {
+        outcome: MessageOutcome::Listed,
+        identity: true,
+        attention,
+        detail,
+        application: ApplicationChange::Ensure,
+        reply: None,
+        note: None,
+    };
+    match plan(
+        known,
+        !extracted.is_empty(),
+        has_documents,
+        f.now,
+        f.closes_at,
+    ) {
+        Plan::Closed { send } => {
+            w.attention = Some(Attention::Closed);
+            w.application = ApplicationChange::Untouched;
+            w.reply = send.then_some(ReplyText::Closed { name: name_hint });
+        }
+        Plan::Attachment { send } => {
+            w.outcome = MessageOutcome::Attachment;
+            w.reply = send.then(|| ReplyText::Attachment {
+                name: name_hint,
+                files: inbound.attachments.clone(),
+            });
+        }
+        Plan::Questions { send, attention } => {
+            w.outcome = if attention.is_some() {
+                MessageOutcome::NoAnswers
+            } else {
+                MessageOutcome::Questions
+            };
+            w.attention = attention;
+            w.detail = attention.map(|_| "no answers found in the mail".to_string());
+            w.reply = send.then_some(ReplyText::Questions {
+                name: name_hint,
+                again: known.applicant,
+            });
+        }
+        Plan::Answers => {
+            w.outcome = MessageOutcome::Answers;
+            let checked = check(extracted, f.questions);
+            let mut current: CurrentAnswers = known.current.clone();
+            let mut new = Vec::new();
+            for (qid, value) in &checked.valid {
+                // A guessed reading is stored with its mark for staff; a
+                // new version also when only the mark changes, so that a
+                // later clean reply of the same value clears it.
+                let mark = extracted.checks.get(qid);
+                if !current.is_current(qid, value, mark) {
+                    current.set(qid, value, mark);
+                    new.push(NewAnswer {
+                        question_id: qid.clone(),
+                        value: value.clone(),
+                        check: mark.cloned(),
+                    });
+                }
+            }
+            let values = current.values;
+            let name = applicant_name(&values, f.questions).or_else(|| sender.name.clone());
+            let missing = missing(&values, f.questions);
+            let name_for_mail = name.clone().or(name_hint);
+            w.reply = Some(if missing.is_empty() && checked.invalid.is_empty() {
+                ReplyText::Confirmation {
+                    name: name_for_mail,
+                    complete: status(&values, f.questions) == Status::Complete,
+                    current: values.clone(),
+                }
+            } else {
+                ReplyText::Problems {
+                    name: name_for_mail,
+                    current: values.clone(),
+                    stored: checked.valid.len(),
+                    missing,
+                    invalid: checked.invalid,
+                }
+            });
+            w.application = ApplicationChange::Answers {
+                new,
+                name,
+                status: status(&values, f.questions),
+            };
+        }
+    }
+    w
+}
+
+/// The applicant's name from a question with id `name`, if there is one.
+fn applicant_name(current: &BTreeMap<String, String>, questions: &QuestionSet) -> Option<String> {
+    questions
+        .by_id("name")
+        .and_then(|q| current.get(&q.id))
+        .map(|n| n.lines().next().unwrap_or_default().trim().to_string())
+        .filter(|n| !n.is_empty())
+}
+
+impl Decision {
+    fn record(w: Written) -> Self {
+        Decision::Record(Box::new(w))
+    }
+
+    /// What the caller is told became of the mail.
+    pub fn outcome(&self) -> super::Outcome {
+        use super::Outcome;
+        match self {
+            Decision::AlreadyProcessed => Outcome::AlreadyProcessed,
+            Decision::Record(w) => match (&w.reply, w.attention, w.outcome) {
+                (Some(r), _, _) => Outcome::Replied(r.kind()),
+                (None, Some(a), _) => Outcome::Attention(a),
+                (None, None, MessageOutcome::Duplicate) => Outcome::Duplicate,
+                (None, None, _) => Outcome::Quiet,
+            },
+        }
+    }
+}

@@ -1,0 +1,535 @@
+//! The decision, table-tested: facts in, a decision out, no server and no
+//! database. Mails are parsed from their text, as the executor does.
+#![allow(clippy::unwrap_used)]
+
+use chrono::{Duration, Utc};
+
+use super::*;
+use crate::answers::Extractor;
+use crate::ingest::{self, Inbound};
+use crate::questions::QuestionSet;
+
+const TEAM: &str = "team@example.org";
+
+fn questions() -> QuestionSet {
+    QuestionSet::parse(
+        r#"
+[[question]]
+id = "name"
+prompt = "Your name?"
+required = true
+
+[[question]]
+id = "region"
+prompt = "Your region?"
+kind = "choice"
+choices = ["Europe", "Asia", "Africa"]
+required = true
+
+[[question]]
+id = "why"
+prompt = "Why do you apply?"
+kind = "paragraph"
+"#,
+        std::path::Path::new("q.toml"),
+    )
+    .unwrap()
+}
+
+/// One row of the table: a mail and what is known, and what is expected.
+struct Case {
+    mail: Inbound,
+    extracted: crate::answers::Extracted,
+}
+
+fn mail(headers: &str, body: &str) -> Case {
+    let raw = format!(
+        "From: Ada Lovelace <ada@example.net>\r\nTo: {TEAM}\r\nSubject: Apply\r\n\
+         Message-ID: <1@example.net>\r\n{headers}\r\n{body}\r\n"
+    );
+    let inbound = ingest::parse(raw.as_bytes()).unwrap();
+    let extracted = Extractor::new(&questions(), &[]).read(&inbound.body, Some("Ada Lovelace"));
+    Case {
+        mail: inbound,
+        extracted,
+    }
+}
+
+struct World {
+    known: Known,
+    seen: bool,
+    duplicate: bool,
+    received_ago: Duration,
+    opened_ago: Duration,
+    backfill: Backfill,
+    closed_ago: Option<Duration>,
+}
+
+impl Default for World {
+    fn default() -> Self {
+        World {
+            known: Known::default(),
+            seen: false,
+            duplicate: false,
+            received_ago: Duration::seconds(1),
+            opened_ago: Duration::days(10),
+            backfill: Backfill::default(),
+            closed_ago: None,
+        }
+    }
+}
+
+fn decide_with(case: &Case, w: &World) -> Decision {
+    let now = Utc::now();
+    let qs = questions();
+    decide(&Facts {
+        now,
+        received_at: now - w.received_ago,
+        reading: Reading::Parsed {
+            inbound: &case.mail,
+            extracted: &case.extracted,
+        },
+        seen: w.seen,
+        duplicate: w.duplicate,
+        first_opened: now - w.opened_ago,
+        backfill: w.backfill,
+        known: &w.known,
+        team_address: TEAM,
+        closes_at: w.closed_ago.map(|a| now - a),
+        questions: &qs,
+    })
+}
+
+fn written(d: Decision) -> Written {
+    match d {
+        Decision::Record(w) => *w,
+        other => panic!("expected a record, got {other:?}"),
+    }
+}
+
+fn applicant(answers: &[(&str, &str)]) -> Known {
+    let mut current = CurrentAnswers::default();
+    for (q, v) in answers {
+        current.set(q, v, None);
+    }
+    Known {
+        applicant: true,
+        name: Some("Ada Lovelace".into()),
+        current,
+        last_questions_at: Some(Utc::now() - Duration::hours(2)),
+        ..Default::default()
+    }
+}
+
+const COMPLETE: &str = "1. Ada Lovelace\n2. Europe\n3. To help.";
+
+#[test]
+fn a_message_already_recorded_is_left_alone() {
+    let d = decide_with(
+        &mail("", COMPLETE),
+        &World {
+            seen: true,
+            ..Default::default()
+        },
+    );
+    assert_eq!(d, Decision::AlreadyProcessed);
+    assert_eq!(d.outcome(), Outcome::AlreadyProcessed);
+}
+
+#[test]
+fn an_unread_mail_is_listed_with_its_reason_and_no_identity() {
+    let now = Utc::now();
+    let qs = questions();
+    let known = Known::default();
+    let d = decide(&Facts {
+        now,
+        received_at: now,
+        reading: Reading::Unread {
+            reason: Attention::TooLarge,
+            detail: "30000000 bytes, over the limit of 26214400",
+        },
+        seen: false,
+        duplicate: false,
+        first_opened: now,
+        backfill: Backfill::default(),
+        known: &known,
+        team_address: TEAM,
+        closes_at: None,
+        questions: &qs,
+    });
+    let w = written(d.clone());
+    assert_eq!(w.outcome, MessageOutcome::Listed);
+    assert_eq!(w.attention, Some(Attention::TooLarge));
+    assert!(!w.identity, "an unread mail must not block a readable copy");
+    assert_eq!(w.reply, None);
+    assert_eq!(w.application, ApplicationChange::Untouched);
+    assert_eq!(d.outcome(), Outcome::Attention(Attention::TooLarge));
+}
+
+#[test]
+fn a_duplicate_is_recorded_and_nothing_else() {
+    let d = decide_with(
+        &mail("", COMPLETE),
+        &World {
+            duplicate: true,
+            ..Default::default()
+        },
+    );
+    let w = written(d.clone());
+    assert_eq!(w.outcome, MessageOutcome::Duplicate);
+    assert!(!w.identity);
+    assert_eq!(w.reply, None);
+    assert_eq!(w.application, ApplicationChange::Untouched);
+    assert_eq!(d.outcome(), Outcome::Duplicate);
+}
+
+#[test]
+fn a_mail_no_reply_can_go_to_is_listed() {
+    let raw =
+        "From: undisclosed-recipients:;\r\nTo: team@example.org\r\nSubject: Hi\r\n\r\nHello\r\n";
+    let inbound = ingest::parse(raw.as_bytes()).unwrap();
+    let case = Case {
+        extracted: Default::default(),
+        mail: inbound,
+    };
+    let w = written(decide_with(&case, &World::default()));
+    assert_eq!(w.attention, Some(Attention::NoSender));
+    assert_eq!(w.reply, None);
+}
+
+#[test]
+fn robots_are_listed_never_answered_and_never_made_applicants() {
+    for headers in [
+        "Auto-Submitted: auto-replied\r\n",
+        "Precedence: bulk\r\n",
+        "List-Id: <news.example.net>\r\n",
+    ] {
+        let w = written(decide_with(&mail(headers, "I am away."), &World::default()));
+        assert_eq!(w.attention, Some(Attention::Robot), "{headers}");
+        assert_eq!(w.reply, None, "{headers}");
+        assert_eq!(w.application, ApplicationChange::Untouched, "{headers}");
+    }
+}
+
+#[test]
+fn a_content_tell_is_overruled_by_answers_and_noted() {
+    let case = mail("X-Autoreply: yes\r\n", COMPLETE);
+    let w = written(decide_with(&case, &World::default()));
+    assert!(
+        matches!(w.reply, Some(ReplyText::Confirmation { .. })),
+        "{w:?}"
+    );
+    assert!(w.note.is_some_and(|n| n.contains("holds answers")));
+}
+
+#[test]
+fn backlog_is_listed_and_newer_mail_answered() {
+    let old = World {
+        received_ago: Duration::days(3),
+        opened_ago: Duration::days(1),
+        ..Default::default()
+    };
+    let w = written(decide_with(&mail("", "How do I apply?"), &old));
+    assert_eq!(w.attention, Some(Attention::Backlog));
+    assert_eq!(w.reply, None);
+    assert_eq!(w.application, ApplicationChange::Untouched);
+    assert!(w.identity, "a later copy of backlog mail is a duplicate");
+
+    let within = World {
+        received_ago: Duration::hours(30),
+        opened_ago: Duration::hours(10),
+        ..Default::default()
+    };
+    let w = written(decide_with(&mail("", "How do I apply?"), &within));
+    assert!(
+        matches!(w.reply, Some(ReplyText::Questions { .. })),
+        "{w:?}"
+    );
+
+    let all = World {
+        backfill: Backfill::All,
+        ..old
+    };
+    let w = written(decide_with(&mail("", "How do I apply?"), &all));
+    assert!(
+        matches!(w.reply, Some(ReplyText::Questions { .. })),
+        "{w:?}"
+    );
+
+    let none = World {
+        backfill: Backfill::None,
+        received_ago: Duration::minutes(5),
+        opened_ago: Duration::minutes(1),
+        ..Default::default()
+    };
+    let w = written(decide_with(&mail("", "How do I apply?"), &none));
+    assert_eq!(w.attention, Some(Attention::Backlog));
+}
+
+#[test]
+fn a_first_mail_gets_the_questions_and_an_application() {
+    let w = written(decide_with(&mail("", "How do I apply?"), &World::default()));
+    assert_eq!(w.outcome, MessageOutcome::Questions);
+    assert_eq!(w.attention, None);
+    assert_eq!(w.application, ApplicationChange::Ensure);
+    assert_eq!(
+        w.reply,
+        Some(ReplyText::Questions {
+            name: Some("Ada Lovelace".into()),
+            again: false
+        })
+    );
+}
+
+#[test]
+fn a_known_applicant_without_answers_is_listed_and_asked_again_at_most_daily() {
+    let recent = World {
+        known: applicant(&[]),
+        ..Default::default()
+    };
+    let w = written(decide_with(&mail("", "Thanks!"), &recent));
+    assert_eq!(w.outcome, MessageOutcome::NoAnswers);
+    assert_eq!(w.attention, Some(Attention::NoAnswers));
+    assert_eq!(w.reply, None);
+
+    let mut known = applicant(&[]);
+    known.last_questions_at = Some(Utc::now() - Duration::hours(25));
+    let w = written(decide_with(
+        &mail("", "Thanks!"),
+        &World {
+            known,
+            ..Default::default()
+        },
+    ));
+    assert_eq!(
+        w.reply,
+        Some(ReplyText::Questions {
+            name: Some("Ada Lovelace".into()),
+            again: true
+        })
+    );
+}
+
+#[test]
+fn complete_answers_are_stored_and_confirmed() {
+    let w = written(decide_with(&mail("", COMPLETE), &World::default()));
+    assert_eq!(w.outcome, MessageOutcome::Answers);
+    let ApplicationChange::Answers { new, name, status } = &w.application else {
+        panic!("{w:?}")
+    };
+    let stored: Vec<(&str, &str)> = new
+        .iter()
+        .map(|a| (a.question_id.as_str(), a.value.as_str()))
+        .collect();
+    assert_eq!(
+        stored,
+        [
+            ("name", "Ada Lovelace"),
+            ("region", "Europe"),
+            ("why", "To help.")
+        ]
+    );
+    assert_eq!(name.as_deref(), Some("Ada Lovelace"));
+    assert_eq!(*status, Status::Complete);
+    assert!(
+        matches!(
+            &w.reply,
+            Some(ReplyText::Confirmation { complete: true, .. })
+        ),
+        "{w:?}"
+    );
+}
+
+#[test]
+fn the_same_answers_again_store_no_new_version() {
+    let w = written(decide_with(
+        &mail("", COMPLETE),
+        &World {
+            known: applicant(&[
+                ("name", "Ada Lovelace"),
+                ("region", "Europe"),
+                ("why", "To help."),
+            ]),
+            ..Default::default()
+        },
+    ));
+    let ApplicationChange::Answers { new, .. } = &w.application else {
+        panic!("{w:?}")
+    };
+    assert!(new.is_empty(), "{new:?}");
+    assert!(matches!(w.reply, Some(ReplyText::Confirmation { .. })));
+}
+
+#[test]
+fn missing_and_refused_answers_are_named() {
+    let w = written(decide_with(
+        &mail("", "1. Ada Lovelace\n2. Atlantis"),
+        &World::default(),
+    ));
+    let Some(ReplyText::Problems {
+        missing,
+        invalid,
+        stored,
+        ..
+    }) = &w.reply
+    else {
+        panic!("{w:?}")
+    };
+    assert_eq!(missing, &["region".to_string()]);
+    assert!(invalid.contains_key("region"), "{invalid:?}");
+    assert_eq!(*stored, 1);
+    let ApplicationChange::Answers { status, .. } = &w.application else {
+        panic!("{w:?}")
+    };
+    assert_eq!(*status, Status::Incomplete);
+}
+
+#[test]
+fn a_later_reply_completes_an_application() {
+    let w = written(decide_with(
+        &mail("", "2. Asia"),
+        &World {
+            known: applicant(&[("name", "Ada Lovelace")]),
+            ..Default::default()
+        },
+    ));
+    let ApplicationChange::Answers { new, status, .. } = &w.application else {
+        panic!("{w:?}")
+    };
+    assert_eq!(new.len(), 1);
+    assert_eq!(*status, Status::Complete);
+}
+
+#[test]
+fn a_document_without_answers_asks_for_answers_in_the_body() {
+    let raw = "From: Ada <ada@example.net>\r\nTo: team@example.org\r\nSubject: CV\r\n\
+        Message-ID: <2@example.net>\r\nMIME-Version: 1.0\r\n\
+        Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n\
+        Content-Type: text/plain\r\n\r\nSee attached.\r\n--b\r\n\
+        Content-Type: application/pdf; name=\"cv.pdf\"\r\n\
+        Content-Disposition: attachment; filename=\"cv.pdf\"\r\n\r\nJVBERi0=\r\n--b--\r\n";
+    let inbound = ingest::parse(raw.as_bytes()).unwrap();
+    let case = Case {
+        extracted: Extractor::new(&questions(), &[]).read(&inbound.body, None),
+        mail: inbound,
+    };
+    let w = written(decide_with(&case, &World::default()));
+    assert_eq!(w.outcome, MessageOutcome::Attachment);
+    assert_eq!(w.attention, Some(Attention::Attachment));
+    assert_eq!(w.detail.as_deref(), Some("cv.pdf"));
+    assert!(matches!(w.reply, Some(ReplyText::Attachment { .. })));
+}
+
+#[test]
+fn after_closing_a_notice_goes_out_at_most_daily_and_nothing_is_stored() {
+    let closed = World {
+        closed_ago: Some(Duration::hours(1)),
+        ..Default::default()
+    };
+    let w = written(decide_with(&mail("", COMPLETE), &closed));
+    assert_eq!(w.attention, Some(Attention::Closed));
+    assert_eq!(w.application, ApplicationChange::Untouched);
+    assert!(matches!(w.reply, Some(ReplyText::Closed { .. })));
+
+    let noticed = World {
+        known: Known {
+            last_closed_notice_at: Some(Utc::now() - Duration::hours(1)),
+            ..Default::default()
+        },
+        ..closed
+    };
+    let d = decide_with(&mail("", COMPLETE), &noticed);
+    assert_eq!(d.outcome(), Outcome::Attention(Attention::Closed));
+}
+
+#[test]
+fn every_state_reads_back_from_its_stored_name() {
+    for a in Attention::ALL {
+        assert_eq!(Attention::parse(a.as_str()), Some(a));
+    }
+    for s in [Status::Complete, Status::Incomplete] {
+        assert_eq!(Status::parse(s.as_str()), Some(s));
+    }
+    for o in [
+        MessageOutcome::Questions,
+        MessageOutcome::NoAnswers,
+        MessageOutcome::Answers,
+        MessageOutcome::Attachment,
+        MessageOutcome::Duplicate,
+        MessageOutcome::Listed,
+    ] {
+        assert_eq!(MessageOutcome::parse(o.as_str()), Some(o));
+    }
+    for r in [
+        Reply::Questions,
+        Reply::Confirmation,
+        Reply::Problems,
+        Reply::Closed,
+        Reply::Attachment,
+    ] {
+        assert_eq!(Reply::parse(r.as_str()), Some(r));
+    }
+    assert_eq!(Attention::parse("nonsense"), None);
+}
+
+#[test]
+fn subjects_do_not_stack() {
+    assert_eq!(reply_subject("Application", "X"), "Re: Application");
+    assert_eq!(reply_subject("Re: Application", "X"), "Re: Application");
+    assert_eq!(
+        reply_subject("RE: re: AW: Application", "X"),
+        "Re: Application"
+    );
+    assert_eq!(reply_subject("", "Leadership"), "Re: Leadership");
+    assert_eq!(reply_subject("Rebuild", "X"), "Re: Rebuild");
+}
+
+#[test]
+fn plans() {
+    let now = Utc::now();
+    let new = Known::default();
+    assert_eq!(
+        plan(&new, false, false, now, None),
+        Plan::Questions {
+            send: true,
+            attention: None
+        }
+    );
+    assert_eq!(plan(&new, true, false, now, None), Plan::Answers);
+    let recent = Known {
+        applicant: true,
+        last_questions_at: Some(now - Duration::hours(2)),
+        ..Default::default()
+    };
+    assert_eq!(
+        plan(&recent, false, false, now, None),
+        Plan::Questions {
+            send: false,
+            attention: Some(Attention::NoAnswers)
+        }
+    );
+    let old = Known {
+        last_questions_at: Some(now - Duration::hours(25)),
+        ..recent.clone()
+    };
+    assert_eq!(
+        plan(&old, false, false, now, None),
+        Plan::Questions {
+            send: true,
+            attention: Some(Attention::NoAnswers)
+        }
+    );
+    let closed = Some(now - Duration::seconds(1));
+    assert_eq!(
+        plan(&new, true, false, now, closed),
+        Plan::Closed { send: true }
+    );
+    let noticed = Known {
+        last_closed_notice_at: Some(now - Duration::hours(1)),
+        ..Default::default()
+    };
+    assert_eq!(
+        plan(&noticed, false, false, now, closed),
+        Plan::Closed { send: false }
+    );
+}

@@ -1,0 +1,220 @@
+//! Persistence behind one face: SQLite (embedded, the default) or
+//! PostgreSQL, chosen at run time from the URL (`sqlite://…`,
+//! `postgres://…`), with one migrations folder per backend
+//! (`migrations/sqlite`, `migrations/postgres`). No backend type leaks out:
+//! callers see [`Store`], [`Tx`] and the domain's own types.
+//!
+//! Times are stored as RFC 3339 UTC text with a fixed width (microseconds,
+//! `Z`), on both backends, so that they sort as text and read the same.
+//!
+//! Exactly-once is the database's job, not the caller's care: a message's
+//! IMAP identity (mailbox, UIDVALIDITY, UID) and its mail identity
+//! (Message-ID, or a content hash) are unique, and so is a reply per source
+//! message and kind. A writer that loses a race gets [`Inserted::Conflict`]
+//! and starts the message again, seeing what the winner wrote.
+
+mod outbox;
+mod reads;
+mod record;
+#[cfg(test)]
+mod tests;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub use outbox::{Lease, OutboxRow};
+pub use reads::{ApplicationRow, AttentionRow, Counts};
+pub use record::{Inserted, NewMessage, NewReply, StoredApplication};
+
+/// Errors of the store. `is_conflict()` says the work should simply be
+/// tried again (another writer won a race, or the database was busy).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// `database.url` names a scheme this build cannot open.
+    #[error("database.url: unsupported scheme in `{0}` (use sqlite://FILE or postgres://…)")]
+    Scheme(String),
+    /// A stored value of a typed column that this version does not know
+    /// (the database was written by a newer mailintake, or by hand).
+    #[error("database: {table}.{column} holds an unknown value {value:?} (row {row})")]
+    Unknown {
+        table: &'static str,
+        column: &'static str,
+        value: String,
+        row: i64,
+    },
+    /// `backup` is for SQLite; PostgreSQL has `pg_dump`.
+    #[error("backup: the database is PostgreSQL; back it up with pg_dump (see README)")]
+    BackupNotSqlite,
+}
+
+impl StoreError {
+    /// Worth trying the same work again at once: a unique constraint lost
+    /// to a concurrent writer, SQLite busy or locked, or a PostgreSQL
+    /// serialization failure or deadlock.
+    pub fn is_conflict(&self) -> bool {
+        let StoreError::Sqlx(sqlx::Error::Database(db)) = self else {
+            return false;
+        };
+        if db.is_unique_violation() {
+            return true;
+        }
+        matches!(
+            db.code().as_deref(),
+            // SQLite: BUSY, LOCKED, BUSY_SNAPSHOT; PostgreSQL: serialization
+            // failure, deadlock detected.
+            Some("5" | "6" | "517" | "40001" | "40P01")
+        )
+    }
+}
+
+/// Which database the URL named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backend for a `database.url`, by its scheme.
+    ///
+    /// # Errors
+    /// [`StoreError::Scheme`] for any other scheme.
+    pub fn of_url(url: &str) -> Result<Self, StoreError> {
+        let scheme = url.split(':').next().unwrap_or_default();
+        match scheme {
+            "sqlite" => Ok(Backend::Sqlite),
+            "postgres" | "postgresql" => Ok(Backend::Postgres),
+            _ => Err(StoreError::Scheme(redact_url(url))),
+        }
+    }
+}
+
+/// The URL with any password replaced, for messages.
+fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Fixed-width RFC 3339 UTC text, the stored form of every time.
+pub fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// How long a writer waits for a busy SQLite database before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// One unit of work: everything done to one message commits together or
+/// not at all. Dropping it without [`Tx::commit`] rolls back.
+#[derive(Debug)]
+pub struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), StoreError> {
+        Ok(self.inner.commit().await?)
+    }
+}
+
+impl Store {
+    /// Opens the database named by `url` (a SQLite file is created when
+    /// missing) and runs that backend's migrations.
+    ///
+    /// # Errors
+    /// [`StoreError::Scheme`] for an unknown scheme; a connection or
+    /// migration error otherwise.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(url)?;
+        let url = match backend {
+            // Create the file when missing, as an embedded default should.
+            Backend::Sqlite if !url.contains("mode=") && !url.contains(":memory:") => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{sep}mode=rwc")
+            }
+            _ => url.to_string(),
+        };
+        let opts = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(4)
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL: readers (the report) never block the writer.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        // With WAL, a commit survives the process being
+                        // killed without waiting for fsync (only a power
+                        // loss can undo the last commits): it keeps short
+                        // the window between SMTP accepting a reply and
+                        // its being recorded as sent.
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute(sqlx::AssertSqlSafe(format!(
+                            "PRAGMA busy_timeout = {}",
+                            BUSY_TIMEOUT.as_millis()
+                        )))
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(opts)
+            .await?;
+        match backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+        }
+        Ok(Self { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Starts the unit of work for one message. On SQLite it takes the
+    /// write lock at once (`BEGIN IMMEDIATE`), so that two processes on one
+    /// file queue up instead of failing at their first write; PostgreSQL
+    /// locks per sender instead ([`Tx::lock_sender`]).
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        let inner = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(Tx {
+            inner,
+            backend: self.backend,
+        })
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.pool.execute("SELECT 1").await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,459 @@
+//! The store on both backends: every case runs on SQLite and on a real
+//! PostgreSQL (started by `tests/postgres.sh`).
+#![allow(clippy::unwrap_used)]
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::*;
+use crate::answers::{Check, CheckReason};
+use crate::domain::{Attention, MessageOutcome, NewAnswer, Reply, Status};
+
+#[path = "../../tests/common/postgres.rs"]
+mod postgres;
+
+/// Runs `$case(store)` once per backend, as two tests.
+macro_rules! on_both {
+    ($case:ident) => {
+        mod $case {
+            #[tokio::test(flavor = "multi_thread")]
+            async fn sqlite() {
+                let (_dir, store) = super::sqlite().await;
+                super::$case(store).await;
+            }
+            #[tokio::test(flavor = "multi_thread")]
+            async fn postgres() {
+                super::$case(super::postgres_store().await).await;
+            }
+        }
+    };
+}
+
+async fn sqlite() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    (dir, Store::connect(&url).await.unwrap())
+}
+
+async fn postgres_store() -> Store {
+    let url = tokio::task::spawn_blocking(postgres::database_url)
+        .await
+        .unwrap();
+    Store::connect(&url).await.unwrap()
+}
+
+fn message<'a>(uid: u32, identity: Option<&'a str>, now: DateTime<Utc>) -> NewMessage<'a> {
+    NewMessage {
+        mailbox: "INBOX",
+        uidvalidity: 1,
+        uid,
+        identity,
+        message_id: identity,
+        sha256: "x",
+        from_addr: Some("ada@example.net"),
+        from_name: None,
+        subject: "Re: Apply",
+        received_at: now,
+        processed_at: now,
+        raw: b"raw \xff bytes",
+        outcome: MessageOutcome::Answers,
+        attention: None,
+        detail: None,
+    }
+}
+
+async fn stored_mail(tx: &mut Tx, uid: u32, now: DateTime<Utc>) -> i64 {
+    let identity = format!("m{uid}@x");
+    match tx
+        .insert_message(&message(uid, Some(&identity), now))
+        .await
+        .unwrap()
+    {
+        Inserted::Row(id) => id,
+        Inserted::Conflict => panic!("uid {uid} stored twice"),
+    }
+}
+
+fn answer(q: &str, v: &str, check: Option<&Check>) -> NewAnswer {
+    NewAnswer {
+        question_id: q.into(),
+        value: v.into(),
+        check: check.cloned(),
+    }
+}
+
+async fn a_check_is_stored_read_back_and_cleared_by_a_later_clean_answer(store: Store) {
+    let now = Utc::now();
+    let guessed = Check {
+        reason: CheckReason::SignatureGuessed,
+        as_written: "A colleague\nAda Lovelace\nSenior Analyst".into(),
+    };
+    let mut tx = store.begin().await.unwrap();
+    let m1 = stored_mail(&mut tx, 1, now).await;
+    let app = tx
+        .insert_application("Ada@Example.net", None, Status::Incomplete, now)
+        .await
+        .unwrap();
+    tx.insert_answer(
+        app,
+        &answer("heard", "A colleague", Some(&guessed)),
+        m1,
+        now,
+    )
+    .await
+    .unwrap();
+    tx.insert_answer(app, &answer("region", "Europe", None), m1, now)
+        .await
+        .unwrap();
+    let read = tx.current_answers(app).await.unwrap();
+    assert_eq!(read.values["heard"], "A colleague");
+    assert_eq!(read.checks.get("heard"), Some(&guessed));
+    assert!(!read.checks.contains_key("region"), "{read:?}");
+    // The address is stored lower-case and found whatever its case.
+    assert_eq!(
+        tx.application("ADA@example.NET")
+            .await
+            .unwrap()
+            .map(|a| a.id),
+        Some(app)
+    );
+    tx.commit().await.unwrap();
+
+    let all = store.current_answers_all().await.unwrap();
+    assert!(all[&app].is_current("heard", "A colleague", Some(&guessed)));
+    assert!(!all[&app].is_current("heard", "A colleague", None));
+
+    // A later clean reply of the same value clears the mark.
+    let mut tx = store.begin().await.unwrap();
+    let m2 = stored_mail(&mut tx, 2, now).await;
+    tx.insert_answer(app, &answer("heard", "A colleague", None), m2, now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let all = store.current_answers_all().await.unwrap();
+    assert_eq!(all[&app].values["heard"], "A colleague");
+    assert!(all[&app].checks.is_empty(), "{all:?}");
+}
+on_both!(a_check_is_stored_read_back_and_cleared_by_a_later_clean_answer);
+
+async fn an_unknown_stored_value_is_an_error_naming_it(store: Store) {
+    let now = Utc::now();
+    let mut tx = store.begin().await.unwrap();
+    let m = stored_mail(&mut tx, 1, now).await;
+    let app = tx
+        .insert_application("ada@example.net", None, Status::Incomplete, now)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO answers (application_id, question_id, value, check_reason, as_written,
+            message_id, created_at) VALUES ($1, 'heard', 'x', 'from-the-future', 'x y', $2, $3)",
+    )
+    .bind(app)
+    .bind(m)
+    .bind(ts(now))
+    .execute(&mut *tx.inner)
+    .await
+    .unwrap();
+    let err = tx.current_answers(app).await.expect_err("unknown reason");
+    assert!(
+        matches!(&err, StoreError::Unknown { column: "check_reason", value, .. } if value == "from-the-future"),
+        "{err}"
+    );
+    // A reason without the text as written is refused by the schema.
+    let half = sqlx::query(
+        "INSERT INTO answers (application_id, question_id, value, check_reason,
+            message_id, created_at) VALUES ($1, 'heard', 'x', 'signature-guessed', $2, $3)",
+    )
+    .bind(app)
+    .bind(m)
+    .bind(ts(now))
+    .execute(&mut *tx.inner)
+    .await;
+    assert!(half.is_err(), "a mark without its text was stored");
+}
+on_both!(an_unknown_stored_value_is_an_error_naming_it);
+
+async fn a_message_and_a_mail_are_recorded_once(store: Store) {
+    let now = Utc::now();
+    let mut tx = store.begin().await.unwrap();
+    assert!(!tx.uid_seen("INBOX", 1, 7).await.unwrap());
+    assert!(!tx.identity_seen("a@x").await.unwrap());
+    let first = tx
+        .insert_message(&message(7, Some("a@x"), now))
+        .await
+        .unwrap();
+    assert!(matches!(first, Inserted::Row(_)));
+    assert!(tx.uid_seen("INBOX", 1, 7).await.unwrap());
+    assert!(tx.identity_seen("a@x").await.unwrap());
+    // The same UID again, whatever its identity.
+    assert_eq!(
+        tx.insert_message(&message(7, Some("b@x"), now))
+            .await
+            .unwrap(),
+        Inserted::Conflict
+    );
+    // The same mail under another UID, as acted on: refused.
+    assert_eq!(
+        tx.insert_message(&message(8, Some("a@x"), now))
+            .await
+            .unwrap(),
+        Inserted::Conflict
+    );
+    // As a duplicate (no identity): recorded.
+    assert!(matches!(
+        tx.insert_message(&message(8, None, now)).await.unwrap(),
+        Inserted::Row(_)
+    ));
+    // The same UID in a rebuilt mailbox (new UIDVALIDITY) is another message.
+    let mut rebuilt = message(7, None, now);
+    rebuilt.uidvalidity = 2;
+    assert!(matches!(
+        tx.insert_message(&rebuilt).await.unwrap(),
+        Inserted::Row(_)
+    ));
+    tx.commit().await.unwrap();
+    assert_eq!(store.last_uid("INBOX", 1).await.unwrap(), 8);
+    assert_eq!(store.last_uid("INBOX", 2).await.unwrap(), 7);
+    assert_eq!(store.last_uid("INBOX", 3).await.unwrap(), 0);
+}
+on_both!(a_message_and_a_mail_are_recorded_once);
+
+fn reply(message_id: i64, kind: Reply, rfc822_id: &str, now: DateTime<Utc>) -> NewReply<'_> {
+    NewReply {
+        message_id,
+        kind,
+        recipient: "Ada@example.net",
+        sender: "team@example.org",
+        rfc822_id,
+        body: b"body",
+        created_at: now,
+    }
+}
+
+async fn a_message_gets_one_reply_of_each_kind(store: Store) {
+    let now = Utc::now();
+    let mut tx = store.begin().await.unwrap();
+    let m = stored_mail(&mut tx, 1, now).await;
+    let r = tx
+        .queue_reply(&reply(m, Reply::Questions, "r1@x", now))
+        .await
+        .unwrap();
+    assert!(matches!(r, Inserted::Row(_)));
+    assert_eq!(
+        tx.queue_reply(&reply(m, Reply::Questions, "r2@x", now))
+            .await
+            .unwrap(),
+        Inserted::Conflict
+    );
+    assert_eq!(
+        tx.last_reply_at("ada@EXAMPLE.net", Reply::Questions)
+            .await
+            .unwrap()
+            .map(ts),
+        Some(ts(now))
+    );
+    assert_eq!(
+        tx.last_reply_at("ada@example.net", Reply::Closed)
+            .await
+            .unwrap(),
+        None
+    );
+    tx.commit().await.unwrap();
+    assert_eq!(store.pending_outbox().await.unwrap().len(), 1);
+}
+on_both!(a_message_gets_one_reply_of_each_kind);
+
+async fn a_reply_is_sent_under_one_lease_at_a_time(store: Store) {
+    let now = Utc::now();
+    let mut tx = store.begin().await.unwrap();
+    let m = stored_mail(&mut tx, 1, now).await;
+    let Inserted::Row(id) = tx
+        .queue_reply(&reply(m, Reply::Questions, "r@x", now))
+        .await
+        .unwrap()
+    else {
+        panic!("not queued")
+    };
+    tx.commit().await.unwrap();
+    let lease = Duration::seconds(6);
+
+    let a = store
+        .take_lease(id, "a", now, now + lease)
+        .await
+        .unwrap()
+        .expect("free reply leased");
+    assert!(
+        store
+            .take_lease(id, "b", now, now + lease)
+            .await
+            .unwrap()
+            .is_none(),
+        "leased twice"
+    );
+    // Renewed while the owner lives: still not free after the first term.
+    assert!(store.renew_lease(&a, now + lease * 2).await.unwrap());
+    let later = now + lease + Duration::seconds(1);
+    assert!(
+        store
+            .take_lease(id, "b", later, later + lease)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Not renewed (the owner died): taken over once it lapsed, and the
+    // old owner can no longer renew it.
+    let lapsed = now + lease * 2 + Duration::seconds(1);
+    let b = store
+        .take_lease(id, "b", lapsed, lapsed + lease)
+        .await
+        .unwrap()
+        .expect("lapsed lease taken over");
+    assert!(!store.renew_lease(&a, lapsed + lease).await.unwrap());
+    store.mark_sent(&b, lapsed).await.unwrap();
+    assert!(
+        store
+            .take_lease(id, "c", lapsed + lease * 10, lapsed + lease * 11)
+            .await
+            .unwrap()
+            .is_none(),
+        "a sent reply was leased again"
+    );
+    assert!(store.pending_outbox().await.unwrap().is_empty());
+}
+on_both!(a_reply_is_sent_under_one_lease_at_a_time);
+
+async fn a_failed_attempt_gives_the_lease_back_and_a_permanent_one_lists_it(store: Store) {
+    let now = Utc::now();
+    let mut tx = store.begin().await.unwrap();
+    let m = stored_mail(&mut tx, 1, now).await;
+    let Inserted::Row(id) = tx
+        .queue_reply(&reply(m, Reply::Confirmation, "r@x", now))
+        .await
+        .unwrap()
+    else {
+        panic!("not queued")
+    };
+    tx.commit().await.unwrap();
+    let until = now + Duration::seconds(6);
+    let a = store
+        .take_lease(id, "a", now, until)
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .mark_attempt_failed(&a, "451 try later", false, now)
+        .await
+        .unwrap();
+    // Free again at once for the next attempt, by anyone.
+    let b = store
+        .take_lease(id, "b", now, until)
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .mark_attempt_failed(&b, "550 no such user", true, now)
+        .await
+        .unwrap();
+    assert!(store.pending_outbox().await.unwrap().is_empty());
+    let listed = store.attention().await.unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0].reason, Attention::ReplyFailed);
+    assert_eq!(
+        listed[0].detail.as_deref(),
+        Some("confirmation reply: 550 no such user")
+    );
+    let counts = store.counts(now - Duration::hours(1)).await.unwrap();
+    assert_eq!(counts.waiting_for_staff, 1);
+    assert_eq!(counts.replies_pending, 0);
+    assert_eq!(counts.received_since, 1);
+}
+on_both!(a_failed_attempt_gives_the_lease_back_and_a_permanent_one_lists_it);
+
+async fn the_first_opening_of_a_mailbox_is_kept(store: Store) {
+    let t0 = Utc::now() - Duration::days(3);
+    let mut tx = store.begin().await.unwrap();
+    let first = tx.first_opened("INBOX", t0).await.unwrap();
+    assert_eq!(ts(first), ts(t0));
+    let again = tx
+        .first_opened("INBOX", t0 + Duration::days(1))
+        .await
+        .unwrap();
+    assert_eq!(ts(again), ts(t0), "moved on a later start");
+    tx.commit().await.unwrap();
+}
+on_both!(the_first_opening_of_a_mailbox_is_kept);
+
+/// Two writers race to record the same message: one records it, the
+/// other is told so (after the first commits), on either backend.
+async fn two_writers_racing_for_one_message_record_it_once(store: Store) {
+    let now = Utc::now();
+    let race = |store: Store| async move {
+        let mut tx = store.begin().await.unwrap();
+        tx.lock_sender("ada@example.net").await.unwrap();
+        let seen = tx.uid_seen("INBOX", 1, 42).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let got = if seen {
+            Inserted::Conflict
+        } else {
+            tx.insert_message(&message(42, Some("race@x"), now))
+                .await
+                .unwrap()
+        };
+        tx.commit().await.unwrap();
+        got
+    };
+    let (a, b) = tokio::join!(
+        tokio::spawn(race(store.clone())),
+        tokio::spawn(race(store.clone()))
+    );
+    let mut got = [a.unwrap(), b.unwrap()];
+    got.sort_by_key(|g| matches!(g, Inserted::Conflict));
+    assert!(matches!(got[0], Inserted::Row(_)), "{got:?}");
+    assert_eq!(got[1], Inserted::Conflict, "{got:?}");
+}
+on_both!(two_writers_racing_for_one_message_record_it_once);
+
+#[tokio::test]
+async fn a_live_sqlite_database_is_backed_up_whole() {
+    let (dir, store) = sqlite().await;
+    let now = Utc::now();
+    let mut tx = store.begin().await.unwrap();
+    stored_mail(&mut tx, 1, now).await;
+    tx.commit().await.unwrap();
+    let copy = dir.path().join("copy.db");
+    store.backup(&copy).await.unwrap();
+    let restored = Store::connect(&format!("sqlite://{}", copy.display()))
+        .await
+        .unwrap();
+    assert_eq!(restored.last_uid("INBOX", 1).await.unwrap(), 1);
+    assert!(
+        store.backup(&copy).await.is_err(),
+        "an existing file was overwritten"
+    );
+}
+
+#[tokio::test]
+async fn postgres_is_not_backed_up_by_mailintake() {
+    let store = postgres_store().await;
+    let err = store
+        .backup(std::path::Path::new("/tmp/x.db"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::BackupNotSqlite), "{err}");
+}
+
+#[test]
+fn the_backend_comes_from_the_url() {
+    assert_eq!(Backend::of_url("sqlite://x.db").unwrap(), Backend::Sqlite);
+    assert_eq!(
+        Backend::of_url("postgres://u@h/db").unwrap(),
+        Backend::Postgres
+    );
+    assert_eq!(
+        Backend::of_url("postgresql://u@h/db").unwrap(),
+        Backend::Postgres
+    );
+    let err = Backend::of_url("mysql://u:secret@h/db").unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.contains("database.url"), "{shown}");
+    assert!(!shown.contains("secret"), "{shown}");
+}
