@@ -165,7 +165,9 @@ pub struct Config {
     pub intake: Intake,
     pub imap: Imap,
     pub smtp: Smtp,
-    pub database_url: String,
+    /// `sqlite://FILE` (relative to the config file) or `postgres://…`;
+    /// secret, since a PostgreSQL URL may hold a password.
+    pub database_url: Secret,
     pub questions: QuestionSet,
 }
 
@@ -336,7 +338,7 @@ impl Config {
             },
             imap,
             smtp,
-            database_url,
+            database_url: Secret::new(database_url),
             questions,
         })
     }
@@ -437,10 +439,16 @@ fn resolve_database_url(url: &str, base: &Path) -> Result<String, String> {
             out.push_str(q);
         }
         Ok(out)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        // Checked here so that a typo is a config error naming the key;
+        // the message never repeats the URL, which may hold a password.
+        url::Url::parse(url)
+            .map(|_| url.to_string())
+            .map_err(|e| format!("not a valid PostgreSQL URL ({e})"))
     } else {
         let scheme = url.split(':').next().unwrap_or("");
         Err(format!(
-            "unsupported database `{scheme}:`; use sqlite://FILE"
+            "unsupported database `{scheme}:`; use sqlite://FILE or postgres://USER@HOST/DB"
         ))
     }
 }
@@ -519,7 +527,7 @@ url = "sqlite://intake.db"
         assert_eq!(c.imap.port, 143);
         assert_eq!(c.smtp.port, 25);
         assert_eq!(
-            c.database_url,
+            c.database_url.expose(),
             format!("sqlite://{}", dir.path().join("intake.db").display())
         );
         assert_eq!(c.questions.len(), 1);

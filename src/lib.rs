@@ -50,7 +50,7 @@ pub fn extractor(config: &Config, templates: &Templates) -> Result<answers::Extr
 pub async fn open(config: Config) -> Result<Pipeline, OpenError> {
     let templates = Templates::load(config.intake.templates_dir.as_deref())?;
     let extractor = extractor(&config, &templates)?;
-    let store = Store::connect(&config.database_url).await?;
+    let store = Store::connect(config.database_url.expose()).await?;
     Ok(Pipeline {
         config: Arc::new(config),
         store,

@@ -144,6 +144,14 @@ pub async fn flush<T: Transport>(store: &Store, transport: &T) -> Result<Flushed
         let Some(lease) = store.take_lease(row.id, owner(), now, now + LEASE).await? else {
             continue;
         };
+        if lease.took_over {
+            // Its sender died mid-send: SMTP cannot tell whether the server
+            // had accepted it. The same message (same Message-ID) goes again.
+            tracing::warn!(
+                outbox = row.id,
+                "reply may have been sent already by a process that stopped mid-send; sending it again, same Message-ID"
+            );
+        }
         let Some(result) = send_leased(store, transport, &lease, &row).await? else {
             // The lease lapsed mid-send (this process stalled): another
             // sender may have the reply now, so this one lets it go.

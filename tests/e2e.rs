@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+#[path = "e2e/durability.rs"]
+mod durability;
 #[path = "e2e/hostile.rs"]
 mod hostile;
 #[path = "e2e/robots.rs"]

@@ -28,12 +28,16 @@ impl Default for Backfill {
 impl Backfill {
     /// Whether a mail that arrived at `received_at` is backlog, for a
     /// mailbox first opened at `first_opened`.
+    /// IMAP INTERNALDATE has whole seconds: a mail is backlog only when it
+    /// arrived a full second before the cutoff, so that mail arriving just
+    /// after the first start is never taken for older.
     pub fn is_backlog(self, received_at: DateTime<Utc>, first_opened: DateTime<Utc>) -> bool {
-        match self {
-            Backfill::All => false,
-            Backfill::None => received_at < first_opened,
-            Backfill::Window(w) => received_at < first_opened - w,
-        }
+        let cutoff = match self {
+            Backfill::All => return false,
+            Backfill::None => first_opened,
+            Backfill::Window(w) => first_opened - w,
+        };
+        received_at < cutoff - Duration::seconds(1)
     }
 }
 
@@ -89,8 +93,10 @@ mod tests {
         assert!(day.is_backlog(first - Duration::hours(25), first));
         assert!(!day.is_backlog(first - Duration::hours(23), first));
         assert!(!day.is_backlog(first + Duration::hours(100), first));
-        assert!(Backfill::None.is_backlog(first - Duration::seconds(1), first));
+        assert!(Backfill::None.is_backlog(first - Duration::seconds(2), first));
         assert!(!Backfill::None.is_backlog(first, first));
+        // Arrival known to the second only: the same second is not older.
+        assert!(!Backfill::None.is_backlog(first - Duration::milliseconds(900), first));
         assert!(!Backfill::All.is_backlog(first - Duration::days(3650), first));
     }
 }

@@ -24,6 +24,9 @@ pub struct OutboxRow {
 pub struct Lease {
     pub outbox_id: i64,
     pub owner: String,
+    /// Taken over from an owner whose lease lapsed mid-send: that owner
+    /// may have had the reply accepted before it died.
+    pub took_over: bool,
 }
 
 impl Store {
@@ -58,6 +61,12 @@ impl Store {
         now: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<Option<Lease>, StoreError> {
+        let held: Option<Option<String>> =
+            sqlx::query_scalar("SELECT lease_owner FROM outbox WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let took_over = held.flatten().is_some_and(|o| o != owner);
         let done = sqlx::query(
             "UPDATE outbox SET lease_owner = $1, lease_expires_at = $2
              WHERE id = $3 AND sent_at IS NULL AND failed_at IS NULL
@@ -73,6 +82,7 @@ impl Store {
         Ok((done.rows_affected() == 1).then(|| Lease {
             outbox_id: id,
             owner: owner.to_string(),
+            took_over,
         }))
     }
 

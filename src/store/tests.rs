@@ -307,6 +307,8 @@ async fn a_reply_is_sent_under_one_lease_at_a_time(store: Store) {
         .await
         .unwrap()
         .expect("lapsed lease taken over");
+    assert!(!a.took_over);
+    assert!(b.took_over, "a takeover from a dead sender is not noted");
     assert!(!store.renew_lease(&a, lapsed + lease).await.unwrap());
     store.mark_sent(&b, lapsed).await.unwrap();
     assert!(
