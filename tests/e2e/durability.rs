@@ -10,7 +10,7 @@ use super::{applicant, ask, mails_to, wait_mails};
 use crate::common::{Intake, mail, postgres, reply};
 
 /// A config edit: the database is a fresh PostgreSQL database.
-fn on_postgres(c: &mut String) {
+pub fn on_postgres(c: &mut String) {
     let url = postgres::database_url();
     *c = c.replace("url = \"sqlite://intake.db\"", &format!("url = \"{url}\""));
 }
