@@ -10,6 +10,9 @@ use crate::mailbox::{MailboxError, Source};
 use crate::outbox::{self, FlushError, Flushed, Transport};
 use crate::pipeline::{Outcome, Pipeline, PipelineError};
 
+/// How many messages between two progress lines in a long backlog.
+const PROGRESS_EVERY: usize = 100;
+
 /// How long a cycle in progress may take to finish after a shutdown signal.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
@@ -61,7 +64,12 @@ async fn fetch_and_process<S: Source>(
     if !uids.is_empty() {
         tracing::info!(count = uids.len(), "new messages");
     }
-    for uid in uids {
+    let total = uids.len();
+    for (done, uid) in uids.into_iter().enumerate() {
+        // A long backlog (a first start on a full mailbox) shows progress.
+        if total >= PROGRESS_EVERY && done > 0 && done % PROGRESS_EVERY == 0 {
+            tracing::info!(done, total, "working through the mailbox");
+        }
         let started = std::time::Instant::now();
         let Some(fetched) = source.fetch(uid).await? else {
             continue;

@@ -50,6 +50,19 @@ enum Command {
     },
     /// Validate the configuration and reach IMAP, SMTP and the database.
     Check,
+    /// Counts from the database, for monitoring: mail and applications new
+    /// today (UTC), replies waiting to be sent, mails waiting for staff.
+    Status {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a consistent copy of the live SQLite database to FILE (which
+    /// must not exist), while the daemon runs. PostgreSQL: use pg_dump.
+    Backup {
+        /// Where to write the copy.
+        file: PathBuf,
+    },
     /// Print the question mail exactly as applicants get it.
     Questions,
     /// Show how one mail file is read: robot verdict, the part read, each
@@ -120,6 +133,41 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Check => check(config).await,
+        Command::Status { json } => {
+            let pipeline = mailintake::open(config).await?;
+            let midnight = chrono::Utc::now()
+                .date_naive()
+                .and_hms_opt(0, 0, 0)
+                .map(|t| t.and_utc())
+                .unwrap_or_else(chrono::Utc::now);
+            let c = pipeline.store.counts(midnight).await?;
+            if json {
+                println!("{}", serde_json::to_string(&c)?);
+            } else {
+                println!("mail received today (UTC): {}", c.received_since);
+                println!("applications new today (UTC): {}", c.applications_since);
+                println!("applications: {}", c.applications);
+                println!("replies pending: {}", c.replies_pending);
+                println!("waiting for staff: {}", c.waiting_for_staff);
+            }
+            Ok(())
+        }
+        Command::Backup { file } => {
+            if file.exists() {
+                bail!(
+                    "{} exists already; backup writes a new file",
+                    file.display()
+                );
+            }
+            let pipeline = mailintake::open(config).await?;
+            pipeline
+                .store
+                .backup(&file)
+                .await
+                .with_context(|| format!("backup to {}", file.display()))?;
+            println!("backup: {}", file.display());
+            Ok(())
+        }
         Command::Explain { .. } => Ok(()),
         Command::Report { format, output } => {
             let pipeline = mailintake::open(config).await?;

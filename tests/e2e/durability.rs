@@ -439,3 +439,108 @@ async fn kill_9_at_random_moments_loses_nothing_and_answers_once() {
         "{copies_over} second copies, {takeovers} takeovers, {kills} kills"
     );
 }
+
+/// `status` counts for monitoring, and `backup` copies the live SQLite
+/// database, WAL included, while the daemon runs: a report read from the
+/// copy shows what the daemon had just written.
+#[tokio::test(flavor = "multi_thread")]
+async fn status_counts_and_a_backup_of_the_live_database_is_whole() {
+    let intake = Intake::with(poll_every_second);
+    let daemon = Daemon::start(&intake, "live");
+    let who = applicant(&intake);
+    intake
+        .receive(
+            &who,
+            &mail(
+                &who,
+                "Ada",
+                &intake.team,
+                "Application",
+                "",
+                "How do I apply?",
+            ),
+        )
+        .await;
+    wait_mails(&intake, &who, 1);
+    let robot = applicant(&intake);
+    intake
+        .receive(
+            &robot,
+            &mail(
+                &robot,
+                "Away",
+                &intake.team,
+                "Automatic reply: Application",
+                "Auto-Submitted: auto-replied\r\n",
+                "I am away until Monday.",
+            ),
+        )
+        .await;
+    // Wait until the daemon recorded the robot's mail too.
+    let start = Instant::now();
+    let counts = loop {
+        let out = intake.cmd(&["status", "--json"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        if v["received_since"] == 2 {
+            break v;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "{v}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(counts["applications_since"], 1, "{counts}");
+    assert_eq!(counts["applications"], 1, "{counts}");
+    assert_eq!(counts["replies_pending"], 0, "{counts}");
+    assert_eq!(counts["waiting_for_staff"], 1, "{counts}");
+    let text = intake.cmd(&["status"]);
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains("waiting for staff: 1"),
+        "{}",
+        String::from_utf8_lossy(&text.stdout)
+    );
+
+    let copy = intake.dir.path().join("copy.db");
+    let out = intake.cmd(&["backup", copy.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    drop(daemon);
+    // The copy is a database of its own: report from it.
+    let text = std::fs::read_to_string(&intake.config)
+        .unwrap()
+        .replace("url = \"sqlite://intake.db\"", "url = \"sqlite://copy.db\"");
+    let restored = intake.dir.path().join("restored.toml");
+    std::fs::write(&restored, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mailintake"))
+        .args([
+            "--config",
+            restored.to_str().unwrap(),
+            "report",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["applications"][0]["email"], who.as_str(), "{report}");
+    assert_eq!(report["attention"][0]["reason"], "robot", "{report}");
+    // A second backup to the same file is refused, not overwritten.
+    let again = intake.cmd(&["backup", copy.to_str().unwrap()]);
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("exists already"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+}
