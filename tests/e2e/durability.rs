@@ -544,3 +544,98 @@ async fn status_counts_and_a_backup_of_the_live_database_is_whole() {
         String::from_utf8_lossy(&again.stderr)
     );
 }
+
+/// A tmpfs of a fixed size, unmounted when dropped (the tests run as root).
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn new(size: &str) -> SmallDisk {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "mount tmpfs (the end-to-end tests run as root)");
+        SmallDisk { dir }
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+/// The disk under the database fills up: the mail is not taken (nothing
+/// recorded, nothing sent, the run fails loudly), stays in the mailbox, and
+/// is answered once when there is room again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_disk_stops_taking_mail_and_loses_none() {
+    let disk = SmallDisk::new("4m");
+    let db = disk.dir.path().join("intake.db");
+    let intake = Intake::with(|c| {
+        *c = c.replace(
+            "url = \"sqlite://intake.db\"",
+            &format!("url = \"sqlite://{}\"", db.display()),
+        );
+    });
+    // The database exists (migrations ran), then the disk fills up.
+    let first = applicant(&intake);
+    intake
+        .receive(
+            &first,
+            &mail(&first, "Ada", &intake.team, "Hi", "", "How do I apply?"),
+        )
+        .await;
+    intake.once();
+    wait_mails(&intake, &first, 1);
+    let filler = disk.dir.path().join("filler");
+    let free = {
+        let out = Command::new("df")
+            .args(["--output=avail", "-B1"])
+            .arg(disk.dir.path())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .nth(1)
+            .unwrap()
+            .trim()
+            .parse::<usize>()
+            .unwrap()
+    };
+    std::fs::write(&filler, vec![0u8; free.saturating_sub(16 * 1024)]).unwrap();
+
+    let who = applicant(&intake);
+    let body = format!(
+        "How do I apply?\n\n{}",
+        "I have a long story to tell you.\n".repeat(12_000)
+    );
+    intake
+        .receive(&who, &mail(&who, "Grace", &intake.team, "Hello", "", &body))
+        .await;
+    let out = intake.cmd(&["once"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "a full disk went unnoticed: {stderr}"
+    );
+    assert!(stderr.contains("full"), "{stderr}");
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(
+        mails_to(&intake, &who).is_empty(),
+        "answered without being stored"
+    );
+
+    std::fs::remove_file(&filler).unwrap();
+    intake.once();
+    wait_mails(&intake, &who, 1);
+    intake.once();
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(mails_to(&intake, &who).len(), 1);
+    assert!(intake.application(&who).is_some());
+}
