@@ -10,7 +10,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::answers::question_block;
-use crate::config::Config;
+use crate::config::Settings;
 use crate::domain::reply_subject;
 use crate::ingest::{Inbound, Sender};
 use crate::render::{RenderError, Templates};
@@ -62,7 +62,8 @@ pub struct Composed {
 
 #[derive(Debug)]
 pub struct Composer<'a> {
-    pub config: &'a Config,
+    /// The intake and its questions; a full `Config` gives them too.
+    pub config: &'a Settings,
     pub templates: &'a Templates,
 }
 
@@ -249,7 +250,7 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    fn config(dir: &Path) -> Config {
+    fn config(dir: &Path) -> Settings {
         std::fs::write(
             dir.join("q.toml"),
             "[[question]]\nid = \"name\"\nprompt = \"Name?\"\nrequired = true\n\
@@ -259,7 +260,7 @@ mod tests {
         let text = "[intake]\naddress = \"t@example.org\"\nname = \"Group\"\nquestions = \"q.toml\"\n\
                     [imap]\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\n[smtp]\nhost = \"h\"\n\
                     [database]\nurl = \"sqlite://x.db\"\n";
-        Config::from_str_at(text, &dir.join("c.toml"), &|_| None).expect("config")
+        Settings::from_str_at(text, &dir.join("c.toml")).expect("config")
     }
 
     /// Mails read as a person wrote them: no stray blank lines, whatever

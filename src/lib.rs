@@ -6,13 +6,17 @@
 #![forbid(unsafe_code)]
 
 pub mod answers;
+pub mod check;
 pub mod compose;
 pub mod config;
 pub mod daemon;
 pub mod domain;
+pub mod errors;
 pub mod explain;
 pub mod ingest;
+pub mod logging;
 pub mod mailbox;
+pub mod notify;
 pub mod outbox;
 pub mod pipeline;
 pub mod questions;
@@ -24,11 +28,12 @@ pub mod tls;
 
 use std::sync::Arc;
 
-use config::Config;
+use config::{Config, Settings};
 use pipeline::Pipeline;
 use render::Templates;
 use store::Store;
 
+/// Why the database, the templates or our own texts could not be made ready.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
     #[error(transparent)]
@@ -39,11 +44,18 @@ pub enum OpenError {
     Compose(#[from] compose::ComposeError),
 }
 
-/// The answer extractor for this configuration: it knows the questions and
+/// The answer extractor for these settings: it knows the questions and
 /// the text of every mail we send.
-pub fn extractor(config: &Config, templates: &Templates) -> Result<answers::Extractor, OpenError> {
-    let ours = compose::Composer { config, templates }.our_texts()?;
-    Ok(answers::Extractor::new(&config.questions, &ours))
+pub fn extractor(
+    settings: &Settings,
+    templates: &Templates,
+) -> Result<answers::Extractor, OpenError> {
+    let ours = compose::Composer {
+        config: settings,
+        templates,
+    }
+    .our_texts()?;
+    Ok(answers::Extractor::new(&settings.questions, &ours))
 }
 
 /// Opens the database (running migrations) and loads the templates.

@@ -7,12 +7,14 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use mailintake::config::Config;
-use mailintake::mailbox::{ImapMailbox, Source};
+use mailintake::config::{Config, Settings};
+use mailintake::logging::LogFormat;
+use mailintake::mailbox::ImapMailbox;
 use mailintake::outbox::SmtpTransport;
+use mailintake::render::Templates;
 use mailintake::report::{Format, Report};
-use mailintake::{compose::Composer, daemon};
-use tracing_subscriber::EnvFilter;
+use mailintake::store::Store;
+use mailintake::{check, compose::Composer, daemon, notify};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -30,6 +32,10 @@ struct Cli {
         global = true
     )]
     config: PathBuf,
+    /// How log records are written to standard error: `text`, or `json`,
+    /// one object per line, for a log collector.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, global = true)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -48,8 +54,14 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
-    /// Validate the configuration and reach IMAP, SMTP and the database.
-    Check,
+    /// Validate the configuration, the questions file, the templates and
+    /// the database, then log in to IMAP and reach SMTP.
+    Check {
+        /// Contact no mail server: needs no [imap] or [smtp] table, and
+        /// reads none of their passwords.
+        #[arg(long)]
+        offline: bool,
+    },
     /// Counts from the database, for monitoring: mail and applications new
     /// today (UTC), replies waiting to be sent, mails waiting for staff.
     Status {
@@ -81,20 +93,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    // async-imap logs (through the `log` crate) every command it sends at
-    // trace level, LOGIN with its password included: records from `log`
-    // are bridged at debug level at most, whatever RUST_LOG asks for.
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .finish();
-    let _ = tracing::subscriber::set_global_default(subscriber);
-    let _ = tracing_log::LogTracer::builder()
-        .with_max_level(tracing_log::log::LevelFilter::Debug)
-        .init();
     let cli = Cli::parse();
+    let log_format = cli.log_format;
+    mailintake::logging::init(log_format);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
@@ -105,42 +106,47 @@ fn main() -> ExitCode {
     match runtime.block_on(dispatch(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("mailintake: {e:#}");
+            let message = mailintake::errors::describe(e.as_ref());
+            match log_format {
+                LogFormat::Text => eprintln!("mailintake: {message}"),
+                // A collector reading JSON lines gets this one as JSON too.
+                LogFormat::Json => tracing::error!("{message}"),
+            }
             ExitCode::FAILURE
         }
     }
 }
 
+/// Each command loads only the tables it uses: `questions`, `explain`,
+/// `report` and `check --offline` need no mail server or secret.
 async fn dispatch(cli: Cli) -> anyhow::Result<()> {
-    if let Command::Explain {
-        mail,
-        questions,
-        json,
-    } = &cli.command
-    {
-        return explain(&cli.config, mail, questions.as_deref(), *json);
-    }
-    let config = Config::load(&cli.config)?;
     match cli.command {
+        Command::Explain {
+            mail,
+            questions,
+            json,
+        } => explain(&cli.config, &mail, questions.as_deref(), json),
         Command::Questions => {
-            let templates =
-                mailintake::render::Templates::load(config.intake.templates_dir.as_deref())?;
+            let settings = Settings::load(&cli.config)?;
+            let templates = Templates::load(settings.intake.templates_dir.as_deref())?;
             let composer = Composer {
-                config: &config,
+                config: &settings,
                 templates: &templates,
             };
             print!("{}", composer.questions_text(None, false)?);
             Ok(())
         }
-        Command::Check => check(config).await,
+        Command::Check { offline: true } => check::offline(&Settings::load(&cli.config)?).await,
+        Command::Check { offline: false } => check::online(&Config::load(&cli.config)?).await,
         Command::Status { json } => {
-            let pipeline = mailintake::open(config).await?;
+            let settings = Settings::load(&cli.config)?;
+            let store = Store::connect(settings.database_url()?.expose()).await?;
             let midnight = chrono::Utc::now()
                 .date_naive()
                 .and_hms_opt(0, 0, 0)
                 .map(|t| t.and_utc())
                 .unwrap_or_else(chrono::Utc::now);
-            let c = pipeline.store.counts(midnight).await?;
+            let c = store.counts(midnight).await?;
             if json {
                 println!("{}", serde_json::to_string(&c)?);
             } else {
@@ -159,27 +165,26 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
                     file.display()
                 );
             }
-            let pipeline = mailintake::open(config).await?;
-            pipeline
-                .store
+            let settings = Settings::load(&cli.config)?;
+            let store = Store::connect(settings.database_url()?.expose()).await?;
+            store
                 .backup(&file)
                 .await
                 .with_context(|| format!("backup to {}", file.display()))?;
             println!("backup: {}", file.display());
             Ok(())
         }
-        Command::Explain { .. } => Ok(()),
         Command::Report { format, output } => {
-            let pipeline = mailintake::open(config).await?;
-            let report = Report::load(&pipeline.store, &pipeline.config.questions).await?;
+            let settings = Settings::load(&cli.config)?;
+            let templates = Templates::load(settings.intake.templates_dir.as_deref())?;
+            let store = Store::connect(settings.database_url()?.expose()).await?;
+            let report = Report::load(&store, &settings.questions).await?;
             let text = match format {
                 Format::Json => report.json()?,
-                Format::Csv => report.csv(&pipeline.config.questions)?,
-                Format::Html => report.html(
-                    &pipeline.config.intake.name,
-                    &pipeline.config.questions,
-                    &pipeline.templates,
-                )?,
+                Format::Csv => report.csv(&settings.questions)?,
+                Format::Html => {
+                    report.html(&settings.intake.name, &settings.questions, &templates)?
+                }
             };
             match output {
                 Some(path) => std::fs::write(&path, text)
@@ -189,6 +194,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Once => {
+            let config = Config::load(&cli.config)?;
             let transport = SmtpTransport::new(&config.smtp)?;
             let mut mailbox = ImapMailbox::new(config.imap.clone());
             let pipeline = mailintake::open(config).await?;
@@ -214,49 +220,19 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Run => {
+            let config = Config::load(&cli.config)?;
             let transport = SmtpTransport::new(&config.smtp)?;
             let mut mailbox = ImapMailbox::new(config.imap.clone());
             let poll = Duration::from_secs(config.intake.poll_seconds);
             let pipeline = mailintake::open(config).await?;
             tracing::info!(mailbox = %pipeline.config.imap.mailbox, poll_s = poll.as_secs(), "mailintake running");
+            notify::ready();
+            tokio::spawn(notify::keep_alive());
             daemon::run(&pipeline, &mut mailbox, &transport, poll, shutdown_signal()).await;
             mailbox.logout().await;
             Ok(())
         }
     }
-}
-
-async fn check(config: Config) -> anyhow::Result<()> {
-    println!(
-        "config: {} ok ({} questions)",
-        config.file.display(),
-        config.questions.len()
-    );
-    let transport = SmtpTransport::new(&config.smtp)?;
-    let mut mailbox = ImapMailbox::new(config.imap.clone());
-    let imap_desc = format!(
-        "{}:{} mailbox {}",
-        config.imap.host, config.imap.port, config.imap.mailbox
-    );
-    let smtp_desc = format!("{}:{}", config.smtp.host, config.smtp.port);
-    let pipeline = mailintake::open(config).await.context("database")?;
-    pipeline.store.ping().await.context("database")?;
-    println!("database: ok");
-    mailbox
-        .open()
-        .await
-        .with_context(|| format!("imap {imap_desc}"))?;
-    mailbox.logout().await;
-    println!("imap: {imap_desc} ok");
-    if !transport
-        .test_connection()
-        .await
-        .with_context(|| format!("smtp {smtp_desc}"))?
-    {
-        bail!("smtp {smtp_desc}: the server did not answer");
-    }
-    println!("smtp: {smtp_desc} ok");
-    Ok(())
 }
 
 async fn shutdown_signal() {
@@ -280,24 +256,8 @@ async fn shutdown_signal() {
         () = ctrl_c => {}
         () = term => {}
     }
-}
-
-/// A configuration for reading mail with `questions` and the built-in
-/// templates only: no server, database or secret in it is ever used.
-fn standalone_config(questions: &std::path::Path) -> anyhow::Result<Config> {
-    let dir = std::env::current_dir()?;
-    let questions = dir.join(questions);
-    let text = format!(
-        "[intake]\naddress = \"team@example.invalid\"\nname = \"the team\"\nquestions = {q}\n\
-         [imap]\nhost = \"localhost\"\nusername = \"unused\"\npassword = \"unused\"\n\
-         [smtp]\nhost = \"localhost\"\n[database]\nurl = \"sqlite::memory:\"\n",
-        q = toml::Value::String(questions.display().to_string())
-    );
-    Ok(Config::from_str_at(
-        &text,
-        &dir.join("explain.toml"),
-        &|_| None,
-    )?)
+    // systemd shows the unit as stopping while the daemon drains.
+    notify::stopping();
 }
 
 /// `explain`: with `--questions`, the configuration is used when it loads
@@ -309,38 +269,27 @@ fn explain(
     json: bool,
 ) -> anyhow::Result<()> {
     let raw = std::fs::read(mail).with_context(|| format!("cannot read {}", mail.display()))?;
-    let (extractor, team) = match questions {
+    let settings = match questions {
         Some(file) => {
             let text = std::fs::read_to_string(file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
             let set = mailintake::questions::QuestionSet::parse(&text, file)?;
-            match Config::load(config_file) {
-                Ok(mut config) => {
-                    config.questions = set;
-                    let templates = mailintake::render::Templates::load(
-                        config.intake.templates_dir.as_deref(),
-                    )?;
-                    let team = config.intake.address.clone();
-                    (mailintake::extractor(&config, &templates)?, team)
+            match Settings::load(config_file) {
+                Ok(mut settings) => {
+                    settings.questions = set;
+                    settings
                 }
                 // No configuration: our mails as the built-in templates
                 // write them, so a pasted copy of them is still known.
-                Err(_) => {
-                    let config = standalone_config(file)?;
-                    let templates = mailintake::render::Templates::load(None)?;
-                    (mailintake::extractor(&config, &templates)?, String::new())
-                }
+                Err(_) => Settings::without_file(set),
             }
         }
-        None => {
-            let config = Config::load(config_file)?;
-            let templates =
-                mailintake::render::Templates::load(config.intake.templates_dir.as_deref())?;
-            let team = config.intake.address.clone();
-            (mailintake::extractor(&config, &templates)?, team)
-        }
+        None => Settings::load(config_file)?,
     };
-    let explanation = mailintake::explain::explain(&raw, &extractor, &team)
+    let templates = Templates::load(settings.intake.templates_dir.as_deref())?;
+    let extractor = mailintake::extractor(&settings, &templates)?;
+    let team = &settings.intake.address;
+    let explanation = mailintake::explain::explain(&raw, &extractor, team)
         .with_context(|| format!("{} is not a mail that can be read", mail.display()))?;
     if json {
         println!("{}", serde_json::to_string_pretty(&explanation)?);

@@ -7,10 +7,11 @@ use unicode_normalization::UnicodeNormalization;
 
 #[derive(Debug, thiserror::Error)]
 pub enum QuestionsError {
-    #[error("{file}: cannot read: {source}")]
+    #[error("{file}: cannot read: {reason}")]
     Read {
         file: PathBuf,
-        source: std::io::Error,
+        // In the message, so not a `source`: a printed chain would repeat it.
+        reason: std::io::Error,
     },
     #[error("{file}: {message}")]
     Parse { file: PathBuf, message: String },
@@ -66,9 +67,9 @@ pub struct QuestionSet {
 
 impl QuestionSet {
     pub fn load(file: &Path) -> Result<Self, QuestionsError> {
-        let text = std::fs::read_to_string(file).map_err(|source| QuestionsError::Read {
+        let text = std::fs::read_to_string(file).map_err(|reason| QuestionsError::Read {
             file: file.to_path_buf(),
-            source,
+            reason,
         })?;
         Self::parse(&text, file)
     }

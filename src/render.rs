@@ -24,28 +24,17 @@ const EMBEDDED: &[(&str, &str)] = &[
 pub enum RenderError {
     #[error("template {name}: {message}")]
     Template { name: String, message: String },
-    #[error("cannot read template {path}: {source}")]
+    #[error("cannot read template {path}: {reason}")]
     Read {
         path: String,
-        source: std::io::Error,
+        // In the message, so not a `source`: a printed chain would repeat it.
+        reason: std::io::Error,
     },
 }
 
 #[derive(Debug)]
 pub struct Templates {
     tera: Tera,
-}
-
-/// The whole cause chain: tera's top-level message alone rarely says which line.
-fn chain(e: &tera::Error) -> String {
-    let mut msg = e.to_string();
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        src = s.source();
-    }
-    msg
 }
 
 impl Templates {
@@ -56,9 +45,9 @@ impl Templates {
         for (name, embedded) in EMBEDDED {
             let text = match override_dir.map(|d| d.join(name)) {
                 Some(p) if p.is_file() => {
-                    std::fs::read_to_string(&p).map_err(|source| RenderError::Read {
+                    std::fs::read_to_string(&p).map_err(|reason| RenderError::Read {
                         path: p.display().to_string(),
-                        source,
+                        reason,
                     })?
                 }
                 _ => (*embedded).to_string(),
@@ -66,7 +55,9 @@ impl Templates {
             tera.add_raw_template(name, &text)
                 .map_err(|e| RenderError::Template {
                     name: (*name).to_string(),
-                    message: chain(&e),
+                    // The whole chain: tera's top-level message alone
+                    // rarely says which line.
+                    message: crate::errors::describe(&e),
                 })?;
         }
         Ok(Self { tera })
@@ -77,7 +68,7 @@ impl Templates {
             .render(name, ctx)
             .map_err(|e| RenderError::Template {
                 name: name.to_string(),
-                message: chain(&e),
+                message: crate::errors::describe(&e),
             })
     }
 }

@@ -1,0 +1,141 @@
+//! `mailintake check`: the configuration, the questions file, the
+//! templates and the database; then, unless offline, the mail servers.
+//! One line per part on standard output; the first problem is the error.
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, Utc};
+
+use crate::config::{Config, Settings};
+use crate::mailbox::{ImapMailbox, Source};
+use crate::outbox::SmtpTransport;
+use crate::render::Templates;
+use crate::store::Store;
+
+/// Everything that can be checked without contacting a mail server, and
+/// so without their secrets: `check --offline`.
+pub async fn offline(settings: &Settings) -> anyhow::Result<()> {
+    local(settings).await?;
+    match settings.imap_offline()? {
+        Some(imap) => println!("imap: {imap} not contacted (offline)"),
+        None => println!("imap: no [imap] table (run, once and check need one)"),
+    }
+    match settings.smtp_offline()? {
+        Some(smtp) => println!("smtp: {smtp} not contacted (offline)"),
+        None => println!("smtp: no [smtp] table (run, once and check need one)"),
+    }
+    Ok(())
+}
+
+/// `check`: what [`offline`] checks, then a login to the mailbox and a
+/// connection to the submission server.
+pub async fn online(config: &Config) -> anyhow::Result<()> {
+    local(config).await?;
+    let imap = &config.imap;
+    let imap_desc = format!("{}:{} mailbox {}", imap.host, imap.port, imap.mailbox);
+    let mut mailbox = ImapMailbox::new(imap.clone());
+    mailbox
+        .open()
+        .await
+        .with_context(|| format!("imap {imap_desc}"))?;
+    mailbox.logout().await;
+    println!("imap: {imap_desc} ok");
+    let smtp_desc = format!("{}:{}", config.smtp.host, config.smtp.port);
+    let transport = SmtpTransport::new(&config.smtp)?;
+    if !transport
+        .test_connection()
+        .await
+        .with_context(|| format!("smtp {smtp_desc}"))?
+    {
+        bail!("smtp {smtp_desc}: the server did not answer");
+    }
+    println!("smtp: {smtp_desc} ok");
+    Ok(())
+}
+
+/// The parts every check looks at: the file and its questions, the
+/// templates (rendered once with the questions), the database.
+async fn local(settings: &Settings) -> anyhow::Result<()> {
+    println!(
+        "config: {} ok ({} questions)",
+        settings.file.display(),
+        settings.questions.len()
+    );
+    if let Some(warning) = closed_warning(settings.intake.closes_at, Utc::now()) {
+        println!("{warning}");
+    }
+    let dir = settings.intake.templates_dir.as_deref();
+    let templates = Templates::load(dir)?;
+    crate::extractor(settings, &templates)?;
+    match dir {
+        Some(dir) => println!("templates: {} ok", dir.display()),
+        None => println!("templates: built-in ok"),
+    }
+    let url = settings.database_url()?;
+    let url = url.expose();
+    let opened = async { Store::connect(url).await?.ping().await };
+    opened.await.with_context(|| {
+        format!(
+            "{}: key `database.url`: cannot open {}",
+            settings.file.display(),
+            without_password(&url)
+        )
+    })?;
+    println!("database: {} ok", without_password(&url));
+    Ok(())
+}
+
+/// A database URL fit to print: a server's URL may hold a password.
+fn without_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            // Only fails for URLs that cannot hold a password at all.
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// A call that closed already is most often last year's config copied:
+/// everyone who writes now gets the closing notice.
+fn closed_warning(closes_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<String> {
+    let closed = closes_at.filter(|t| *t <= now)?;
+    Some(format!(
+        "warning: intake.closes_at ({}) is in the past: every mail now gets the closing notice and is listed for staff",
+        closed.to_rfc3339()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_passwords_are_not_printed() {
+        assert_eq!(
+            without_password("postgres://intake:s3cret@db.example.org/intake"),
+            "postgres://intake:***@db.example.org/intake"
+        );
+        assert_eq!(
+            without_password("sqlite:///var/lib/mailintake/intake.db"),
+            "sqlite:///var/lib/mailintake/intake.db"
+        );
+    }
+
+    #[test]
+    fn only_a_past_closing_time_warns() {
+        let now = DateTime::parse_from_rfc3339("2026-05-01T12:00:00Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        let day = chrono::Duration::days(1);
+        assert_eq!(closed_warning(None, now), None);
+        assert_eq!(closed_warning(Some(now + day), now), None);
+        let warning = closed_warning(Some(now - day), now).expect("past");
+        assert!(
+            warning.starts_with(
+                "warning: intake.closes_at (2026-04-30T12:00:00+00:00) is in the past"
+            ),
+            "{warning}"
+        );
+    }
+}

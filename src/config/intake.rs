@@ -1,0 +1,133 @@
+//! `[intake]` and the questions file it names: what every command needs.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use super::raw::RawIntake;
+use super::{ConfigError, Origin};
+use crate::questions::{QuestionSet, QuestionsError};
+
+/// Default largest message processed as an applicant mail (bytes).
+pub const DEFAULT_MAX_MESSAGE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Default seconds between two looks at the mailbox.
+pub const DEFAULT_POLL_SECONDS: u64 = 10;
+
+const NEEDED_BY: &str = "every command needs it";
+
+/// The team and its call for applications.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    /// Lower-cased team address; replies come from it.
+    pub address: String,
+    /// The team's name, shown in From and in the mails.
+    pub name: String,
+    /// After this, people get a closing notice instead of the questions.
+    pub closes_at: Option<DateTime<Utc>>,
+    /// Folder whose files override the built-in templates.
+    pub templates_dir: Option<PathBuf>,
+    /// Larger mail is stored and listed for staff, not processed.
+    pub max_message_bytes: u64,
+    /// How often `run` looks for new mail when it is not told.
+    pub poll_seconds: u64,
+    /// How far back mail already in the mailbox at the first start is
+    /// answered (`backfill`, default `"24h"`).
+    pub backfill: crate::domain::Backfill,
+}
+
+impl Intake {
+    /// Domain of the team address, used for Message-IDs.
+    pub fn domain(&self) -> &str {
+        self.address
+            .rsplit_once('@')
+            .map(|(_, d)| d)
+            .unwrap_or("localhost")
+    }
+}
+
+/// Checks `[intake]` and loads the questions file it names.
+pub(super) fn intake(
+    raw: Option<RawIntake>,
+    origin: &Origin,
+) -> Result<(Intake, QuestionSet), ConfigError> {
+    let raw = raw.ok_or_else(|| origin.missing_table("intake", NEEDED_BY))?;
+    let address_given = raw
+        .address
+        .ok_or_else(|| origin.missing_key("intake.address", NEEDED_BY))?;
+    let address = address_given.trim().to_ascii_lowercase();
+    if address.parse::<lettre::Address>().is_err() {
+        return Err(origin.invalid(
+            "intake.address",
+            format!("`{address_given}` is not an email address"),
+        ));
+    }
+    let name = raw
+        .name
+        .ok_or_else(|| origin.missing_key("intake.name", NEEDED_BY))?;
+    if name.trim().is_empty() {
+        return Err(origin.invalid("intake.name", "must not be empty"));
+    }
+    let closes_at = match &raw.closes_at {
+        None => None,
+        Some(s) => Some(
+            DateTime::parse_from_rfc3339(s)
+                .map_err(|e| {
+                    origin.invalid(
+                        "intake.closes_at",
+                        format!("`{s}` is not an RFC 3339 time ({e})"),
+                    )
+                })?
+                .with_timezone(&Utc),
+        ),
+    };
+    let max_message_bytes = raw.max_message_bytes.unwrap_or(DEFAULT_MAX_MESSAGE_BYTES);
+    if max_message_bytes == 0 {
+        return Err(origin.invalid("intake.max_message_bytes", "must be positive"));
+    }
+    let backfill = match &raw.backfill {
+        None => crate::domain::Backfill::default(),
+        Some(s) => s
+            .parse()
+            .map_err(|e: crate::domain::backfill::BackfillError| {
+                origin.invalid("intake.backfill", e.to_string())
+            })?,
+    };
+    let poll_seconds = raw.poll_seconds.unwrap_or(DEFAULT_POLL_SECONDS);
+    if poll_seconds == 0 {
+        return Err(origin.invalid("intake.poll_seconds", "must be positive"));
+    }
+    let templates_dir = raw.templates.map(|p| origin.path(&p));
+    if let Some(dir) = &templates_dir
+        && !dir.is_dir()
+    {
+        return Err(origin.invalid(
+            "intake.templates",
+            format!("`{}` is not a folder", dir.display()),
+        ));
+    }
+    let questions_file = raw
+        .questions
+        .ok_or_else(|| origin.missing_key("intake.questions", NEEDED_BY))?;
+    // The questions file's own errors name it and its keys; only the one
+    // that it cannot be read at all is about the key that names it.
+    let questions = QuestionSet::load(&origin.path(&questions_file)).map_err(|e| match e {
+        QuestionsError::Read { file, reason } => origin.invalid(
+            "intake.questions",
+            format!("cannot read {}: {reason}", file.display()),
+        ),
+        other => ConfigError::Questions(other),
+    })?;
+    Ok((
+        Intake {
+            address,
+            name: name.trim().to_string(),
+            closes_at,
+            templates_dir,
+            max_message_bytes,
+            poll_seconds,
+            backfill,
+        },
+        questions,
+    ))
+}

@@ -1,0 +1,250 @@
+//! Typed, validated configuration. Every error names the file and the key.
+//!
+//! Each command checks only the parts it uses, so that staff can print the
+//! questions or the report without the mail servers' secrets.
+//! [`Settings`] is the file with `[intake]` and its questions checked; it
+//! checks `[database]`, `[imap]` and `[smtp]` (and reads their secrets)
+//! when a command asks for them. [`Config`] is all of it, for the commands
+//! that reach the mail servers. Unknown keys and wrong types are rejected
+//! anywhere in the file, whatever the command.
+
+mod database;
+mod intake;
+mod raw;
+mod servers;
+#[cfg(test)]
+mod tests;
+mod toml_error;
+
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+
+pub use intake::{DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_POLL_SECONDS, Intake};
+pub use servers::{Endpoint, Env, Imap, Secret, Security, Smtp};
+pub(crate) use toml_error::describe_toml_error;
+
+use crate::questions::{QuestionSet, QuestionsError};
+use raw::{RawConfig, RawDatabase, RawImap, RawSmtp};
+
+/// What is wrong with the configuration, naming the file and the key.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The configuration file itself cannot be read.
+    #[error(
+        "cannot read the configuration file {file}: {reason}; give its path with --config or MAILINTAKE_CONFIG"
+    )]
+    Read {
+        file: PathBuf,
+        // Not a `source`: it is in the message, and a source is printed
+        // again by whoever prints the chain.
+        reason: std::io::Error,
+    },
+    /// Not TOML, an unknown key, or a value of the wrong type.
+    #[error("{file}: {message}")]
+    Parse { file: PathBuf, message: String },
+    /// A value that is there but not usable.
+    #[error("{file}: key `{key}`: {message}")]
+    Invalid {
+        file: PathBuf,
+        key: String,
+        message: String,
+    },
+    /// A key the command needs is not there.
+    #[error("{file}: key `{key}` is missing: {needed_by}")]
+    MissingKey {
+        file: PathBuf,
+        key: String,
+        needed_by: &'static str,
+    },
+    /// A table the command needs is not there.
+    #[error("{file}: table `[{table}]` is missing: {needed_by}")]
+    MissingTable {
+        file: PathBuf,
+        table: &'static str,
+        needed_by: &'static str,
+    },
+    /// The questions file named by `intake.questions` is wrong.
+    #[error(transparent)]
+    Questions(#[from] QuestionsError),
+}
+
+/// Where values come from: the file errors name, and the folder that
+/// relative paths in it start from.
+#[derive(Debug, Clone)]
+struct Origin {
+    file: PathBuf,
+}
+
+impl Origin {
+    fn base(&self) -> &Path {
+        self.file.parent().unwrap_or(Path::new("."))
+    }
+    fn path(&self, relative: &Path) -> PathBuf {
+        self.base().join(relative)
+    }
+    fn invalid(&self, key: &str, message: impl Into<String>) -> ConfigError {
+        ConfigError::Invalid {
+            file: self.file.clone(),
+            key: key.to_string(),
+            message: message.into(),
+        }
+    }
+    fn missing_key(&self, key: &str, needed_by: &'static str) -> ConfigError {
+        ConfigError::MissingKey {
+            file: self.file.clone(),
+            key: key.to_string(),
+            needed_by,
+        }
+    }
+    fn missing_table(&self, table: &'static str, needed_by: &'static str) -> ConfigError {
+        ConfigError::MissingTable {
+            file: self.file.clone(),
+            table,
+            needed_by,
+        }
+    }
+}
+
+/// The configuration file with `[intake]` and its questions checked; the
+/// other tables are checked when a command asks for them.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The configuration file.
+    pub file: PathBuf,
+    pub intake: Intake,
+    pub questions: QuestionSet,
+    origin: Origin,
+    database: Option<RawDatabase>,
+    imap: Option<RawImap>,
+    smtp: Option<RawSmtp>,
+}
+
+impl Settings {
+    /// Reads a config file and the questions file it names.
+    pub fn load(file: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(file).map_err(|reason| ConfigError::Read {
+            file: file.to_path_buf(),
+            reason,
+        })?;
+        Self::from_str_at(&text, file)
+    }
+
+    /// Parses config text as if read from `file` (relative paths resolve
+    /// against its folder).
+    pub fn from_str_at(text: &str, file: &Path) -> Result<Self, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            file: file.to_path_buf(),
+            message: describe_toml_error(&e, text),
+        })?;
+        let origin = Origin {
+            file: file.to_path_buf(),
+        };
+        let (intake, questions) = intake::intake(raw.intake, &origin)?;
+        Ok(Self {
+            file: file.to_path_buf(),
+            intake,
+            questions,
+            origin,
+            database: raw.database,
+            imap: raw.imap,
+            smtp: raw.smtp,
+        })
+    }
+
+    /// Settings for reading mail with a questions file and no configuration
+    /// (`explain --questions`): the built-in templates, a neutral team name,
+    /// no team address and no other table.
+    pub fn without_file(questions: QuestionSet) -> Self {
+        Self {
+            file: PathBuf::new(),
+            intake: Intake {
+                address: String::new(),
+                name: "the team".into(),
+                closes_at: None,
+                templates_dir: None,
+                max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
+                poll_seconds: DEFAULT_POLL_SECONDS,
+                backfill: crate::domain::Backfill::default(),
+            },
+            questions,
+            origin: Origin {
+                file: PathBuf::new(),
+            },
+            database: None,
+            imap: None,
+            smtp: None,
+        }
+    }
+
+    /// `database.url`: `sqlite://FILE` (relative to the config file) or
+    /// `postgres://…`; secret, since a PostgreSQL URL may hold a password.
+    pub fn database_url(&self) -> Result<Secret, ConfigError> {
+        database::url(self.database.as_ref(), &self.origin)
+    }
+
+    /// `[imap]`, its password read from the key, its file or `env`.
+    pub fn imap(&self, env: Env) -> Result<Imap, ConfigError> {
+        servers::imap(self.imap.as_ref(), &self.origin, env)
+    }
+
+    /// `[smtp]`, its password read from the key, its file or `env`.
+    pub fn smtp(&self, env: Env) -> Result<Smtp, ConfigError> {
+        servers::smtp(self.smtp.as_ref(), &self.origin, env)
+    }
+
+    /// `[imap]` checked without reading its password; `None` without one.
+    pub fn imap_offline(&self) -> Result<Option<Endpoint>, ConfigError> {
+        servers::imap_offline(self.imap.as_ref(), &self.origin)
+    }
+
+    /// `[smtp]` checked without reading its password; `None` without one.
+    pub fn smtp_offline(&self) -> Result<Option<Endpoint>, ConfigError> {
+        servers::smtp_offline(self.smtp.as_ref(), &self.origin)
+    }
+}
+
+/// Everything, secrets read: what `run`, `once` and `check` use.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub settings: Settings,
+    /// See [`Settings::database_url`].
+    pub database_url: Secret,
+    pub imap: Imap,
+    pub smtp: Smtp,
+}
+
+/// A `Config` is its settings and more: code reading the intake or the
+/// questions reads them the same way from either.
+impl Deref for Config {
+    type Target = Settings;
+    fn deref(&self) -> &Settings {
+        &self.settings
+    }
+}
+
+impl Config {
+    /// Loads a config file with every table, passwords from the process
+    /// environment when the file does not give them.
+    pub fn load(file: &Path) -> Result<Self, ConfigError> {
+        Self::complete(Settings::load(file)?, &|name| std::env::var(name).ok())
+    }
+
+    /// Parses config text as if read from `file`; `env` looks up
+    /// environment variables.
+    pub fn from_str_at(text: &str, file: &Path, env: Env) -> Result<Self, ConfigError> {
+        Self::complete(Settings::from_str_at(text, file)?, env)
+    }
+
+    /// Checks the tables `settings` left for later, in file order.
+    pub fn complete(settings: Settings, env: Env) -> Result<Self, ConfigError> {
+        let imap = settings.imap(env)?;
+        let smtp = settings.smtp(env)?;
+        let database_url = settings.database_url()?;
+        Ok(Self {
+            settings,
+            database_url,
+            imap,
+            smtp,
+        })
+    }
+}

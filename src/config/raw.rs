@@ -1,0 +1,63 @@
+//! The file as TOML gives it. Every key is optional here, so that a missing
+//! one is reported by its name, and only by a command that needs it.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use super::servers::{Secret, Security};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawConfig {
+    pub intake: Option<RawIntake>,
+    pub imap: Option<RawImap>,
+    pub smtp: Option<RawSmtp>,
+    pub database: Option<RawDatabase>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawIntake {
+    pub address: Option<String>,
+    pub name: Option<String>,
+    pub questions: Option<PathBuf>,
+    pub closes_at: Option<String>,
+    pub backfill: Option<String>,
+    pub templates: Option<PathBuf>,
+    pub max_message_bytes: Option<u64>,
+    pub poll_seconds: Option<u64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawImap {
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub security: Security,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    pub password_file: Option<PathBuf>,
+    pub mailbox: Option<String>,
+    pub ca_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSmtp {
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub security: Security,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    pub password_file: Option<PathBuf>,
+    pub ca_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDatabase {
+    pub url: Option<String>,
+}

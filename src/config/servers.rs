@@ -1,0 +1,293 @@
+//! `[imap]` and `[smtp]`: the mail servers, checked only by the commands
+//! that reach them, their secrets read only then.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::raw::{RawImap, RawSmtp};
+use super::{ConfigError, Origin};
+
+/// Who uses the mail servers, for the error when they are not configured.
+const NEEDED_BY: &str = "`run`, `once` and `check` need it";
+
+/// A secret value whose `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    /// The value, for the one place that sends it to a server.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// How a connection to a mail server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// TLS from the first byte (IMAPS, SMTPS).
+    #[default]
+    Tls,
+    /// A plain connection upgraded with STARTTLS.
+    Starttls,
+    /// No encryption: only for a server on the same machine.
+    None,
+}
+
+/// The IMAP mailbox to watch.
+#[derive(Debug, Clone)]
+pub struct Imap {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub username: String,
+    pub password: Secret,
+    pub mailbox: String,
+    /// Extra trust anchors (PEM), for a server with a private CA.
+    pub ca_file: Option<PathBuf>,
+}
+
+/// The submission server replies are sent through.
+#[derive(Debug, Clone)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub credentials: Option<(String, Secret)>,
+    /// Extra trust anchors (PEM), for a server with a private CA.
+    pub ca_file: Option<PathBuf>,
+}
+
+/// Where a server is, as `check --offline` shows it without contacting it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub host: String,
+    pub port: u16,
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.host, self.port)
+    }
+}
+
+/// Looks up an environment variable; tests pass their own.
+pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// `[imap]` without its password: everything that can be checked offline.
+struct ImapPlace {
+    endpoint: Endpoint,
+    username: String,
+    mailbox: String,
+    ca_file: Option<PathBuf>,
+}
+
+fn imap_place(raw: &RawImap, origin: &Origin) -> Result<ImapPlace, ConfigError> {
+    let port = raw.port.unwrap_or(match raw.security {
+        Security::Tls => 993,
+        _ => 143,
+    });
+    Ok(ImapPlace {
+        endpoint: Endpoint {
+            host: required(raw.host.as_deref(), "imap.host", origin)?,
+            port,
+        },
+        username: required(raw.username.as_deref(), "imap.username", origin)?,
+        mailbox: raw.mailbox.clone().unwrap_or_else(|| "INBOX".into()),
+        ca_file: ca_file(raw.ca_file.as_deref(), "imap", origin)?,
+    })
+}
+
+/// `[imap]` checked without its password; `None` when it has no `[imap]`.
+pub(super) fn imap_offline(
+    raw: Option<&RawImap>,
+    origin: &Origin,
+) -> Result<Option<Endpoint>, ConfigError> {
+    let Some(raw) = raw else { return Ok(None) };
+    exclusive_password(
+        raw.password.is_some(),
+        raw.password_file.is_some(),
+        "imap",
+        origin,
+    )?;
+    Ok(Some(imap_place(raw, origin)?.endpoint))
+}
+
+pub(super) fn imap(raw: Option<&RawImap>, origin: &Origin, env: Env) -> Result<Imap, ConfigError> {
+    let raw = raw.ok_or_else(|| origin.missing_table("imap", NEEDED_BY))?;
+    let place = imap_place(raw, origin)?;
+    let password = password(
+        raw.password.as_ref(),
+        raw.password_file.as_deref(),
+        "MAILINTAKE_IMAP_PASSWORD",
+        "imap",
+        origin,
+        env,
+    )?
+    .ok_or_else(|| {
+        origin.invalid(
+            "imap.password",
+            "no password: set imap.password, imap.password_file or MAILINTAKE_IMAP_PASSWORD",
+        )
+    })?;
+    Ok(Imap {
+        host: place.endpoint.host,
+        port: place.endpoint.port,
+        security: raw.security,
+        username: place.username,
+        password,
+        mailbox: place.mailbox,
+        ca_file: place.ca_file,
+    })
+}
+
+fn smtp_endpoint(raw: &RawSmtp, origin: &Origin) -> Result<Endpoint, ConfigError> {
+    Ok(Endpoint {
+        host: required(raw.host.as_deref(), "smtp.host", origin)?,
+        port: raw.port.unwrap_or(match raw.security {
+            Security::Tls => 465,
+            Security::Starttls => 587,
+            Security::None => 25,
+        }),
+    })
+}
+
+/// `[smtp]` checked without its secrets; `None` when it has no `[smtp]`.
+pub(super) fn smtp_offline(
+    raw: Option<&RawSmtp>,
+    origin: &Origin,
+) -> Result<Option<Endpoint>, ConfigError> {
+    let Some(raw) = raw else { return Ok(None) };
+    exclusive_password(
+        raw.password.is_some(),
+        raw.password_file.is_some(),
+        "smtp",
+        origin,
+    )?;
+    ca_file(raw.ca_file.as_deref(), "smtp", origin)?;
+    Ok(Some(smtp_endpoint(raw, origin)?))
+}
+
+pub(super) fn smtp(raw: Option<&RawSmtp>, origin: &Origin, env: Env) -> Result<Smtp, ConfigError> {
+    let raw = raw.ok_or_else(|| origin.missing_table("smtp", NEEDED_BY))?;
+    let endpoint = smtp_endpoint(raw, origin)?;
+    let password = password(
+        raw.password.as_ref(),
+        raw.password_file.as_deref(),
+        "MAILINTAKE_SMTP_PASSWORD",
+        "smtp",
+        origin,
+        env,
+    )?;
+    let username = raw
+        .username
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty());
+    let credentials = match (username, password) {
+        (Some(u), Some(p)) => Some((u.to_string(), p)),
+        (None, None) => None,
+        (Some(_), None) => {
+            return Err(origin.invalid(
+                "smtp.password",
+                "smtp.username is set but no password: set smtp.password, smtp.password_file or MAILINTAKE_SMTP_PASSWORD",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(origin.invalid("smtp.username", "a password is set but no username"));
+        }
+    };
+    Ok(Smtp {
+        host: endpoint.host,
+        port: endpoint.port,
+        security: raw.security,
+        credentials,
+        ca_file: ca_file(raw.ca_file.as_deref(), "smtp", origin)?,
+    })
+}
+
+/// A key the section cannot do without, trimmed and not empty.
+fn required(value: Option<&str>, key: &str, origin: &Origin) -> Result<String, ConfigError> {
+    let value = value.ok_or_else(|| origin.missing_key(key, NEEDED_BY))?;
+    if value.trim().is_empty() {
+        return Err(origin.invalid(key, "must not be empty"));
+    }
+    Ok(value.trim().to_string())
+}
+
+/// A PEM file of CA certificates, checked now so that a wrong path or a
+/// file without a certificate is a config error, not a failure at 3 a.m.
+fn ca_file(
+    file: Option<&Path>,
+    section: &str,
+    origin: &Origin,
+) -> Result<Option<PathBuf>, ConfigError> {
+    let Some(f) = file else {
+        return Ok(None);
+    };
+    let path = origin.path(f);
+    let key = format!("{section}.ca_file");
+    let certs = crate::tls::load_pem_certs(&path).map_err(|e| origin.invalid(&key, e))?;
+    if certs.is_empty() {
+        return Err(origin.invalid(
+            &key,
+            format!("`{}` holds no PEM certificate", path.display()),
+        ));
+    }
+    Ok(Some(path))
+}
+
+fn exclusive_password(
+    inline: bool,
+    file: bool,
+    section: &str,
+    origin: &Origin,
+) -> Result<(), ConfigError> {
+    if inline && file {
+        return Err(origin.invalid(
+            &format!("{section}.password_file"),
+            format!("set either {section}.password or {section}.password_file, not both"),
+        ));
+    }
+    Ok(())
+}
+
+/// Password from the inline key, a file, or the environment, in that order.
+fn password(
+    inline: Option<&Secret>,
+    file: Option<&Path>,
+    env_name: &str,
+    section: &str,
+    origin: &Origin,
+    env: Env,
+) -> Result<Option<Secret>, ConfigError> {
+    exclusive_password(inline.is_some(), file.is_some(), section, origin)?;
+    if let Some(p) = inline {
+        return Ok(Some(p.clone()));
+    }
+    if let Some(f) = file {
+        let path = origin.path(f);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            origin.invalid(
+                &format!("{section}.password_file"),
+                format!("cannot read {}: {e}", path.display()),
+            )
+        })?;
+        // A trailing newline from `echo secret > file` is not part of the password.
+        return Ok(Some(Secret::new(text.trim_end_matches(['\r', '\n']))));
+    }
+    Ok(env(env_name).map(Secret::new))
+}

@@ -1,0 +1,356 @@
+use super::*;
+
+fn write_questions(dir: &Path) {
+    std::fs::write(
+        dir.join("q.toml"),
+        "[[question]]\nid = \"name\"\nprompt = \"Your name?\"\nrequired = true\n",
+    )
+    .expect("write");
+}
+
+const GOOD: &str = r#"
+[intake]
+address = "Team@Example.org"
+name = "Group"
+questions = "q.toml"
+[imap]
+host = "localhost"
+security = "none"
+username = "team@example.org"
+password = "hunter2"
+[smtp]
+host = "localhost"
+security = "none"
+[database]
+url = "sqlite://intake.db"
+"#;
+
+/// `[intake]` and `[database]` only: what staff have on a machine that
+/// prints reports.
+const NO_MAIL: &str = r#"
+[intake]
+address = "team@example.org"
+name = "Group"
+questions = "q.toml"
+[database]
+url = "sqlite://intake.db"
+"#;
+
+fn no_env(_: &str) -> Option<String> {
+    None
+}
+
+/// A folder with the questions file, and the config path in it.
+fn setup() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_questions(dir.path());
+    let file = dir.path().join("mailintake.toml");
+    (dir, file)
+}
+
+fn config_err(text: &str, file: &Path) -> String {
+    Config::from_str_at(text, file, &no_env)
+        .expect_err("invalid")
+        .to_string()
+}
+
+#[test]
+fn loads_good_config_and_resolves_paths() {
+    let (dir, file) = setup();
+    let c = Config::from_str_at(GOOD, &file, &no_env).expect("valid");
+    assert_eq!(c.intake.address, "team@example.org");
+    assert_eq!(c.imap.port, 143);
+    assert_eq!(c.smtp.port, 25);
+    assert_eq!(
+        c.database_url.expose(),
+        format!("sqlite://{}", dir.path().join("intake.db").display())
+    );
+    assert_eq!(c.questions.len(), 1);
+}
+
+#[test]
+fn unknown_key_is_named_with_file() {
+    let (_dir, file) = setup();
+    let text = GOOD.replace("[smtp]\n", "[smtp]\nhots = \"x\"\n");
+    let err = config_err(&text, &file);
+    assert!(err.contains("mailintake.toml"), "{err}");
+    assert!(err.contains("key `smtp.hots` (line 12)"), "{err}");
+}
+
+#[test]
+fn wrong_type_names_table_key_and_line() {
+    let (_dir, file) = setup();
+    let text = GOOD.replace(
+        "host = \"localhost\"\nsecurity = \"none\"\nusername",
+        "host = \"localhost\"\nsecurity = \"none\"\nport = \"abc\"\nusername",
+    );
+    let err = config_err(&text, &file);
+    assert!(err.contains("key `imap.port` (line 9)"), "{err}");
+    assert!(err.contains("mailintake.toml"), "{err}");
+}
+
+/// toml's own rendering quotes the line and draws carets under it; a
+/// person gets one line naming the place.
+#[test]
+fn toml_errors_are_one_line_naming_the_place() {
+    let (_dir, file) = setup();
+    let err = |from: &str, to: &str| {
+        let text = GOOD.replacen(from, to, 1);
+        let message = Settings::from_str_at(&text, &file)
+            .expect_err("invalid")
+            .to_string();
+        let place = message
+            .strip_prefix(&format!("{}: ", file.display()))
+            .unwrap_or_else(|| panic!("names the file: {message}"))
+            .to_string();
+        assert!(!place.contains(['\n', '^']), "{place}");
+        place
+    };
+    assert_eq!(
+        err("name = \"Group\"", "name = \"Group"),
+        "key `intake.name` (line 4): invalid basic string"
+    );
+    // toml says this on two lines.
+    assert_eq!(
+        err("[imap]", "[imap"),
+        "line 6: invalid table header; expected `.`, `]`"
+    );
+    assert_eq!(
+        err("[database]", "[databse]"),
+        "table `[databse]` (line 14): unknown field `databse`, \
+         expected one of `intake`, `imap`, `smtp`, `database`"
+    );
+    assert_eq!(
+        err(
+            "security = \"none\"\nusername",
+            "security = \"ssl\"\nusername"
+        ),
+        "key `imap.security` (line 8): unknown variant `ssl`, \
+         expected one of `tls`, `starttls`, `none`"
+    );
+    let questions = QuestionSet::parse("[[question]]\nid = \"a\"\n", Path::new("q.toml"))
+        .expect_err("no prompt")
+        .to_string();
+    assert_eq!(
+        questions,
+        "q.toml: table `[[question]]` (line 1): missing field `prompt`"
+    );
+}
+
+#[test]
+fn bad_closes_at_names_key() {
+    let (_dir, file) = setup();
+    let text = GOOD.replace(
+        "questions = \"q.toml\"",
+        "questions = \"q.toml\"\ncloses_at = \"tomorrow\"",
+    );
+    let err = config_err(&text, &file);
+    assert!(err.contains("key `intake.closes_at`"), "{err}");
+}
+
+#[test]
+fn missing_password_names_key_and_env_fills_it() {
+    let (_dir, file) = setup();
+    let text = GOOD.replace("password = \"hunter2\"\n", "");
+    let err = config_err(&text, &file);
+    assert!(err.contains("imap.password"), "{err}");
+    let c = Config::from_str_at(&text, &file, &|k| {
+        (k == "MAILINTAKE_IMAP_PASSWORD").then(|| "from-env".to_string())
+    })
+    .expect("env password");
+    assert_eq!(c.imap.password.expose(), "from-env");
+}
+
+#[test]
+fn secrets_never_in_debug() {
+    let (_dir, file) = setup();
+    let c = Config::from_str_at(GOOD, &file, &no_env).expect("valid");
+    let dbg = format!("{c:?}");
+    assert!(!dbg.contains("hunter2"), "{dbg}");
+    assert!(dbg.contains("redacted"));
+    // The settings keep `[imap]` as written until asked: still redacted.
+    let dbg = format!("{:?}", Settings::from_str_at(GOOD, &file).expect("valid"));
+    assert!(!dbg.contains("hunter2"), "{dbg}");
+}
+
+#[test]
+fn other_databases_are_rejected_with_key() {
+    let (_dir, file) = setup();
+    let text = GOOD.replace("sqlite://intake.db", "mysql://x");
+    let err = config_err(&text, &file);
+    assert!(err.contains("database.url"), "{err}");
+}
+
+/// `questions`, `report` and `check --offline` work from a file with no
+/// mail server in it; what needs the servers says which table is missing.
+#[test]
+fn settings_need_no_mail_tables() {
+    let (dir, file) = setup();
+    let s = Settings::from_str_at(NO_MAIL, &file).expect("no mail tables needed");
+    assert_eq!(
+        s.database_url().expect("database").expose(),
+        format!("sqlite://{}", dir.path().join("intake.db").display())
+    );
+    assert_eq!(s.imap_offline().expect("absent is fine"), None);
+    assert_eq!(s.smtp_offline().expect("absent is fine"), None);
+    assert_eq!(
+        s.imap(&no_env).expect_err("no [imap]").to_string(),
+        format!(
+            "{}: table `[imap]` is missing: `run`, `once` and `check` need it",
+            file.display()
+        )
+    );
+    let err = config_err(NO_MAIL, &file);
+    assert!(err.contains("table `[imap]` is missing"), "{err}");
+}
+
+#[test]
+fn a_missing_key_is_named_by_the_command_that_needs_it() {
+    let (_dir, file) = setup();
+    let text = GOOD.replace("[smtp]\nhost = \"localhost\"\n", "[smtp]\n");
+    // Settings do not look at `[smtp]` unless asked.
+    let s = Settings::from_str_at(&text, &file).expect("settings");
+    assert_eq!(
+        s.smtp(&no_env).expect_err("no host").to_string(),
+        format!(
+            "{}: key `smtp.host` is missing: `run`, `once` and `check` need it",
+            file.display()
+        )
+    );
+    let text = NO_MAIL.replace("url = \"sqlite://intake.db\"\n", "");
+    let s = Settings::from_str_at(&text, &file).expect("settings");
+    let err = s.database_url().expect_err("no url").to_string();
+    assert!(err.contains("key `database.url` is missing"), "{err}");
+    let text = NO_MAIL.replace("name = \"Group\"\n", "");
+    let err = Settings::from_str_at(&text, &file)
+        .expect_err("no name")
+        .to_string();
+    assert_eq!(
+        err,
+        format!(
+            "{}: key `intake.name` is missing: every command needs it",
+            file.display()
+        )
+    );
+}
+
+/// A password file only the service can read does not stop staff: the
+/// settings never open it, and the offline check looks at the rest.
+#[test]
+fn secrets_are_read_only_when_asked_for() {
+    let (_dir, file) = setup();
+    let text = GOOD.replace(
+        "password = \"hunter2\"",
+        "password_file = \"/nonexistent/imap.pass\"",
+    );
+    let s = Settings::from_str_at(&text, &file).expect("settings");
+    assert_eq!(
+        s.imap_offline().expect("offline").map(|e| e.to_string()),
+        Some("localhost:143".to_string())
+    );
+    let err = s.imap(&no_env).expect_err("unreadable").to_string();
+    assert!(
+        err.starts_with(&format!(
+            "{}: key `imap.password_file`: cannot read /nonexistent/imap.pass: ",
+            file.display()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_offline_check_still_checks_what_it_can() {
+    let (_dir, file) = setup();
+    let both = GOOD.replace(
+        "password = \"hunter2\"",
+        "password = \"hunter2\"\npassword_file = \"imap.pass\"",
+    );
+    let s = Settings::from_str_at(&both, &file).expect("settings");
+    let err = s.imap_offline().expect_err("both").to_string();
+    assert!(err.contains("key `imap.password_file`"), "{err}");
+    let ca = GOOD.replace(
+        "[smtp]\nhost = \"localhost\"\n",
+        "[smtp]\nhost = \"localhost\"\nca_file = \"no-such-ca.pem\"\n",
+    );
+    let s = Settings::from_str_at(&ca, &file).expect("settings");
+    let err = s.smtp_offline().expect_err("no CA file").to_string();
+    assert!(
+        err.contains("key `smtp.ca_file`") && err.contains("no-such-ca.pem"),
+        "{err}"
+    );
+    let empty = GOOD.replace("host = \"localhost\"\nsecurity", "host = \" \"\nsecurity");
+    let s = Settings::from_str_at(&empty, &file).expect("settings");
+    let err = s.imap_offline().expect_err("empty host").to_string();
+    assert!(err.contains("key `imap.host`: must not be empty"), "{err}");
+}
+
+/// The reason the system gives is said once, after the key that names
+/// the file and the file holding that key.
+#[test]
+fn an_unreadable_questions_file_names_its_key_and_the_config() {
+    let (dir, file) = setup();
+    let text = NO_MAIL.replace("q.toml", "absent.toml");
+    let err = Settings::from_str_at(&text, &file).expect_err("no questions");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: key `intake.questions`: cannot read {}: {}",
+            file.display(),
+            dir.path().join("absent.toml").display(),
+            std::io::Error::from_raw_os_error(2)
+        )
+    );
+    // Said in the message, so not a source too: a chain would say it twice.
+    assert!(std::error::Error::source(&err).is_none());
+}
+
+#[test]
+fn an_unreadable_config_file_says_so_once_and_how_to_choose_another() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("absent.toml");
+    let err = Settings::load(&file).expect_err("absent");
+    assert_eq!(
+        crate::errors::describe(&err),
+        format!(
+            "cannot read the configuration file {}: No such file or directory (os error 2); \
+             give its path with --config or MAILINTAKE_CONFIG",
+            file.display()
+        )
+    );
+}
+
+/// The shipped examples stay valid as the code changes.
+#[test]
+fn deploy_examples_load() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let questions =
+        QuestionSet::load(&root.join("deploy/questions.example.toml")).expect("questions example");
+    assert_eq!(questions.len(), 8);
+    for id in [
+        "name",
+        "region",
+        "affiliation",
+        "languages",
+        "motivation",
+        "experience",
+        "time",
+        "heard",
+    ] {
+        assert!(questions.by_id(id).is_some(), "{id}");
+    }
+    let text = std::fs::read_to_string(root.join("deploy/mailintake.example.toml"))
+        .expect("config example")
+        .replace(
+            "questions = \"questions.toml\"",
+            "questions = \"questions.example.toml\"",
+        );
+    let file = root.join("deploy/mailintake.example.toml");
+    let settings = Settings::from_str_at(&text, &file).expect("settings of the example");
+    assert!(settings.imap_offline().expect("imap offline").is_some());
+    assert!(settings.smtp_offline().expect("smtp offline").is_some());
+    // Its password files exist only on a deployed machine: that is the error.
+    let err = Config::complete(settings, &no_env)
+        .expect_err("password file absent here")
+        .to_string();
+    assert!(err.contains("imap.password_file"), "{err}");
+}

@@ -1,0 +1,379 @@
+//! Operating the binary without a mail server: which commands need which
+//! tables, the exact shape of the errors a person reads, `check`'s
+//! warnings, JSON logs, and systemd's notifications from `run`.
+#![allow(clippy::unwrap_used)]
+
+use std::os::unix::net::UnixDatagram;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const INTAKE: &str = r#"[intake]
+address = "team@example.org"
+name = "The Group"
+questions = "questions.toml"
+"#;
+
+const DATABASE: &str = "\n[database]\nurl = \"sqlite://intake.db\"\n";
+
+/// A folder holding a questions file and `mailintake.toml` with `text`.
+struct Setup {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+}
+
+impl Setup {
+    fn new(text: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/replies/questions.toml"),
+            dir.path().join("questions.toml"),
+        )
+        .unwrap();
+        let config = dir.path().join("mailintake.toml");
+        std::fs::write(&config, text).unwrap();
+        Self { dir, config }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_mailintake"));
+        c.arg("--config")
+            .arg(&self.config)
+            .args(args)
+            .current_dir(self.dir.path())
+            .env_remove("RUST_LOG")
+            .env_remove("NOTIFY_SOCKET")
+            .env_remove("WATCHDOG_USEC")
+            .env_remove("WATCHDOG_PID")
+            .env_remove("MAILINTAKE_IMAP_PASSWORD")
+            .env_remove("MAILINTAKE_SMTP_PASSWORD")
+            .stdin(Stdio::null());
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    /// Runs a command that must succeed; its standard output.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs a command that must fail; its standard error.
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        String::from_utf8(out.stderr).unwrap()
+    }
+
+    fn config_name(&self) -> String {
+        self.config.display().to_string()
+    }
+}
+
+/// A loopback port nothing listens on.
+fn dead_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A config whose servers are on closed loopback ports: `run` starts,
+/// fails to reach the mailbox, and keeps trying.
+fn unreachable_servers() -> String {
+    format!(
+        "{INTAKE}poll_seconds = 1\n\n[imap]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\n\
+         username = \"team@example.org\"\npassword = \"hunter2\"\n\n\
+         [smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\n{DATABASE}",
+        dead_port(),
+        dead_port()
+    )
+}
+
+const OS_NOT_FOUND: &str = "No such file or directory (os error 2)";
+
+#[test]
+fn questions_report_and_offline_check_need_no_mail_server() {
+    let s = Setup::new(&format!("{INTAKE}{DATABASE}"));
+    assert!(s.ok(&["questions"]).contains("1. What is your name?"));
+    let report: serde_json::Value =
+        serde_json::from_str(&s.ok(&["report", "--format", "json"])).unwrap();
+    assert_eq!(report["applications"], serde_json::json!([]));
+    let check = s.ok(&["check", "--offline"]);
+    assert_eq!(
+        check,
+        format!(
+            "config: {} ok (8 questions)\ntemplates: built-in ok\n\
+             database: sqlite://{} ok\n\
+             imap: no [imap] table (run, once and check need one)\n\
+             smtp: no [smtp] table (run, once and check need one)\n",
+            s.config_name(),
+            s.dir.path().join("intake.db").display()
+        )
+    );
+    // What reaches the servers says what is missing, and where.
+    for command in ["check", "once", "run"] {
+        assert_eq!(
+            s.fails(&[command]),
+            format!(
+                "mailintake: {}: table `[imap]` is missing: `run`, `once` and `check` need it\n",
+                s.config_name()
+            ),
+            "{command}"
+        );
+    }
+}
+
+#[test]
+fn questions_need_no_database_and_report_names_it() {
+    let s = Setup::new(INTAKE);
+    s.ok(&["questions"]);
+    let expected = format!(
+        "mailintake: {}: table `[database]` is missing: `run`, `once`, `report` and `check` need it\n",
+        s.config_name()
+    );
+    assert_eq!(s.fails(&["report", "--format", "csv"]), expected);
+    assert_eq!(s.fails(&["check", "--offline"]), expected);
+}
+
+/// On a staff machine the password files are the service's own: the
+/// commands that do not log in never open them.
+#[test]
+fn secrets_are_read_only_by_the_commands_that_log_in() {
+    let s = Setup::new(&format!(
+        "{INTAKE}\n[imap]\nhost = \"imap.example.org\"\nusername = \"team@example.org\"\n\
+         password_file = \"/nonexistent/imap.pass\"\n\n\
+         [smtp]\nhost = \"smtp.example.org\"\nusername = \"team@example.org\"\n\
+         password_file = \"/nonexistent/smtp.pass\"\n{DATABASE}"
+    ));
+    s.ok(&["questions"]);
+    s.ok(&["report", "--format", "html"]);
+    let check = s.ok(&["check", "--offline"]);
+    assert!(
+        check.contains("imap: imap.example.org:993 not contacted (offline)\n")
+            && check.contains("smtp: smtp.example.org:465 not contacted (offline)\n"),
+        "{check}"
+    );
+    assert_eq!(
+        s.fails(&["check"]),
+        format!(
+            "mailintake: {}: key `imap.password_file`: cannot read /nonexistent/imap.pass: {OS_NOT_FOUND}\n",
+            s.config_name()
+        )
+    );
+}
+
+/// The reason the system gives is said once, with the file and what to do.
+#[test]
+fn a_missing_config_file_is_one_line_with_the_reason_once() {
+    let s = Setup::new(INTAKE);
+    let absent = s.dir.path().join("absent.toml");
+    let out = Command::new(env!("CARGO_BIN_EXE_mailintake"))
+        .arg("--config")
+        .arg(&absent)
+        .arg("questions")
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err,
+        format!(
+            "mailintake: cannot read the configuration file {}: {OS_NOT_FOUND}; \
+             give its path with --config or MAILINTAKE_CONFIG\n",
+            absent.display()
+        )
+    );
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+}
+
+#[test]
+fn a_missing_questions_file_names_its_key_and_the_config() {
+    let s = Setup::new(&unreachable_servers());
+    std::fs::remove_file(s.dir.path().join("questions.toml")).unwrap();
+    let expected = format!(
+        "mailintake: {}: key `intake.questions`: cannot read {}: {OS_NOT_FOUND}\n",
+        s.config_name(),
+        s.dir.path().join("questions.toml").display()
+    );
+    for args in [
+        &["questions"][..],
+        &["report", "--format", "json"],
+        &["check", "--offline"],
+        &["check"],
+        &["once"],
+    ] {
+        let err = s.fails(args);
+        assert_eq!(err, expected, "{args:?}");
+        assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+    }
+}
+
+#[test]
+fn a_toml_mistake_is_one_line_naming_file_key_and_line() {
+    let s = Setup::new(&INTAKE.replace("name = \"The Group\"", "name = The Group"));
+    assert_eq!(
+        s.fails(&["questions"]),
+        format!(
+            "mailintake: {}: key `intake.name` (line 3): invalid string; expected `\"`, `'`\n",
+            s.config_name()
+        )
+    );
+}
+
+#[test]
+fn check_warns_when_the_call_has_closed() {
+    let closed = INTAKE.replace(
+        "questions = \"questions.toml\"\n",
+        "questions = \"questions.toml\"\ncloses_at = \"2022-04-10T23:59:59Z\"\n",
+    );
+    let s = Setup::new(&format!("{closed}{DATABASE}"));
+    let out = s.ok(&["check", "--offline"]);
+    assert!(
+        out.contains(
+            "\nwarning: intake.closes_at (2022-04-10T23:59:59+00:00) is in the past: \
+             every mail now gets the closing notice and is listed for staff\n"
+        ),
+        "{out}"
+    );
+    let open = closed.replace("2022-04-10", "2999-04-10");
+    std::fs::write(&s.config, format!("{open}{DATABASE}")).unwrap();
+    let out = s.ok(&["check", "--offline"]);
+    assert!(!out.contains("warning"), "{out}");
+}
+
+#[test]
+fn json_logs_are_one_object_per_line_the_last_error_too() {
+    let s = Setup::new(&unreachable_servers());
+    let out = s
+        .command(&["--log-format", "json", "once"])
+        .env("RUST_LOG", "debug")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the mailbox is unreachable");
+    let err = String::from_utf8(out.stderr).unwrap();
+    let records: Vec<serde_json::Value> = err
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: not JSON: {l}")))
+        .collect();
+    assert!(records.len() > 1, "{err}");
+    // Some records (sqlx's) have fields and no message.
+    for r in &records {
+        assert!(
+            r["timestamp"].is_string() && r["level"].is_string() && r["target"].is_string(),
+            "{r}"
+        );
+    }
+    let last = records.last().unwrap();
+    assert_eq!(last["level"], "ERROR");
+    assert!(
+        last["message"].as_str().unwrap().contains("127.0.0.1"),
+        "{last}"
+    );
+    assert!(!err.contains("hunter2"));
+}
+
+/// Datagrams that `run` sends to the socket systemd would listen on.
+struct Notifications {
+    socket: UnixDatagram,
+    seen: Vec<String>,
+}
+
+impl Notifications {
+    fn bind(path: &Path) -> Self {
+        let socket = UnixDatagram::bind(path).unwrap();
+        socket
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        Self {
+            socket,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Waits until `what` has arrived `times` times.
+    fn wait_for(&mut self, what: &str, times: usize, child: &mut Child) {
+        let start = Instant::now();
+        let mut buf = [0u8; 4096];
+        while self.seen.iter().filter(|m| m.as_str() == what).count() < times {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "no {what} ×{times}; got {:?}",
+                self.seen
+            );
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "run stopped; got {:?}",
+                self.seen
+            );
+            if let Ok(n) = self.socket.recv(&mut buf) {
+                let text = String::from_utf8_lossy(&buf[..n]);
+                self.seen.extend(text.lines().map(str::to_string));
+            }
+        }
+    }
+}
+
+#[test]
+fn run_tells_systemd_it_is_ready_alive_and_stopping() {
+    let s = Setup::new(&unreachable_servers());
+    let socket = s.dir.path().join("notify.sock");
+    let mut notes = Notifications::bind(&socket);
+    let mut child = s
+        .command(&["run"])
+        .env("NOTIFY_SOCKET", &socket)
+        // A 0.4 s watchdog: fed every 0.2 s.
+        .env("WATCHDOG_USEC", "400000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    notes.wait_for("READY=1", 1, &mut child);
+    assert_eq!(notes.seen[0], "READY=1", "{:?}", notes.seen);
+    notes.wait_for("WATCHDOG=1", 3, &mut child);
+    assert!(!notes.seen.contains(&"STOPPING=1".to_string()));
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let start = Instant::now();
+    let mut buf = [0u8; 4096];
+    let status = loop {
+        if let Ok(n) = notes.socket.recv(&mut buf) {
+            notes.seen.extend(
+                String::from_utf8_lossy(&buf[..n])
+                    .lines()
+                    .map(str::to_string),
+            );
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "run did not stop"
+        );
+    };
+    let stderr = std::io::read_to_string(child.stderr.take().unwrap()).unwrap();
+    assert!(status.success(), "{stderr}");
+    assert!(
+        notes.seen.contains(&"STOPPING=1".to_string()),
+        "{:?}",
+        notes.seen
+    );
+}
