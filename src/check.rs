@@ -80,7 +80,7 @@ async fn local(settings: &Settings) -> anyhow::Result<()> {
             without_password(&url)
         )
     })?;
-    println!("database: {} ok", without_password(&url));
+    println!("database: ok ({})", without_password(&url));
     Ok(())
 }
 

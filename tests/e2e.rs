@@ -7,6 +7,8 @@ mod common;
 mod durability;
 #[path = "e2e/hostile.rs"]
 mod hostile;
+#[path = "e2e/ops.rs"]
+mod ops;
 #[path = "e2e/robots.rs"]
 mod robots;
 #[path = "e2e/shapes.rs"]

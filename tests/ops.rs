@@ -114,7 +114,7 @@ fn questions_report_and_offline_check_need_no_mail_server() {
         check,
         format!(
             "config: {} ok (8 questions)\ntemplates: built-in ok\n\
-             database: sqlite://{} ok\n\
+             database: ok (sqlite://{})\n\
              imap: no [imap] table (run, once and check need one)\n\
              smtp: no [smtp] table (run, once and check need one)\n",
             s.config_name(),
