@@ -5,11 +5,10 @@
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 
-use crate::config::{Config, Settings};
+use crate::config::{Config, Settings, printable_url};
 use crate::mailbox::{ImapMailbox, Source};
 use crate::outbox::SmtpTransport;
 use crate::render::Templates;
-use crate::store::Store;
 
 /// Everything that can be checked without contacting a mail server, and
 /// so without their secrets: `check --offline`.
@@ -72,28 +71,16 @@ async fn local(settings: &Settings) -> anyhow::Result<()> {
     }
     let url = settings.database_url()?;
     let url = url.expose();
-    let opened = async { Store::connect(url).await?.ping().await };
-    opened.await.with_context(|| {
+    let store = crate::open_store(settings, url).await?;
+    store.ping().await.with_context(|| {
         format!(
-            "{}: key `database.url`: cannot open {}",
+            "{}: key `database.url`: cannot use {}",
             settings.file.display(),
-            without_password(&url)
+            printable_url(&url)
         )
     })?;
-    println!("database: ok ({})", without_password(&url));
+    println!("database: ok ({})", printable_url(&url));
     Ok(())
-}
-
-/// A database URL fit to print: a server's URL may hold a password.
-fn without_password(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            // Only fails for URLs that cannot hold a password at all.
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        _ => url.to_string(),
-    }
 }
 
 /// A call that closed already is most often last year's config copied:
@@ -109,18 +96,6 @@ fn closed_warning(closes_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn database_passwords_are_not_printed() {
-        assert_eq!(
-            without_password("postgres://intake:s3cret@db.example.org/intake"),
-            "postgres://intake:***@db.example.org/intake"
-        );
-        assert_eq!(
-            without_password("sqlite:///var/lib/mailintake/intake.db"),
-            "sqlite:///var/lib/mailintake/intake.db"
-        );
-    }
 
     #[test]
     fn only_a_past_closing_time_warns() {

@@ -36,6 +36,15 @@ use store::Store;
 /// Why the database, the templates or our own texts could not be made ready.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
+    /// The database `database.url` names cannot be opened.
+    #[error("{file}: key `database.url`: cannot open {url}: {reason}")]
+    Database {
+        file: std::path::PathBuf,
+        /// Without a password, fit to print.
+        url: String,
+        // In the message, so not a `source`: a printed chain would repeat it.
+        reason: store::StoreError,
+    },
     #[error(transparent)]
     Store(#[from] store::StoreError),
     #[error(transparent)]
@@ -58,11 +67,23 @@ pub fn extractor(
     Ok(answers::Extractor::new(&settings.questions, &ours))
 }
 
+/// Opens the database at `url` (running migrations); an error names the
+/// key and the configuration file, for a person to fix.
+pub async fn open_store(settings: &Settings, url: &str) -> Result<Store, OpenError> {
+    Store::connect(url)
+        .await
+        .map_err(|reason| OpenError::Database {
+            file: settings.file.clone(),
+            url: config::printable_url(url),
+            reason,
+        })
+}
+
 /// Opens the database (running migrations) and loads the templates.
 pub async fn open(config: Config) -> Result<Pipeline, OpenError> {
     let templates = Templates::load(config.intake.templates_dir.as_deref())?;
     let extractor = extractor(&config, &templates)?;
-    let store = Store::connect(config.database_url.expose()).await?;
+    let store = open_store(&config, config.database_url.expose()).await?;
     Ok(Pipeline {
         config: Arc::new(config),
         store,

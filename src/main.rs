@@ -13,7 +13,6 @@ use mailintake::mailbox::ImapMailbox;
 use mailintake::outbox::SmtpTransport;
 use mailintake::render::Templates;
 use mailintake::report::{Format, Report};
-use mailintake::store::Store;
 use mailintake::{check, compose::Composer, daemon, notify};
 
 #[derive(Debug, Parser)]
@@ -140,7 +139,8 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Check { offline: false } => check::online(&Config::load(&cli.config)?).await,
         Command::Status { json } => {
             let settings = Settings::load(&cli.config)?;
-            let store = Store::connect(settings.database_url()?.expose()).await?;
+            let store =
+                mailintake::open_store(&settings, settings.database_url()?.expose()).await?;
             let midnight = chrono::Utc::now()
                 .date_naive()
                 .and_hms_opt(0, 0, 0)
@@ -166,7 +166,8 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             let settings = Settings::load(&cli.config)?;
-            let store = Store::connect(settings.database_url()?.expose()).await?;
+            let store =
+                mailintake::open_store(&settings, settings.database_url()?.expose()).await?;
             store
                 .backup(&file)
                 .await
@@ -177,7 +178,8 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Report { format, output } => {
             let settings = Settings::load(&cli.config)?;
             let templates = Templates::load(settings.intake.templates_dir.as_deref())?;
-            let store = Store::connect(settings.database_url()?.expose()).await?;
+            let store =
+                mailintake::open_store(&settings, settings.database_url()?.expose()).await?;
             let report = Report::load(&store, &settings.questions).await?;
             let text = match format {
                 Format::Json => report.json()?,

@@ -146,6 +146,26 @@ fn questions_need_no_database_and_report_names_it() {
     assert_eq!(s.fails(&["check", "--offline"]), expected);
 }
 
+#[test]
+fn a_database_that_cannot_be_opened_names_its_key() {
+    let s = Setup::new(&format!(
+        "{INTAKE}\n[database]\nurl = \"sqlite:///nonexistent/folder/intake.db\"\n"
+    ));
+    for args in [&["report", "--format", "json"][..], &["check", "--offline"]] {
+        let err = s.fails(args);
+        assert!(
+            err.starts_with(&format!(
+                "mailintake: {}: key `database.url`: cannot open \
+                 sqlite:///nonexistent/folder/intake.db: database: ",
+                s.config_name()
+            )),
+            "{args:?}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert_eq!(err.matches("unable to open").count(), 1, "{err}");
+    }
+}
+
 /// On a staff machine the password files are the service's own: the
 /// commands that do not log in never open them.
 #[test]

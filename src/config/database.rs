@@ -20,6 +20,18 @@ pub(super) fn url(raw: Option<&RawDatabase>, origin: &Origin) -> Result<Secret, 
         .map_err(|m| origin.invalid("database.url", m))
 }
 
+/// A database URL fit to print: a server's URL may hold a password.
+pub fn printable_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            // Only fails for URLs that cannot hold a password at all.
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
 /// Makes a relative SQLite path relative to the config file's folder.
 fn resolve(url: &str, base: &Path) -> Result<String, String> {
     if let Some(rest) = url

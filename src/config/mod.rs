@@ -19,6 +19,7 @@ mod toml_error;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
+pub use database::printable_url;
 pub use intake::{DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_POLL_SECONDS, Intake};
 pub use servers::{Endpoint, Env, Imap, Secret, Security, Smtp};
 pub(crate) use toml_error::describe_toml_error;
@@ -111,7 +112,9 @@ impl Origin {
 pub struct Settings {
     /// The configuration file.
     pub file: PathBuf,
+    /// `[intake]`.
     pub intake: Intake,
+    /// The questions file `intake.questions` names.
     pub questions: QuestionSet,
     origin: Origin,
     database: Option<RawDatabase>,

@@ -319,6 +319,18 @@ fn an_unreadable_config_file_says_so_once_and_how_to_choose_another() {
     );
 }
 
+#[test]
+fn database_passwords_are_not_printed() {
+    assert_eq!(
+        printable_url("postgres://intake:s3cret@db.example.org/intake"),
+        "postgres://intake:***@db.example.org/intake"
+    );
+    assert_eq!(
+        printable_url("sqlite:///var/lib/mailintake/intake.db"),
+        "sqlite:///var/lib/mailintake/intake.db"
+    );
+}
+
 /// The shipped examples stay valid as the code changes.
 #[test]
 fn deploy_examples_load() {
