@@ -177,8 +177,9 @@ pub(super) fn smtp_offline(
         "smtp",
         origin,
     )?;
+    let endpoint = smtp_endpoint(raw, origin)?;
     ca_file(raw.ca_file.as_deref(), "smtp", origin)?;
-    Ok(Some(smtp_endpoint(raw, origin)?))
+    Ok(Some(endpoint))
 }
 
 pub(super) fn smtp(raw: Option<&RawSmtp>, origin: &Origin, env: Env) -> Result<Smtp, ConfigError> {
