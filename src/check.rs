@@ -76,10 +76,10 @@ async fn local(settings: &Settings) -> anyhow::Result<()> {
         format!(
             "{}: key `database.url`: cannot use {}",
             settings.file.display(),
-            printable_url(&url)
+            printable_url(url)
         )
     })?;
-    println!("database: ok ({})", printable_url(&url));
+    println!("database: ok ({})", printable_url(url));
     Ok(())
 }
 

@@ -109,6 +109,10 @@ fn questions_report_and_offline_check_need_no_mail_server() {
     let report: serde_json::Value =
         serde_json::from_str(&s.ok(&["report", "--format", "json"])).unwrap();
     assert_eq!(report["applications"], serde_json::json!([]));
+    let status: serde_json::Value = serde_json::from_str(&s.ok(&["status", "--json"])).unwrap();
+    assert_eq!(status["replies_pending"], 0, "{status}");
+    s.ok(&["backup", "copy.db"]);
+    assert!(s.dir.path().join("copy.db").is_file());
     let check = s.ok(&["check", "--offline"]);
     assert_eq!(
         check,
@@ -139,10 +143,12 @@ fn questions_need_no_database_and_report_names_it() {
     let s = Setup::new(INTAKE);
     s.ok(&["questions"]);
     let expected = format!(
-        "mailintake: {}: table `[database]` is missing: `run`, `once`, `report` and `check` need it\n",
+        "mailintake: {}: table `[database]` is missing: \
+         `run`, `once`, `report`, `status`, `backup` and `check` need it\n",
         s.config_name()
     );
     assert_eq!(s.fails(&["report", "--format", "csv"]), expected);
+    assert_eq!(s.fails(&["status"]), expected);
     assert_eq!(s.fails(&["check", "--offline"]), expected);
 }
 
