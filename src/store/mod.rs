@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 pub use outbox::{Lease, OutboxRow};
 pub use reads::{ApplicationRow, AttentionRow, Counts};
@@ -34,10 +34,12 @@ pub use record::{Inserted, NewMessage, NewReply, StoredApplication};
 /// tried again (another writer won a race, or the database was busy).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    // The cause is in the message and not also a `source`, so that a
+    // chain printer does not say it twice.
     #[error("database: {0}")]
-    Sqlx(#[from] sqlx::Error),
+    Sqlx(sqlx::Error),
     #[error("database migration: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(sqlx::migrate::MigrateError),
     /// `database.url` names a scheme this build cannot open.
     #[error("database.url: unsupported scheme in `{0}` (use sqlite://FILE or postgres://…)")]
     Scheme(String),
@@ -53,6 +55,18 @@ pub enum StoreError {
     /// `backup` is for SQLite; PostgreSQL has `pg_dump`.
     #[error("backup: the database is PostgreSQL; back it up with pg_dump (see README)")]
     BackupNotSqlite,
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Sqlx(e)
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Migrate(e)
+    }
 }
 
 impl StoreError {
@@ -142,6 +156,26 @@ impl Tx {
     }
 }
 
+/// Settings every connection gets.
+async fn prepare(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<(), sqlx::Error> {
+    if backend == Backend::Sqlite {
+        // WAL: readers (the report) never block the writer.
+        conn.execute("PRAGMA journal_mode = WAL").await?;
+        // With WAL, a commit survives the process being killed without
+        // waiting for fsync (only a power loss can undo the last commits):
+        // it keeps short the window between SMTP accepting a reply and its
+        // being recorded as sent.
+        conn.execute("PRAGMA synchronous = NORMAL").await?;
+        conn.execute("PRAGMA foreign_keys = ON").await?;
+        conn.execute(sqlx::AssertSqlSafe(format!(
+            "PRAGMA busy_timeout = {}",
+            BUSY_TIMEOUT.as_millis()
+        )))
+        .await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Opens the database named by `url` (a SQLite file is created when
     /// missing) and runs that backend's migrations.
@@ -161,34 +195,34 @@ impl Store {
             _ => url.to_string(),
         };
         let opts = AnyConnectOptions::from_str(&url)?;
+        // One connection first: a pool that cannot connect reports only
+        // that it timed out; this says why (no such host, disk I/O error).
+        let mut probe = opts.connect().await?;
+        prepare(&mut probe, backend).await?;
+        probe.close().await?;
         let pool = AnyPoolOptions::new()
             .max_connections(4)
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL: readers (the report) never block the writer.
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        // With WAL, a commit survives the process being
-                        // killed without waiting for fsync (only a power
-                        // loss can undo the last commits): it keeps short
-                        // the window between SMTP accepting a reply and
-                        // its being recorded as sent.
-                        conn.execute("PRAGMA synchronous = NORMAL").await?;
-                        conn.execute("PRAGMA foreign_keys = ON").await?;
-                        conn.execute(sqlx::AssertSqlSafe(format!(
-                            "PRAGMA busy_timeout = {}",
-                            BUSY_TIMEOUT.as_millis()
-                        )))
-                        .await?;
-                    }
-                    Ok(())
-                })
-            })
+            .after_connect(move |conn, _| Box::pin(prepare(conn, backend)))
             .connect_with(opts)
             .await?;
-        match backend {
-            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
-            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+        let migrator = match backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        // PostgreSQL migrations take a lock; SQLite's do not, so two
+        // processes starting at once on a new file can both try the first
+        // migration. The loser tries again and finds it applied.
+        let mut tries = 0;
+        loop {
+            match migrator.run(&pool).await {
+                Ok(()) => break,
+                Err(e) if backend == Backend::Sqlite && tries < 5 => {
+                    tries += 1;
+                    tracing::debug!(error = %e, "migrations raced another process; again");
+                    tokio::time::sleep(Duration::from_millis(200 * tries)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         Ok(Self { pool, backend })
     }
