@@ -23,6 +23,7 @@ pub mod questions;
 pub mod render;
 pub mod report;
 pub mod robot;
+pub mod smtp;
 pub mod store;
 pub mod tls;
 

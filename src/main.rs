@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use mailintake::config::{Config, Settings};
 use mailintake::logging::LogFormat;
 use mailintake::mailbox::ImapMailbox;
-use mailintake::outbox::SmtpTransport;
+use mailintake::outbox::{FlushError, SmtpTransport};
 use mailintake::render::Templates;
 use mailintake::report::{Format, Report};
 use mailintake::{check, compose::Composer, daemon, notify};
@@ -202,7 +202,17 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let pipeline = mailintake::open(config).await?;
             let report = daemon::cycle(&pipeline, &mut mailbox, &transport).await;
             mailbox.logout().await;
-            let report = report?;
+            let report = match report {
+                Ok(r) => r,
+                Err(daemon::CycleError::Flush(FlushError::Transport { error, unsent })) => {
+                    bail!(
+                        "{error}; {} could not be sent yet; {} queued for the next run",
+                        replies(unsent),
+                        if unsent == 1 { "it stays" } else { "they stay" }
+                    )
+                }
+                Err(e) => return Err(e.into()),
+            };
             tracing::info!(
                 processed = report.processed,
                 sent = report.flushed.sent,
@@ -210,13 +220,8 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             );
             if report.flushed.deferred > 0 {
                 bail!(
-                    "{} repl{} could not be sent yet; they stay queued for the next run",
-                    report.flushed.deferred,
-                    if report.flushed.deferred == 1 {
-                        "y"
-                    } else {
-                        "ies"
-                    }
+                    "{} could not be sent yet; they stay queued for the next run",
+                    replies(report.flushed.deferred)
                 );
             }
             Ok(())
@@ -230,10 +235,20 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(mailbox = %pipeline.config.imap.mailbox, poll_s = poll.as_secs(), "mailintake running");
             notify::ready();
             tokio::spawn(notify::keep_alive());
-            daemon::run(&pipeline, &mut mailbox, &transport, poll, shutdown_signal()).await;
+            let ran =
+                daemon::run(&pipeline, &mut mailbox, &transport, poll, shutdown_signal()).await;
             mailbox.logout().await;
-            Ok(())
+            Ok(ran?)
         }
+    }
+}
+
+/// "1 reply", "2 replies".
+fn replies(n: usize) -> String {
+    if n == 1 {
+        "1 reply".into()
+    } else {
+        format!("{n} replies")
     }
 }
 

@@ -1,18 +1,17 @@
-//! Sending queued replies over SMTP (lettre). A reply is marked sent only
-//! after the server accepted it, so a crash resends at most that one reply.
+//! Sending queued replies (over SMTP: `crate::smtp`). A reply is marked sent
+//! only after the server accepted it, so a crash resends at most that one
+//! reply.
 
 use std::time::Duration;
 
 use chrono::Utc;
-use lettre::address::Envelope;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
-use crate::config::{Security, Smtp};
+pub use crate::smtp::{SendError, SmtpTransport};
 use crate::store::{Lease, OutboxRow, Store, StoreError};
 
-/// After this many transient failures a reply is given up and shown to staff.
+/// After this many failed attempts, a reply the server keeps deferring
+/// (4xx) is given up and shown to staff. Attempts that found no server
+/// count too, but never give a reply up.
 pub const MAX_ATTEMPTS: i64 = 20;
 
 /// How long a lease on a reply holds unless renewed. A process killed
@@ -28,32 +27,6 @@ fn owner() -> &'static str {
     OWNER.get_or_init(|| format!("{}-{}", std::process::id(), uuid::Uuid::new_v4()))
 }
 
-/// One opaque error type for the SMTP adapter.
-#[derive(Debug, thiserror::Error)]
-#[error("SMTP: {message}")]
-pub struct SendError {
-    message: String,
-    permanent: bool,
-}
-
-impl SendError {
-    pub fn is_transient(&self) -> bool {
-        !self.permanent
-    }
-    pub fn is_permanent(&self) -> bool {
-        self.permanent
-    }
-}
-
-impl From<lettre::transport::smtp::Error> for SendError {
-    fn from(e: lettre::transport::smtp::Error) -> Self {
-        Self {
-            permanent: e.is_permanent(),
-            message: e.to_string(),
-        }
-    }
-}
-
 /// Where replies go. Narrow, so that tests and other transports fit.
 pub trait Transport {
     fn send(
@@ -62,65 +35,6 @@ pub trait Transport {
         to: &str,
         message: &[u8],
     ) -> impl Future<Output = Result<(), SendError>> + Send;
-}
-
-#[derive(Debug, Clone)]
-pub struct SmtpTransport {
-    inner: AsyncSmtpTransport<Tokio1Executor>,
-}
-
-impl SmtpTransport {
-    pub fn new(c: &Smtp) -> Result<Self, SendError> {
-        let tls = |wrap: fn(TlsParameters) -> Tls| -> Result<Tls, SendError> {
-            let mut params = TlsParameters::builder(c.host.clone());
-            if let Some(path) = &c.ca_file {
-                let pem = std::fs::read(path).map_err(|e| SendError {
-                    message: format!("cannot read {}: {e}", path.display()),
-                    permanent: true,
-                })?;
-                params = params.add_root_certificate(Certificate::from_pem(&pem)?);
-            }
-            Ok(wrap(params.build_rustls()?))
-        };
-        let security = match c.security {
-            Security::Tls => tls(Tls::Wrapper)?,
-            Security::Starttls => tls(Tls::Required)?,
-            Security::None => Tls::None,
-        };
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&c.host)
-            .tls(security)
-            .port(c.port)
-            .timeout(Some(Duration::from_secs(60)));
-        if let Some((user, pass)) = &c.credentials {
-            builder =
-                builder.credentials(Credentials::new(user.clone(), pass.expose().to_string()));
-        }
-        Ok(Self {
-            inner: builder.build(),
-        })
-    }
-
-    /// Opens a connection and says hello, for `check`.
-    pub async fn test_connection(&self) -> Result<bool, SendError> {
-        Ok(self.inner.test_connection().await?)
-    }
-}
-
-impl Transport for SmtpTransport {
-    async fn send(&self, from: &str, to: &str, message: &[u8]) -> Result<(), SendError> {
-        let bad = |what: &str, v: &str| SendError {
-            message: format!("invalid {what} address `{v}`"),
-            permanent: true,
-        };
-        let from_addr: lettre::Address = from.parse().map_err(|_| bad("sender", from))?;
-        let to_addr: lettre::Address = to.parse().map_err(|_| bad("recipient", to))?;
-        let envelope = Envelope::new(Some(from_addr), vec![to_addr]).map_err(|e| SendError {
-            message: e.to_string(),
-            permanent: true,
-        })?;
-        self.inner.send_raw(&envelope, message).await?;
-        Ok(())
-    }
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -134,12 +48,21 @@ pub struct Flushed {
 pub enum FlushError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The server could not be reached or refuses our settings: the
+    /// replies not sent yet (`unsent`) wait in the queue.
+    #[error("{error}")]
+    Transport { error: SendError, unsent: usize },
 }
 
 /// Sends every pending reply once, each under a lease (see [`LEASE`]).
+/// Stops at the first failure that is the server's or the settings' rather
+/// than one reply's ([`SendError::concerns_every_reply`]): the rest would
+/// fail alike.
 pub async fn flush<T: Transport>(store: &Store, transport: &T) -> Result<Flushed, FlushError> {
     let mut out = Flushed::default();
-    for row in store.pending_outbox().await? {
+    let rows = store.pending_outbox().await?;
+    let total = rows.len();
+    for (i, row) in rows.into_iter().enumerate() {
         let now = Utc::now();
         let Some(lease) = store.take_lease(row.id, owner(), now, now + LEASE).await? else {
             continue;
@@ -167,6 +90,14 @@ pub async fn flush<T: Transport>(store: &Store, transport: &T) -> Result<Flushed
                 store.mark_sent(&lease, Utc::now()).await?;
                 out.sent += 1;
                 tracing::info!(outbox = row.id, "reply sent");
+            }
+            Err(e) if e.concerns_every_reply() => {
+                // Not this reply's fault: released for later, never given up.
+                store
+                    .mark_attempt_failed(&lease, &e.to_string(), false, Utc::now())
+                    .await?;
+                let unsent = total - i + out.deferred;
+                return Err(FlushError::Transport { error: e, unsent });
             }
             Err(e) => {
                 let give_up = e.is_permanent() || row.attempts + 1 >= MAX_ATTEMPTS;

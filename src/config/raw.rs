@@ -41,6 +41,8 @@ pub(super) struct RawImap {
     pub password_file: Option<PathBuf>,
     pub mailbox: Option<String>,
     pub ca_file: Option<PathBuf>,
+    pub timeout_seconds: Option<u64>,
+    pub idle: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -54,6 +56,7 @@ pub(super) struct RawSmtp {
     pub password: Option<Secret>,
     pub password_file: Option<PathBuf>,
     pub ca_file: Option<PathBuf>,
+    pub timeout_seconds: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -11,6 +12,10 @@ use super::{ConfigError, Origin};
 
 /// Who uses the mail servers, for the error when they are not configured.
 const NEEDED_BY: &str = "`run`, `once` and `check` need it";
+
+/// Default longest wait for one network step (connect, TLS, login, one
+/// IMAP command, one SMTP transaction), in seconds.
+pub const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
 
 /// A secret value whose `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
@@ -58,6 +63,11 @@ pub struct Imap {
     pub mailbox: String,
     /// Extra trust anchors (PEM), for a server with a private CA.
     pub ca_file: Option<PathBuf>,
+    /// Longest wait for each network step: connect, TLS handshake, LOGIN,
+    /// each command (the greeting waits at most 15 s of it).
+    pub timeout: Duration,
+    /// Use IDLE (RFC 2177) when the server offers it; else poll.
+    pub idle: bool,
 }
 
 /// The submission server replies are sent through.
@@ -69,6 +79,8 @@ pub struct Smtp {
     pub credentials: Option<(String, Secret)>,
     /// Extra trust anchors (PEM), for a server with a private CA.
     pub ca_file: Option<PathBuf>,
+    /// Longest time one SMTP transaction may take, connection included.
+    pub timeout: Duration,
 }
 
 /// Where a server is, as `check --offline` shows it without contacting it.
@@ -151,6 +163,8 @@ pub(super) fn imap(raw: Option<&RawImap>, origin: &Origin, env: Env) -> Result<I
         password,
         mailbox: place.mailbox,
         ca_file: place.ca_file,
+        timeout: timeout(raw.timeout_seconds, "imap.timeout_seconds", origin)?,
+        idle: raw.idle.unwrap_or(true),
     })
 }
 
@@ -217,6 +231,7 @@ pub(super) fn smtp(raw: Option<&RawSmtp>, origin: &Origin, env: Env) -> Result<S
         security: raw.security,
         credentials,
         ca_file: ca_file(raw.ca_file.as_deref(), "smtp", origin)?,
+        timeout: timeout(raw.timeout_seconds, "smtp.timeout_seconds", origin)?,
     })
 }
 
@@ -227,6 +242,16 @@ fn required(value: Option<&str>, key: &str, origin: &Origin) -> Result<String, C
         return Err(origin.invalid(key, "must not be empty"));
     }
     Ok(value.trim().to_string())
+}
+
+/// A network timeout in seconds: positive, at most 300 (a server silent
+/// for five minutes is down; waiting longer only delays the retry).
+fn timeout(seconds: Option<u64>, key: &str, origin: &Origin) -> Result<Duration, ConfigError> {
+    match seconds.unwrap_or(DEFAULT_TIMEOUT_SECONDS) {
+        0 => Err(origin.invalid(key, "must be positive")),
+        s if s > 300 => Err(origin.invalid(key, format!("{s} is over the most, 300"))),
+        s => Ok(Duration::from_secs(s)),
+    }
 }
 
 /// A PEM file of CA certificates, checked now so that a wrong path or a

@@ -1,0 +1,312 @@
+//! The processing loop: take in new mail as soon as the mailbox reports it
+//! (IMAP IDLE) or every `poll_seconds`, send each reply as soon as it is
+//! queued, and ride out outages; until shutdown, or an error only a person
+//! can fix.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::time::Instant;
+
+use crate::mailbox::{MailboxError, Source};
+use crate::outbox::{self, FlushError, Flushed, Transport};
+use crate::pipeline::{Outcome, Pipeline, PipelineError};
+
+mod link;
+#[cfg(test)]
+mod tests;
+
+use link::{DEFERRAL, Link, OUTAGE};
+
+/// How many messages between two progress lines in a long backlog.
+const PROGRESS_EVERY: usize = 100;
+
+/// How long the message in hand and the queued replies may take after
+/// SIGTERM or SIGINT. With the logout after it (at most 2 s), `run`
+/// returns within 10 s of the signal.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(7);
+
+#[derive(Debug, thiserror::Error)]
+pub enum CycleError {
+    #[error(transparent)]
+    Mailbox(#[from] MailboxError),
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+    #[error(transparent)]
+    Flush(#[from] FlushError),
+}
+
+/// What one cycle did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct CycleReport {
+    pub processed: usize,
+    pub outcomes: Vec<Outcome>,
+    pub flushed: Flushed,
+}
+
+/// One full cycle, for `once`. Replies already queued are sent even when
+/// the mailbox is unreachable, and new mail is processed even when SMTP is
+/// down; a mailbox error is reported before a sending error.
+pub async fn cycle<S: Source, T: Transport>(
+    pipeline: &Pipeline,
+    source: &mut S,
+    transport: &T,
+) -> Result<CycleReport, CycleError> {
+    let mut report = CycleReport::default();
+    let taken = take_in(
+        pipeline,
+        source,
+        &mut report,
+        &AtomicBool::new(false),
+        async || Ok(()),
+    )
+    .await;
+    let flushed = outbox::flush(&pipeline.store, transport).await;
+    taken?;
+    report.flushed = flushed?;
+    Ok(report)
+}
+
+/// Fetches and processes the new messages, calling `after_each` after each
+/// one. Stops before the next message once `stopping` is set.
+async fn take_in<S: Source>(
+    pipeline: &Pipeline,
+    source: &mut S,
+    report: &mut CycleReport,
+    stopping: &AtomicBool,
+    mut after_each: impl AsyncFnMut() -> Result<(), CycleError>,
+) -> Result<(), CycleError> {
+    let mailbox = pipeline.config.imap.mailbox.clone();
+    let uidvalidity = source.open().await?;
+    let last = pipeline
+        .store
+        .last_uid(&mailbox, uidvalidity)
+        .await
+        .map_err(PipelineError::from)?;
+    let uids = source.uids_after(last).await?;
+    if !uids.is_empty() {
+        tracing::info!(count = uids.len(), "new messages");
+    }
+    let total = uids.len();
+    for (done, uid) in uids.into_iter().enumerate() {
+        // A long backlog (a first start on a full mailbox) shows progress.
+        if total >= PROGRESS_EVERY && done > 0 && done % PROGRESS_EVERY == 0 {
+            tracing::info!(done, total, "working through the mailbox");
+        }
+        if stopping.load(Ordering::SeqCst) {
+            tracing::info!("stopping: the rest of the new mail waits for the next start");
+            break;
+        }
+        let started = std::time::Instant::now();
+        let Some(fetched) = source.fetch(uid).await? else {
+            continue;
+        };
+        tracing::debug!(
+            uid,
+            bytes = fetched.raw.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "fetched"
+        );
+        let outcome = pipeline
+            .process(&mailbox, uidvalidity, fetched, Utc::now())
+            .await?;
+        report.processed += 1;
+        report.outcomes.push(outcome);
+        after_each().await?;
+    }
+    Ok(())
+}
+
+/// What the loop depends on, each up or down with its own retry time.
+#[derive(Debug)]
+struct Links {
+    imap: Link,
+    smtp: Link,
+    database: Link,
+    /// Replies the SMTP server deferred (4xx) are retried on this.
+    deferred: Link,
+}
+
+impl Links {
+    fn new() -> Self {
+        Self {
+            imap: Link::new(Some("IMAP"), OUTAGE),
+            smtp: Link::new(Some("SMTP"), OUTAGE),
+            database: Link::new(Some("database"), OUTAGE),
+            deferred: Link::new(None, DEFERRAL),
+        }
+    }
+
+    /// The earliest retry time of any link that is down.
+    fn next_retry(&self) -> Option<Instant> {
+        [&self.imap, &self.smtp, &self.database, &self.deferred]
+            .iter()
+            .filter_map(|l| l.retry_at())
+            .min()
+    }
+}
+
+/// Runs until `shutdown` completes (then returns `Ok` within
+/// [`SHUTDOWN_GRACE`]), or until an error only a person can fix: a
+/// permanent mailbox error (login refused, folder missing, certificate not
+/// trusted) or an SMTP login or TLS refusal. Transient errors are retried
+/// with capped exponential backoff and jitter, logged once when a server
+/// goes down and once when it is back.
+///
+/// New mail is looked for when `source.wait` says so (IMAP IDLE, RFC 2177)
+/// or every `poll` otherwise; each reply is sent as soon as it is queued.
+pub async fn run<S: Source, T: Transport>(
+    pipeline: &Pipeline,
+    source: &mut S,
+    transport: &T,
+    poll: Duration,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), CycleError> {
+    tokio::pin!(shutdown);
+    let stopping = AtomicBool::new(false);
+    let mut links = Links::new();
+    let mut look = true;
+    let mut next_poll = Instant::now() + poll;
+    loop {
+        if look {
+            next_poll = Instant::now() + poll;
+        }
+        {
+            let work = turn(pipeline, source, transport, &mut links, look, &stopping);
+            tokio::pin!(work);
+            tokio::select! {
+                r = &mut work => r?,
+                () = &mut shutdown => {
+                    stopping.store(true, Ordering::SeqCst);
+                    tracing::info!("shutting down: finishing the message in hand");
+                    let end = Instant::now() + SHUTDOWN_GRACE;
+                    let _ = tokio::time::timeout_at(end, work).await;
+                    return drain(pipeline, transport, end).await;
+                }
+            }
+        }
+        look = false;
+        let retry = links.next_retry();
+        let waiting = links.imap.is_up() && links.database.is_up();
+        let poll_left = next_poll.saturating_duration_since(Instant::now());
+        tokio::select! {
+            woke = source.wait(poll_left), if waiting => match woke {
+                Ok(wake) => {
+                    tracing::debug!(?wake, "looking for new mail");
+                    look = true;
+                }
+                Err(e) if e.is_permanent() => return Err(e.into()),
+                Err(e) => {
+                    links.imap.down(&e);
+                }
+            },
+            () = sleep_until(retry), if retry.is_some() => {
+                look = !links.imap.is_up() || !links.database.is_up();
+            }
+            () = &mut shutdown => {
+                stopping.store(true, Ordering::SeqCst);
+                tracing::info!("shutting down");
+                return drain(pipeline, transport, Instant::now() + SHUTDOWN_GRACE).await;
+            }
+        }
+    }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// One turn of the loop: take in new mail if `look` (and the mailbox and
+/// database are due), sending each reply at once; then send whatever else
+/// waits. `Err` only for what a person must fix.
+async fn turn<S: Source, T: Transport>(
+    pipeline: &Pipeline,
+    source: &mut S,
+    transport: &T,
+    links: &mut Links,
+    look: bool,
+    stopping: &AtomicBool,
+) -> Result<(), CycleError> {
+    if look && links.imap.is_due() && links.database.is_due() {
+        let mut report = CycleReport::default();
+        let taken = take_in(pipeline, source, &mut report, stopping, async || {
+            send(pipeline, transport, links).await
+        })
+        .await;
+        match taken {
+            Ok(()) => {
+                links.imap.up();
+                links.database.up();
+                if report.processed > 0 {
+                    tracing::info!(processed = report.processed, "new mail processed");
+                }
+            }
+            Err(CycleError::Mailbox(e)) if e.is_transient() => {
+                links.imap.down(&e);
+            }
+            Err(CycleError::Pipeline(e)) => {
+                links.database.down(&e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    send(pipeline, transport, links).await
+}
+
+/// Sends the queued replies, unless SMTP or the database is down and not
+/// due for a retry. `Err` only for an SMTP login or TLS refusal.
+async fn send<T: Transport>(
+    pipeline: &Pipeline,
+    transport: &T,
+    links: &mut Links,
+) -> Result<(), CycleError> {
+    if !links.smtp.is_due() || !links.database.is_due() {
+        return Ok(());
+    }
+    match outbox::flush(&pipeline.store, transport).await {
+        Ok(flushed) => {
+            links.smtp.up();
+            links.database.up();
+            if flushed.deferred > 0 {
+                links.deferred.down(&"replies deferred");
+            } else {
+                links.deferred.up();
+            }
+            Ok(())
+        }
+        Err(FlushError::Transport { error, unsent }) if error.is_transient() => {
+            if links.smtp.down(&error) {
+                tracing::info!(unsent, "replies wait in the queue");
+            }
+            Ok(())
+        }
+        Err(FlushError::Store(e)) => {
+            links.database.down(&e);
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// After a shutdown signal: send what is queued, until `end`.
+async fn drain<T: Transport>(
+    pipeline: &Pipeline,
+    transport: &T,
+    end: Instant,
+) -> Result<(), CycleError> {
+    match tokio::time::timeout_at(end, outbox::flush(&pipeline.store, transport)).await {
+        Ok(Ok(flushed)) if flushed.sent > 0 => {
+            tracing::info!(sent = flushed.sent, "queued replies sent");
+        }
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, "replies left queued for the next start"),
+        Err(_) => tracing::warn!("out of time: replies left queued for the next start"),
+    }
+    tracing::info!("shutting down");
+    Ok(())
+}

@@ -1,0 +1,315 @@
+//! The IMAP adapter's one error type, classified for the daemon (retry or
+//! stop) and worded for a person (what failed, which config key to check).
+//! Never shows the password, nor a parser's internal Debug output.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::tls::TlsFailure;
+
+/// One network step of an IMAP session, named in errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    Connect,
+    Greeting,
+    Tls,
+    Starttls,
+    Login,
+    Capability,
+    Select,
+    Search,
+    Fetch,
+    Idle,
+    Done,
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Step::Connect => "connect",
+            Step::Greeting => "greeting",
+            Step::Tls => "TLS handshake",
+            Step::Starttls => "STARTTLS",
+            Step::Login => "LOGIN",
+            Step::Capability => "CAPABILITY",
+            Step::Select => "SELECT",
+            Step::Search => "UID SEARCH",
+            Step::Fetch => "UID FETCH",
+            Step::Idle => "IDLE",
+            Step::Done => "DONE (end of IDLE)",
+        })
+    }
+}
+
+/// One opaque error type for the IMAP adapter. `Display` says what failed
+/// and, when a person can fix it, which config key to look at.
+#[derive(Debug)]
+pub struct MailboxError {
+    host: String,
+    kind: Kind,
+}
+
+#[derive(Debug)]
+pub(crate) enum Kind {
+    Connect(std::io::Error),
+    Timeout {
+        step: Step,
+        after: Duration,
+    },
+    Tls(TlsFailure),
+    /// The server ended or broke the connection during `step`.
+    Lost {
+        step: Step,
+        cause: String,
+    },
+    /// The server answered `* BYE` to a new connection (busy, shutting down).
+    Bye(String),
+    Login {
+        user: String,
+        server: String,
+        transient: bool,
+    },
+    Starttls(String),
+    Mailbox {
+        name: String,
+        server: String,
+    },
+    NoUidValidity(String),
+    /// A NO or BAD to a command that is not a configuration problem.
+    Refused {
+        step: Step,
+        server: String,
+    },
+    /// A response that could not be read.
+    Garbled {
+        step: Step,
+    },
+}
+
+impl MailboxError {
+    pub(crate) fn new(host: String, kind: Kind) -> Self {
+        Self { host, kind }
+    }
+
+    /// The server could not be reached (for other `Source`s than IMAP too).
+    pub fn unreachable(host: &str, error: std::io::Error) -> Self {
+        Self::new(host.to_string(), Kind::Connect(error))
+    }
+
+    /// The server refused the login (for other `Source`s than IMAP too).
+    pub fn login_refused(host: &str, user: &str, server: &str) -> Self {
+        Self::new(
+            host.to_string(),
+            Kind::Login {
+                user: user.to_string(),
+                server: server.to_string(),
+                transient: false,
+            },
+        )
+    }
+
+    /// Worth retrying later (network, server busy, a timeout), as opposed
+    /// to a refusal only a person can fix.
+    pub fn is_transient(&self) -> bool {
+        !self.is_permanent()
+    }
+
+    /// Needs a person to fix: wrong credentials, missing mailbox folder,
+    /// an untrusted certificate, TLS settings that do not fit the server.
+    pub fn is_permanent(&self) -> bool {
+        match &self.kind {
+            Kind::Tls(f) => f.permanent,
+            Kind::Login { transient, .. } => !transient,
+            Kind::Starttls(_) | Kind::Mailbox { .. } | Kind::NoUidValidity(_) => true,
+            Kind::Connect(_)
+            | Kind::Timeout { .. }
+            | Kind::Lost { .. }
+            | Kind::Bye(_)
+            | Kind::Refused { .. }
+            | Kind::Garbled { .. } => false,
+        }
+    }
+}
+
+impl std::error::Error for MailboxError {}
+
+impl fmt::Display for MailboxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "IMAP {}: ", self.host)?;
+        match &self.kind {
+            Kind::Connect(e) => write!(f, "cannot connect ({e}); check imap.host and imap.port"),
+            Kind::Timeout {
+                step: Step::Greeting,
+                after,
+            } => write!(
+                f,
+                "no greeting within {} s: the server accepted the connection but said nothing; check imap.port and imap.security",
+                after.as_secs_f32()
+            ),
+            Kind::Timeout { step, after } => {
+                write!(f, "{step} timed out after {} s", after.as_secs_f32())?;
+                if matches!(step, Step::Tls | Step::Starttls) {
+                    f.write_str("; check imap.security and imap.port")?;
+                }
+                Ok(())
+            }
+            Kind::Tls(t) => f.write_str(&t.message),
+            Kind::Lost { step, cause } => write!(f, "connection lost during {step} ({cause})"),
+            Kind::Bye(server) => write!(f, "the server turned the connection away: {server}"),
+            Kind::Login { user, server, .. } => write!(
+                f,
+                "login refused for `{user}`: {}; check imap.username and imap.password",
+                or_silent(server)
+            ),
+            Kind::Starttls(server) => write!(
+                f,
+                "the server refused STARTTLS: {}; check imap.security",
+                or_silent(server)
+            ),
+            Kind::Mailbox { name, server } => write!(
+                f,
+                "cannot open the folder `{name}`: {}; check imap.mailbox",
+                or_silent(server)
+            ),
+            Kind::NoUidValidity(name) => write!(
+                f,
+                "the folder `{name}` has no UIDVALIDITY, so processed mail cannot be tracked; check imap.mailbox"
+            ),
+            Kind::Refused { step, server } => {
+                write!(f, "the server refused {step}: {}", or_silent(server))
+            }
+            Kind::Garbled { step } => {
+                write!(f, "the answer to {step} could not be read")
+            }
+        }
+    }
+}
+
+fn or_silent(server: &str) -> &str {
+    if server.is_empty() {
+        "(no reason given)"
+    } else {
+        server
+    }
+}
+
+/// The server's own words in an async-imap NO or BAD error, which carries
+/// them only in a Debug rendering: `code: None, info: Some("[X] words")`.
+/// Empty when the shape is not that (rather than show the rendering).
+pub(crate) fn server_words(rendered: &str) -> String {
+    let Some(start) = rendered.find("info: Some(\"") else {
+        return String::new();
+    };
+    let quoted = &rendered[start + "info: Some(\"".len()..];
+    let Some(end) = quoted.rfind("\")") else {
+        return String::new();
+    };
+    let mut out = String::new();
+    let mut chars = quoted[..end].chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n' | 'r' | 't') => out.push(' '),
+            Some('u') => {
+                // \u{XXXX}
+                let hex: String = chars.by_ref().skip(1).take_while(|c| *c != '}').collect();
+                if let Some(c) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    out.push(c);
+                }
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+/// An RFC 5530 response code that says "try again later".
+pub(crate) fn says_try_later(server: &str) -> bool {
+    ["[UNAVAILABLE]", "[INUSE]", "[LIMIT]", "[SERVERBUG]"]
+        .iter()
+        .any(|code| server.starts_with(code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_servers_words_come_out_of_the_debug_rendering() {
+        let r = r#"code: None, info: Some("[NONEXISTENT] Mailbox doesn't exist: \"Nope\" (0.001 secs).")"#;
+        assert_eq!(
+            server_words(r),
+            r#"[NONEXISTENT] Mailbox doesn't exist: "Nope" (0.001 secs)."#
+        );
+        assert_eq!(server_words("code: None, info: None"), "");
+        assert_eq!(server_words("something else"), "");
+        assert_eq!(
+            server_words(r#"code: None, info: Some("caf\u{e9}\ttab")"#),
+            "café tab"
+        );
+    }
+
+    #[test]
+    fn refusals_a_person_must_fix_are_permanent_and_name_the_key() {
+        let host = "mail.example.org:993".to_string();
+        let cases = [
+            (
+                Kind::Login {
+                    user: "team".into(),
+                    server: "[AUTHENTICATIONFAILED] Authentication failed.".into(),
+                    transient: false,
+                },
+                "imap.password",
+            ),
+            (
+                Kind::Mailbox {
+                    name: "Apply".into(),
+                    server: "[NONEXISTENT] Mailbox doesn't exist".into(),
+                },
+                "imap.mailbox",
+            ),
+            (Kind::Starttls("BAD".into()), "imap.security"),
+        ];
+        for (kind, key) in cases {
+            let e = MailboxError::new(host.clone(), kind);
+            assert!(e.is_permanent(), "{e}");
+            assert!(e.to_string().contains(key), "{e}");
+            assert!(!e.to_string().contains("Some("), "{e}");
+        }
+    }
+
+    #[test]
+    fn outages_are_transient_and_name_the_step() {
+        let e = MailboxError::new(
+            "h:143".into(),
+            Kind::Timeout {
+                step: Step::Greeting,
+                after: Duration::from_secs(15),
+            },
+        );
+        assert!(e.is_transient());
+        assert!(e.to_string().contains("no greeting within 15 s"), "{e}");
+        let e = MailboxError::new(
+            "h:143".into(),
+            Kind::Login {
+                user: "u".into(),
+                server: "[UNAVAILABLE] Temporary authentication failure.".into(),
+                transient: true,
+            },
+        );
+        assert!(e.is_transient());
+        let e = MailboxError::new(
+            "h:143".into(),
+            Kind::Lost {
+                step: Step::Idle,
+                cause: "closed by the server".into(),
+            },
+        );
+        assert!(e.is_transient());
+        assert!(e.to_string().contains("IDLE"), "{e}");
+    }
+}

@@ -1,0 +1,478 @@
+//! The mailbox over IMAP (RFC 3501): plain, implicit TLS or STARTTLS, with
+//! IDLE (RFC 2177) when the server offers it. Every network step has a
+//! time limit, so no step can hang.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use async_imap::extensions::idle::IdleResponse;
+use async_imap::imap_proto::{Response, Status};
+use async_imap::types::UnsolicitedResponse;
+use chrono::Utc;
+use futures::TryStreamExt;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+
+use super::error::{Kind, MailboxError, Step, says_try_later, server_words};
+use super::{Fetched, Source, Wake};
+use crate::config::{Imap, Security};
+
+/// Longest wait for the server's greeting, in seconds' worth; a shorter
+/// `imap.timeout_seconds` applies instead. A server that accepts a
+/// connection and says nothing is down, or is not speaking plain IMAP.
+pub const GREETING_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// An IDLE is ended and issued afresh after this long: RFC 2177 asks
+/// clients to do so within 29 minutes, as servers may log them off at 30.
+pub const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
+
+/// Longest wait for LOGOUT when closing: it is a courtesy.
+const LOGOUT_TIMEOUT: Duration = Duration::from_secs(2);
+
+trait Stream: AsyncRead + AsyncWrite + Unpin + Send + Sync + fmt::Debug {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + Sync + fmt::Debug> Stream for T {}
+
+type Session = async_imap::Session<Box<dyn Stream>>;
+type IdleHandle = async_imap::extensions::idle::Handle<Box<dyn Stream>>;
+type News = async_channel::Receiver<UnsolicitedResponse>;
+
+/// Where the connection stands. Each step moves it out and back, so a step
+/// cut short (its future dropped) leaves `Closed`, and the next reconnects.
+#[derive(Debug, Default)]
+enum Conn {
+    #[default]
+    Closed,
+    Ready(Session),
+    /// In IDLE since `since`; `news` sees responses the session queued.
+    Idling {
+        handle: IdleHandle,
+        since: Instant,
+        news: News,
+    },
+}
+
+/// The team mailbox over IMAP. One connection, opened on first use and
+/// again after any failure.
+#[derive(Debug)]
+pub struct ImapMailbox {
+    config: Imap,
+    conn: Conn,
+    /// The server listed IDLE in its capabilities at the last login.
+    offers_idle: bool,
+    /// The server refused an IDLE once: poll from then on.
+    idle_refused: bool,
+}
+
+impl ImapMailbox {
+    pub fn new(config: Imap) -> Self {
+        Self {
+            config,
+            conn: Conn::Closed,
+            offers_idle: false,
+            idle_refused: false,
+        }
+    }
+
+    fn err(&self, kind: Kind) -> MailboxError {
+        MailboxError::new(format!("{}:{}", self.config.host, self.config.port), kind)
+    }
+
+    /// Runs one step within `limit`; a step over time is a timeout error.
+    async fn limit<T>(
+        &self,
+        step: Step,
+        limit: Duration,
+        work: impl Future<Output = Result<T, MailboxError>>,
+    ) -> Result<T, MailboxError> {
+        match tokio::time::timeout(limit, work).await {
+            Ok(r) => r,
+            Err(_) => Err(self.err(Kind::Timeout { step, after: limit })),
+        }
+    }
+
+    /// An async-imap error during `step`, in our terms.
+    fn failed(&self, step: Step, e: async_imap::error::Error) -> MailboxError {
+        use async_imap::error::Error as E;
+        self.err(match e {
+            E::No(s) | E::Bad(s) => {
+                let server = server_words(&s);
+                match step {
+                    Step::Select if !says_try_later(&server) => Kind::Mailbox {
+                        name: self.config.mailbox.clone(),
+                        server,
+                    },
+                    Step::Starttls => Kind::Starttls(server),
+                    Step::Login => Kind::Login {
+                        user: self.config.username.clone(),
+                        transient: says_try_later(&server),
+                        server,
+                    },
+                    _ => Kind::Refused { step, server },
+                }
+            }
+            E::Io(io) => Kind::Lost {
+                step,
+                cause: io.to_string(),
+            },
+            E::ConnectionLost => Kind::Lost {
+                step,
+                cause: "closed by the server".into(),
+            },
+            // A password with a line break cannot be sent: say so, not it.
+            E::Validate(_) if step == Step::Login => Kind::Login {
+                user: self.config.username.clone(),
+                server: "the username or password holds a line break".into(),
+                transient: false,
+            },
+            _ => Kind::Garbled { step },
+        })
+    }
+
+    async fn connect(&self) -> Result<(Session, bool), MailboxError> {
+        let c = &self.config;
+        let t = c.timeout;
+        let tcp = self
+            .limit(Step::Connect, t, async {
+                TcpStream::connect((c.host.as_str(), c.port))
+                    .await
+                    .map_err(|e| self.err(Kind::Connect(e)))
+            })
+            .await?;
+        // Commands are small writes waiting on an answer: Nagle would
+        // hold each back for the previous segment's acknowledgement.
+        let _ = tcp.set_nodelay(true);
+        let stream: Box<dyn Stream> = match c.security {
+            Security::None => {
+                let mut client = async_imap::Client::new(tcp);
+                self.greeting(&mut client).await?;
+                Box::new(client.into_inner())
+            }
+            Security::Tls => Box::new(self.tls(tcp).await?),
+            Security::Starttls => {
+                let mut client = async_imap::Client::new(tcp);
+                self.greeting(&mut client).await?;
+                self.limit(Step::Starttls, t, async {
+                    client
+                        .run_command_and_check_ok("STARTTLS", None)
+                        .await
+                        .map_err(|e| self.failed(Step::Starttls, e))
+                })
+                .await?;
+                Box::new(self.tls(client.into_inner()).await?)
+            }
+        };
+        let mut client = async_imap::Client::new(stream);
+        if c.security == Security::Tls {
+            self.greeting(&mut client).await?;
+        }
+        let (mut session, caps) = self
+            .limit(Step::Login, t, async {
+                client
+                    .login_with_capabilities(&c.username, c.password.expose())
+                    .await
+                    .map_err(|(e, _)| self.failed(Step::Login, e))
+            })
+            .await?;
+        let offers_idle = match caps {
+            Some(caps) => caps.has_str("IDLE"),
+            None => self
+                .limit(Step::Capability, t, async {
+                    session
+                        .capabilities()
+                        .await
+                        .map_err(|e| self.failed(Step::Capability, e))
+                })
+                .await?
+                .has_str("IDLE"),
+        };
+        Ok((session, offers_idle))
+    }
+
+    async fn greeting<T: AsyncRead + AsyncWrite + Unpin + Send + fmt::Debug>(
+        &self,
+        client: &mut async_imap::Client<T>,
+    ) -> Result<(), MailboxError> {
+        let limit = self.config.timeout.min(GREETING_TIMEOUT);
+        self.limit(Step::Greeting, limit, async {
+            let lost = |cause: String| {
+                self.err(Kind::Lost {
+                    step: Step::Greeting,
+                    cause,
+                })
+            };
+            let response = client
+                .read_response()
+                .await
+                .map_err(|e| lost(e.to_string()))?
+                .ok_or_else(|| lost("closed by the server".into()))?;
+            match response.parsed() {
+                Response::Data {
+                    status: Status::Bye,
+                    outcome,
+                } => Err(self.err(Kind::Bye(
+                    outcome
+                        .information
+                        .as_deref()
+                        .unwrap_or_default()
+                        .to_string(),
+                ))),
+                _ => Ok(()),
+            }
+        })
+        .await
+    }
+
+    async fn tls(
+        &self,
+        tcp: TcpStream,
+    ) -> Result<tokio_rustls::client::TlsStream<TcpStream>, MailboxError> {
+        let config_error = |message: String| {
+            self.err(Kind::Tls(crate::tls::TlsFailure {
+                message: format!("TLS: {message}; check imap.ca_file and imap.host"),
+                permanent: true,
+            }))
+        };
+        let cfg =
+            crate::tls::client_config(self.config.ca_file.as_deref()).map_err(config_error)?;
+        let name = rustls::pki_types::ServerName::try_from(self.config.host.clone())
+            .map_err(|e| config_error(e.to_string()))?;
+        self.limit(Step::Tls, self.config.timeout, async {
+            tokio_rustls::TlsConnector::from(cfg)
+                .connect(name, tcp)
+                .await
+                .map_err(|e| match crate::tls::failure(&e, "imap") {
+                    Some(f) => self.err(Kind::Tls(f)),
+                    None => self.err(Kind::Lost {
+                        step: Step::Tls,
+                        cause: e.to_string(),
+                    }),
+                })
+        })
+        .await
+    }
+
+    /// The session, ready for a command: connected and logged in, out of
+    /// IDLE.
+    async fn session(&mut self) -> Result<&mut Session, MailboxError> {
+        match std::mem::take(&mut self.conn) {
+            Conn::Ready(s) => self.conn = Conn::Ready(s),
+            Conn::Closed => {
+                let (s, offers_idle) = self.connect().await?;
+                self.offers_idle = offers_idle;
+                self.conn = Conn::Ready(s);
+            }
+            Conn::Idling { handle, .. } => {
+                let s = self
+                    .limit(Step::Done, self.config.timeout, async {
+                        handle.done().await.map_err(|e| self.failed(Step::Done, e))
+                    })
+                    .await?;
+                self.conn = Conn::Ready(s);
+            }
+        }
+        let missing = self.err(Kind::Lost {
+            step: Step::Connect,
+            cause: "no session".into(),
+        });
+        match &mut self.conn {
+            Conn::Ready(s) => Ok(s),
+            _ => Err(missing),
+        }
+    }
+
+    /// The outcome of one command run within the time limit. Any failure
+    /// drops the connection: the stream may be mid-response.
+    fn settle<T>(
+        &mut self,
+        step: Step,
+        outcome: Result<async_imap::error::Result<T>, tokio::time::error::Elapsed>,
+    ) -> Result<T, MailboxError> {
+        let error = match outcome {
+            Ok(Ok(v)) => return Ok(v),
+            Ok(Err(e)) => self.failed(step, e),
+            Err(_) => self.err(Kind::Timeout {
+                step,
+                after: self.config.timeout,
+            }),
+        };
+        self.conn = Conn::Closed;
+        Err(error)
+    }
+
+    /// Drops the connection so the next call reconnects.
+    pub fn reset(&mut self) {
+        self.conn = Conn::Closed;
+    }
+
+    /// Ends IDLE if need be and logs out, briefly: the connection is
+    /// closed either way.
+    pub async fn logout(&mut self) {
+        if matches!(self.conn, Conn::Closed) {
+            return;
+        }
+        let close = async {
+            if let Ok(s) = self.session().await {
+                let _ = s.logout().await;
+            }
+        };
+        let _ = tokio::time::timeout(LOGOUT_TIMEOUT, close).await;
+        self.conn = Conn::Closed;
+    }
+
+    /// Enters IDLE on the current session. `Ok(true)` when news came
+    /// before or with the server's go-ahead (look now).
+    async fn start_idle(&mut self) -> Result<bool, MailboxError> {
+        let limit = self.config.timeout;
+        let session = self.session().await?;
+        let news = session.unsolicited_responses.clone();
+        if has_news(&news) {
+            return Ok(true);
+        }
+        let Conn::Ready(session) = std::mem::take(&mut self.conn) else {
+            return Ok(true);
+        };
+        let mut handle = session.idle();
+        match tokio::time::timeout(limit, handle.init()).await {
+            Ok(Ok(())) => {}
+            // async-imap turns a BAD into a ConnectionRefused with the
+            // server's words, and the end of the stream into one without.
+            Ok(Err(async_imap::error::Error::Io(e)))
+                if e.kind() == std::io::ErrorKind::ConnectionRefused
+                    && !e.to_string().is_empty() =>
+            {
+                tracing::warn!(server = %e, "the server refused IDLE; polling instead");
+                self.idle_refused = true;
+                return Ok(true);
+            }
+            Ok(Err(e)) => return Err(self.failed(Step::Idle, e)),
+            Err(_) => {
+                return Err(self.err(Kind::Timeout {
+                    step: Step::Idle,
+                    after: limit,
+                }));
+            }
+        }
+        let news_now = has_news(&news);
+        self.conn = Conn::Idling {
+            handle,
+            since: Instant::now(),
+            news,
+        };
+        Ok(news_now)
+    }
+}
+
+/// Whether the session queued word of a change (EXISTS, RECENT, EXPUNGE
+/// or other) since last asked: mail may have come in meanwhile.
+fn has_news(news: &News) -> bool {
+    let mut any = false;
+    while news.try_recv().is_ok() {
+        any = true;
+    }
+    any
+}
+
+impl Source for ImapMailbox {
+    async fn open(&mut self) -> Result<u32, MailboxError> {
+        let mailbox = self.config.mailbox.clone();
+        let limit = self.config.timeout;
+        let s = self.session().await?;
+        let outcome = tokio::time::timeout(limit, async {
+            let r = s.select(&mailbox).await;
+            // SELECT's own EXISTS and RECENT are no news.
+            while s.unsolicited_responses.try_recv().is_ok() {}
+            r
+        })
+        .await;
+        let selected = self.settle(Step::Select, outcome)?;
+        selected
+            .uid_validity
+            .ok_or_else(|| self.err(Kind::NoUidValidity(mailbox)))
+    }
+
+    async fn uids_after(&mut self, after: u32) -> Result<Vec<u32>, MailboxError> {
+        let query = format!("UID {}:*", after.saturating_add(1));
+        let limit = self.config.timeout;
+        let s = self.session().await?;
+        let outcome = tokio::time::timeout(limit, s.uid_search(&query)).await;
+        let found = self.settle(Step::Search, outcome)?;
+        // "n:*" always matches the highest UID, even when it is below n.
+        let mut uids: Vec<u32> = found.into_iter().filter(|u| *u > after).collect();
+        uids.sort_unstable();
+        Ok(uids)
+    }
+
+    async fn fetch(&mut self, uid: u32) -> Result<Option<Fetched>, MailboxError> {
+        let limit = self.config.timeout;
+        let s = self.session().await?;
+        let outcome = tokio::time::timeout(limit, async {
+            s.uid_fetch(uid.to_string(), "(UID INTERNALDATE BODY.PEEK[])")
+                .await?
+                .try_collect::<Vec<_>>()
+                .await
+        })
+        .await;
+        let fetches = self.settle(Step::Fetch, outcome)?;
+        Ok(fetches
+            .iter()
+            .find(|f| f.uid == Some(uid))
+            .map(|f| Fetched {
+                uid,
+                raw: f.body().map(<[u8]>::to_vec).unwrap_or_default(),
+                internal_date: f.internal_date().map(|d| d.with_timezone(&Utc)),
+            }))
+    }
+
+    async fn wait(&mut self, poll: Duration) -> Result<Wake, MailboxError> {
+        if matches!(self.conn, Conn::Ready(_) | Conn::Closed) {
+            // Connect first: only a logged-in session knows about IDLE.
+            self.session().await?;
+            if !self.config.idle || !self.offers_idle || self.idle_refused {
+                tokio::time::sleep(poll).await;
+                return Ok(Wake::Elapsed);
+            }
+            if self.start_idle().await? {
+                return Ok(Wake::Changed);
+            }
+        }
+        let host = format!("{}:{}", self.config.host, self.config.port);
+        let Conn::Idling {
+            handle,
+            since,
+            news,
+        } = &mut self.conn
+        else {
+            return Ok(Wake::Changed);
+        };
+        if has_news(news) {
+            return Ok(Wake::Changed);
+        }
+        let Some(left) = IDLE_RENEW.checked_sub(since.elapsed()) else {
+            return Ok(Wake::Elapsed);
+        };
+        // The stop source must live while waiting: dropping it interrupts.
+        let (waiting, _stop) = handle.wait_with_timeout(left);
+        // async-imap restarts its timer on every response, keep-alives
+        // included: hold the whole wait to `left` as well.
+        let outcome = tokio::time::timeout(left, waiting).await;
+        let lost = |cause: String| {
+            MailboxError::new(
+                host.clone(),
+                Kind::Lost {
+                    step: Step::Idle,
+                    cause,
+                },
+            )
+        };
+        let result = match outcome {
+            Err(_) | Ok(Ok(IdleResponse::Timeout)) => return Ok(Wake::Elapsed),
+            Ok(Ok(IdleResponse::NewData(_))) => return Ok(Wake::Changed),
+            // With the stop source alive, only the end of the stream
+            // interrupts.
+            Ok(Ok(IdleResponse::ManualInterrupt)) => lost("closed by the server".into()),
+            Ok(Err(e)) => lost(e.to_string()),
+        };
+        self.conn = Conn::Closed;
+        Err(result)
+    }
+}
