@@ -58,9 +58,11 @@ impl Daemon {
     /// Waits until the log holds `n` lines with `text`, for at most
     /// `within`; panics with the log otherwise.
     pub fn wait_log(&self, text: &str, n: usize, within: Duration) {
-        wait_until(within, || self.count(text) >= n, || {
-            format!("no {n} line(s) with {text:?} in the log:\n{}", self.log())
-        });
+        wait_until(
+            within,
+            || self.count(text) >= n,
+            || format!("no {n} line(s) with {text:?} in the log:\n{}", self.log()),
+        );
     }
 
     pub fn pid(&self) -> u32 {

@@ -1,0 +1,334 @@
+//! The network against the real stack, through a proxy that cuts, stalls
+//! and resumes: no step hangs, a refusal only a person can fix stops the
+//! daemon with the key to fix, outages are ridden out and logged once,
+//! IDLE answers at once, and SIGTERM drains.
+
+use std::time::{Duration, Instant};
+
+use super::common::daemon::{Daemon, wait_until};
+use super::common::proxy::Proxy;
+use super::common::{self, Intake, MailStack, mail, parse_mail};
+
+/// An intake whose IMAP or SMTP goes through `port`, with `extra` lines
+/// added to its `[imap]` and `[intake]` tables.
+fn intake_via(
+    imap: Option<u16>,
+    smtp: Option<u16>,
+    imap_extra: &str,
+    intake_extra: &str,
+) -> Intake {
+    let stack = MailStack::get();
+    Intake::with(|c| {
+        if let Some(p) = imap {
+            *c = c.replace(
+                &format!("port = {}\n", stack.imap_port),
+                &format!("port = {p}\n"),
+            );
+        }
+        if let Some(p) = smtp {
+            *c = c.replace(
+                &format!("port = {}\n", stack.smtp_port),
+                &format!("port = {p}\n"),
+            );
+        }
+        *c = c
+            .replace("[imap]\n", &format!("[imap]\n{imap_extra}"))
+            .replace(
+                "questions = \"questions.toml\"\n",
+                &format!("questions = \"questions.toml\"\n{intake_extra}"),
+            );
+    })
+}
+
+/// A new applicant writes; returns who, once the mail is in the mailbox.
+async fn writes(intake: &Intake) -> String {
+    let who = intake.stack.address("applicant", "example.net");
+    intake
+        .receive(
+            &who,
+            &mail(&who, "Ada", &intake.team, "Hello", "", "How do I apply?"),
+        )
+        .await;
+    who
+}
+
+/// Waits until `who` holds a reply; returns when it was seen.
+fn answered(intake: &Intake, who: &str) -> Instant {
+    let got = intake.stack.wait_for(who, 1);
+    let reply = parse_mail(&got[0]);
+    assert!(
+        reply.body.contains("1. What is your name?"),
+        "{}",
+        reply.body
+    );
+    Instant::now()
+}
+
+/// Waits until OpenSMTPD holds nothing more to deliver, so that a count of
+/// delivered mail is final.
+fn smtpd_idle() {
+    wait_until(
+        Duration::from_secs(30),
+        || {
+            std::process::Command::new("smtpctl")
+                .args(["show", "queue"])
+                .output()
+                .map(|o| o.status.success() && o.stdout.is_empty())
+                .unwrap_or(false)
+        },
+        || "OpenSMTPD's queue did not empty".into(),
+    );
+}
+
+/// Each of `people` got exactly one mail, and the outbox sent each one reply.
+async fn answered_once(intake: &Intake, people: &[String]) {
+    smtpd_idle();
+    let pool = sqlx::SqlitePool::connect(&intake.db_url()).await.unwrap();
+    for who in people {
+        assert_eq!(
+            intake.stack.delivered(who).len(),
+            1,
+            "{who}: not exactly one reply"
+        );
+        let sent: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE recipient = ? AND sent_at IS NOT NULL",
+        )
+        .bind(who)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(sent, 1, "{who}: sent {sent} times");
+    }
+}
+
+/// SIGTERM, then a clean exit within 10 s.
+fn stop(mut daemon: Daemon) -> String {
+    daemon.terminate();
+    let status = daemon.wait_exit(Duration::from_secs(10));
+    let log = daemon.log();
+    assert!(status.is_some_and(|s| s.success()), "{status:?}\n{log}");
+    assert!(!log.contains(common::PASSWORD), "password in the log");
+    log
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_never_greets_fails_check_in_time_and_run_retries_logging_once() {
+    let stack = MailStack::get();
+    let proxy = Proxy::start(stack.imap_port);
+    proxy.stall();
+    let intake = intake_via(
+        Some(proxy.port),
+        None,
+        "timeout_seconds = 2\n",
+        "poll_seconds = 60\n",
+    );
+
+    let started = Instant::now();
+    let out = intake.cmd(&["check"]);
+    let took = started.elapsed();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(took < Duration::from_secs(6), "check took {took:?}");
+    assert!(
+        err.contains(&format!("127.0.0.1:{}", proxy.port))
+            && err.contains("no greeting within 2 s"),
+        "{err}"
+    );
+    assert!(
+        err.contains("imap.port") && err.contains("imap.security"),
+        "{err}"
+    );
+
+    // The daemon neither hangs nor gives up: it tries again and again,
+    // and says so once.
+    let daemon = Daemon::start(&intake.config);
+    daemon.wait_log("IMAP down", 1, Duration::from_secs(10));
+    let tries = proxy.accepted();
+    wait_until(
+        Duration::from_secs(30),
+        || proxy.accepted() >= tries + 3,
+        || format!("no retries:\n{}", daemon.log()),
+    );
+    assert_eq!(daemon.count("IMAP down"), 1, "{}", daemon.log());
+    assert!(
+        daemon.log().contains("no greeting within 2 s"),
+        "{}",
+        daemon.log()
+    );
+
+    // The server speaks again: back, and mail is answered.
+    proxy.resume();
+    daemon.wait_log("IMAP back", 1, Duration::from_secs(10));
+    let who = writes(&intake).await;
+    answered(&intake, &who);
+    let log = stop(daemon);
+    assert_eq!(log.matches("IMAP back").count(), 1, "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_password_or_folder_stops_run_and_once_naming_the_key() {
+    const WRONG: &str = "Wrong-pw-5e1b-never-logged";
+    let intake = Intake::with(|c| *c = c.replacen(common::PASSWORD, WRONG, 1));
+    for command in ["once", "run"] {
+        let started = Instant::now();
+        let out = intake.cmd(&[command]);
+        let took = started.elapsed();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.status.success(), "{command}: {all}");
+        // Dovecot delays a failed login by about 2 s.
+        assert!(took < Duration::from_secs(10), "{command} took {took:?}");
+        assert!(
+            all.contains("login refused") && all.contains("imap.password"),
+            "{command}: {all}"
+        );
+        assert!(!all.contains(WRONG), "{command}: the password is shown");
+        assert!(
+            !all.contains("Some("),
+            "{command}: Debug output shown: {all}"
+        );
+    }
+
+    let intake =
+        Intake::with(|c| *c = c.replace("[imap]\n", "[imap]\nmailbox = \"NoSuchFolder\"\n"));
+    let out = intake.cmd(&["run"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("NoSuchFolder") && err.contains("imap.mailbox"),
+        "{err}"
+    );
+    assert!(!err.contains("Some("), "Debug output shown: {err}");
+}
+
+/// Cuts the proxy for about 20 s while three applicants write, then
+/// resumes: returns who wrote and when the proxy resumed.
+async fn outage(
+    daemon: &Daemon,
+    proxy: &Proxy,
+    intake: &Intake,
+    what: &str,
+) -> (Vec<String>, Instant) {
+    proxy.cut();
+    let cut = Instant::now();
+    let mut people = Vec::new();
+    for _ in 0..3 {
+        people.push(writes(intake).await);
+    }
+    daemon.wait_log(&format!("{what} down"), 1, Duration::from_secs(20));
+    // The rest of the 20 s: long enough for the backoff to reach its cap.
+    tokio::time::sleep(Duration::from_secs(20).saturating_sub(cut.elapsed())).await;
+    proxy.resume();
+    (people, Instant::now())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_imap_outage_is_ridden_out_everyone_answered_once_within_5_s_of_resume() {
+    let stack = MailStack::get();
+    let proxy = Proxy::start(stack.imap_port);
+    let intake = intake_via(Some(proxy.port), None, "", "poll_seconds = 60\n");
+    let daemon = Daemon::start(&intake.config);
+    let first = writes(&intake).await;
+    answered(&intake, &first);
+
+    let (people, resumed) = outage(&daemon, &proxy, &intake, "IMAP").await;
+    for who in &people {
+        let took = answered(&intake, who).duration_since(resumed);
+        eprintln!("{who}: answered {took:?} after the resume");
+        assert!(
+            took <= Duration::from_secs(5),
+            "{who} answered {took:?} after the resume"
+        );
+    }
+    let log = stop(daemon);
+    answered_once(&intake, &people).await;
+    assert_eq!(log.matches("IMAP down").count(), 1, "{log}");
+    assert_eq!(log.matches("IMAP back").count(), 1, "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_smtp_outage_is_ridden_out_queued_replies_go_out_once_within_5_s_of_resume() {
+    let stack = MailStack::get();
+    let proxy = Proxy::start(stack.smtp_port);
+    let intake = intake_via(None, Some(proxy.port), "", "poll_seconds = 60\n");
+    let daemon = Daemon::start(&intake.config);
+    let first = writes(&intake).await;
+    answered(&intake, &first);
+
+    let (people, resumed) = outage(&daemon, &proxy, &intake, "SMTP").await;
+    for who in &people {
+        let took = answered(&intake, who).duration_since(resumed);
+        eprintln!("{who}: answered {took:?} after the resume");
+        assert!(
+            took <= Duration::from_secs(5),
+            "{who} answered {took:?} after the resume"
+        );
+    }
+    let log = stop(daemon);
+    answered_once(&intake, &people).await;
+    assert_eq!(log.matches("SMTP down").count(), 1, "{log}");
+    assert_eq!(log.matches("SMTP back").count(), 1, "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_idle_new_mail_is_answered_within_2_s_though_polling_is_a_minute_apart() {
+    let intake = intake_via(None, None, "", "poll_seconds = 60\n");
+    let daemon = Daemon::start(&intake.config);
+    // The first answer shows the daemon is in; the next ones arrive while
+    // it waits in IDLE.
+    let first = writes(&intake).await;
+    answered(&intake, &first);
+    for _ in 0..3 {
+        let who = writes(&intake).await;
+        let arrived = Instant::now();
+        let took = answered(&intake, &who).duration_since(arrived);
+        eprintln!("answered {took:?} after arrival");
+        assert!(
+            took < Duration::from_secs(2),
+            "answered {took:?} after arrival"
+        );
+    }
+    stop(daemon);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_finishes_the_reply_in_hand_takes_no_new_mail_and_exits_0_within_10_s() {
+    let stack = MailStack::get();
+    let proxy = Proxy::start(stack.smtp_port);
+    let intake = intake_via(None, Some(proxy.port), "", "poll_seconds = 60\n");
+    let mut daemon = Daemon::start(&intake.config);
+    let first = writes(&intake).await;
+    answered(&intake, &first);
+
+    // SMTP hangs: the next reply is in hand, mid-send, when SIGTERM comes.
+    proxy.stall();
+    let before = proxy.accepted();
+    let who = writes(&intake).await;
+    wait_until(
+        Duration::from_secs(10),
+        || proxy.accepted() > before,
+        || format!("no reply under way:\n{}", daemon.log()),
+    );
+    daemon.terminate();
+    let signalled = Instant::now();
+    daemon.wait_log("shutting down", 1, Duration::from_secs(5));
+    // Mail arriving now is left for the next start.
+    let late = writes(&intake).await;
+    proxy.resume();
+    let status = daemon.wait_exit(Duration::from_secs(10).saturating_sub(signalled.elapsed()));
+    let log = daemon.log();
+    assert!(status.is_some_and(|s| s.success()), "{status:?}\n{log}");
+    assert!(signalled.elapsed() < Duration::from_secs(10));
+    answered(&intake, &who);
+    smtpd_idle();
+    assert!(
+        intake.stack.delivered(&late).is_empty(),
+        "mail after SIGTERM was taken in"
+    );
+    // Nothing lost: the next run answers it.
+    intake.once();
+    answered(&intake, &late);
+}
