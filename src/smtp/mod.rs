@@ -1,17 +1,20 @@
-//! Sending mail over SMTP (RFC 5321) with lettre: plain, implicit TLS or
-//! STARTTLS, with an optional login. One connection per message, each
-//! transaction within `smtp.timeout_seconds`.
+//! Sending mail over SMTP (RFC 5321) with lettre: plain, implicit TLS
+//! (RFC 8314) or STARTTLS (RFC 3207), with an optional login (RFC 4954).
+//! One connection per message, each transaction within
+//! `smtp.timeout_seconds`.
 
 use std::fmt;
 use std::time::Duration;
 
 use lettre::address::Envelope;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use lettre::transport::smtp::client::{Certificate, TlsParameters};
 
 use crate::config::{Security, Smtp};
 use crate::outbox::Transport;
+
+mod dial;
+
+use dial::{Dialer, Wrap};
 
 /// One opaque error type for the SMTP adapter. `Display` says what failed
 /// and, when a person can fix it, which config key to look at.
@@ -125,74 +128,88 @@ impl fmt::Display for SendError {
 
 impl std::error::Error for SendError {}
 
+/// Longest wait for the server's answer to QUIT, once the message was
+/// taken: a courtesy, and the reply is sent whatever it says.
+const QUIT_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// The submission server, as configured.
 #[derive(Debug, Clone)]
 pub struct SmtpTransport {
-    inner: AsyncSmtpTransport<Tokio1Executor>,
-    host: String,
+    dialer: Dialer,
     timeout: Duration,
 }
 
 impl SmtpTransport {
     /// Errors: the CA file cannot be read or holds no certificate.
     pub fn new(c: &Smtp) -> Result<Self, SendError> {
-        let host = format!("{}:{}", c.host, c.port);
+        let label = format!("{}:{}", c.host, c.port);
         let setup = |e: &dyn fmt::Display| {
-            SendError::new(&host, format!("TLS: {e}; check smtp.ca_file"), Class::Setup)
+            SendError::new(
+                &label,
+                format!("TLS: {e}; check smtp.ca_file"),
+                Class::Setup,
+            )
         };
-        let tls = |wrap: fn(TlsParameters) -> Tls| -> Result<Tls, SendError> {
-            let mut params = TlsParameters::builder(c.host.clone());
-            if let Some(path) = &c.ca_file {
-                let pem = std::fs::read(path)
-                    .map_err(|e| setup(&format!("cannot read {}: {e}", path.display())))?;
-                params = params
-                    .add_root_certificate(Certificate::from_pem(&pem).map_err(|e| setup(&e))?);
+        let wrap = match c.security {
+            Security::None => Wrap::Plain,
+            Security::Tls => {
+                Wrap::Tls(crate::tls::client_config(c.ca_file.as_deref()).map_err(|e| setup(&e))?)
             }
-            Ok(wrap(params.build_rustls().map_err(|e| setup(&e))?))
+            Security::Starttls => {
+                let mut params = TlsParameters::builder(c.host.clone());
+                if let Some(path) = &c.ca_file {
+                    let pem = std::fs::read(path)
+                        .map_err(|e| setup(&format!("cannot read {}: {e}", path.display())))?;
+                    params = params
+                        .add_root_certificate(Certificate::from_pem(&pem).map_err(|e| setup(&e))?);
+                }
+                Wrap::Starttls(params.build_rustls().map_err(|e| setup(&e))?)
+            }
         };
-        let security = match c.security {
-            Security::Tls => tls(Tls::Wrapper)?,
-            Security::Starttls => tls(Tls::Required)?,
-            Security::None => Tls::None,
-        };
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&c.host)
-            .tls(security)
-            .port(c.port)
-            // lettre's own timeout covers the TCP connection only; the
-            // whole transaction is held to the same limit below.
-            .timeout(Some(c.timeout));
-        if let Some((user, pass)) = &c.credentials {
-            builder =
-                builder.credentials(Credentials::new(user.clone(), pass.expose().to_string()));
-        }
         Ok(Self {
-            inner: builder.build(),
-            host,
+            dialer: Dialer {
+                host: c.host.clone(),
+                port: c.port,
+                wrap,
+                login: c.credentials.clone(),
+                label,
+            },
             timeout: c.timeout,
         })
     }
 
-    /// Opens a connection, says hello and quits, for `check`. Errors as
-    /// for [`Transport::send`].
+    /// Opens a connection, says hello (and logs in), asks NOOP and quits,
+    /// for `check`. Errors as for [`Transport::send`].
     pub async fn test_connection(&self) -> Result<(), SendError> {
-        match tokio::time::timeout(self.timeout, self.inner.test_connection()).await {
-            Ok(Ok(true)) => Ok(()),
-            Ok(Ok(false)) => Err(SendError::new(
-                &self.host,
-                "the server did not answer NOOP",
-                Class::Unreachable,
-            )),
-            Ok(Err(e)) => Err(SendError::from_lettre(&self.host, &e)),
-            Err(_) => Err(SendError::timed_out(&self.host, self.timeout)),
-        }
+        let label = &self.dialer.label;
+        let probe = async {
+            let mut conn = self.dialer.dial().await?;
+            let answered = conn.test_connected().await;
+            conn.abort().await;
+            if answered {
+                Ok(())
+            } else {
+                Err(SendError::new(
+                    label,
+                    "the server did not answer NOOP",
+                    Class::Unreachable,
+                ))
+            }
+        };
+        tokio::time::timeout(self.timeout, probe)
+            .await
+            .unwrap_or_else(|_| Err(SendError::timed_out(label, self.timeout)))
     }
 }
 
 impl Transport for SmtpTransport {
+    /// One SMTP transaction (RFC 5321) on a fresh connection, within
+    /// `smtp.timeout_seconds` until the server took the message.
     async fn send(&self, from: &str, to: &str, message: &[u8]) -> Result<(), SendError> {
+        let label = &self.dialer.label;
         let bad = |what: &str, v: &str| {
             SendError::new(
-                &self.host,
+                label,
                 format!("invalid {what} address `{v}`"),
                 Class::Rejected,
             )
@@ -200,12 +217,20 @@ impl Transport for SmtpTransport {
         let from_addr: lettre::Address = from.parse().map_err(|_| bad("sender", from))?;
         let to_addr: lettre::Address = to.parse().map_err(|_| bad("recipient", to))?;
         let envelope = Envelope::new(Some(from_addr), vec![to_addr])
-            .map_err(|e| SendError::new(&self.host, e.to_string(), Class::Rejected))?;
-        match tokio::time::timeout(self.timeout, self.inner.send_raw(&envelope, message)).await {
-            Ok(Ok(_)) => Ok(()),
-            Ok(Err(e)) => Err(SendError::from_lettre(&self.host, &e)),
-            Err(_) => Err(SendError::timed_out(&self.host, self.timeout)),
-        }
+            .map_err(|e| SendError::new(label, e.to_string(), Class::Rejected))?;
+        let transaction = async {
+            let mut conn = self.dialer.dial().await?;
+            let taken = conn.send(&envelope, message).await;
+            Ok::<_, SendError>((conn, taken))
+        };
+        let (mut conn, taken) = tokio::time::timeout(self.timeout, transaction)
+            .await
+            .unwrap_or_else(|_| Err(SendError::timed_out(label, self.timeout)))?;
+        // Taken or refused, the answer is in: QUIT is not worth waiting on.
+        let _ = tokio::time::timeout(QUIT_TIMEOUT, conn.abort()).await;
+        taken
+            .map(|_| ())
+            .map_err(|e| SendError::from_lettre(label, &e))
     }
 }
 
