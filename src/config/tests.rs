@@ -366,3 +366,15 @@ fn deploy_examples_load() {
         .to_string();
     assert!(err.contains("imap.password_file"), "{err}");
 }
+
+#[test]
+fn timeouts_default_to_30_s_and_zero_names_the_key() {
+    let (_dir, file) = setup();
+    let c = Config::from_str_at(GOOD, &file, &no_env).expect("valid");
+    assert_eq!(c.imap.timeout, std::time::Duration::from_secs(30));
+    assert_eq!(c.smtp.timeout, std::time::Duration::from_secs(30));
+    assert!(c.imap.idle);
+    let text = GOOD.replace("[smtp]\n", "[smtp]\ntimeout_seconds = 0\n");
+    let err = config_err(&text, &file);
+    assert!(err.contains("smtp.timeout_seconds"), "{err}");
+}
