@@ -194,13 +194,16 @@ fn or_silent(server: &str) -> &str {
 }
 
 /// The server's own words in an async-imap NO or BAD error, which carries
-/// them only in a Debug rendering: `code: None, info: Some("[X] words")`.
-/// Empty when the shape is not that (rather than show the rendering).
+/// them only in a Debug rendering: `code: None, info: Some("[X] words")`,
+/// or `outcome: Outcome { code: None, information: Some("[X] words") }`.
+/// Empty when the shape is neither (rather than show the rendering).
 pub(crate) fn server_words(rendered: &str) -> String {
-    let Some(start) = rendered.find("info: Some(\"") else {
+    let Some((_, quoted)) = ["info: Some(\"", "information: Some(\""]
+        .iter()
+        .find_map(|open| rendered.split_once(open))
+    else {
         return String::new();
     };
-    let quoted = &rendered[start + "info: Some(\"".len()..];
     let Some(end) = quoted.rfind("\")") else {
         return String::new();
     };
@@ -224,7 +227,9 @@ pub(crate) fn server_words(rendered: &str) -> String {
             None => {}
         }
     }
-    out.trim().to_string()
+    // The sentence goes inside ours: its own full stop would be in the way.
+    let out = out.trim();
+    out.strip_suffix('.').unwrap_or(out).to_string()
 }
 
 /// An RFC 5530 response code that says "try again later".
@@ -243,8 +248,10 @@ mod tests {
         let r = r#"code: None, info: Some("[NONEXISTENT] Mailbox doesn't exist: \"Nope\" (0.001 secs).")"#;
         assert_eq!(
             server_words(r),
-            r#"[NONEXISTENT] Mailbox doesn't exist: "Nope" (0.001 secs)."#
+            r#"[NONEXISTENT] Mailbox doesn't exist: "Nope" (0.001 secs)"#
         );
+        let r = r#"outcome: Outcome { code: None, information: Some("[NONEXISTENT] Mailbox doesn't exist: Nope") }"#;
+        assert_eq!(server_words(r), "[NONEXISTENT] Mailbox doesn't exist: Nope");
         assert_eq!(server_words("code: None, info: None"), "");
         assert_eq!(server_words("something else"), "");
         assert_eq!(

@@ -470,7 +470,8 @@ impl Source for ImapMailbox {
             // With the stop source alive, only the end of the stream
             // interrupts.
             Ok(Ok(IdleResponse::ManualInterrupt)) => lost("closed by the server".into()),
-            Ok(Err(e)) => lost(e.to_string()),
+            Ok(Err(async_imap::error::Error::Io(e))) => lost(e.to_string()),
+            Ok(Err(_)) => lost("an answer that could not be read".into()),
         };
         self.conn = Conn::Closed;
         Err(result)

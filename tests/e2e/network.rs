@@ -166,7 +166,7 @@ async fn a_server_that_never_greets_fails_check_in_time_and_run_retries_logging_
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_wrong_password_or_folder_stops_run_and_once_naming_the_key() {
+async fn a_wrong_password_or_folder_stops_run_and_once_naming_the_key_and_keeps_replies() {
     const WRONG: &str = "Wrong-pw-5e1b-never-logged";
     let intake = Intake::with(|c| *c = c.replacen(common::PASSWORD, WRONG, 1));
     for command in ["once", "run"] {
@@ -197,11 +197,45 @@ async fn a_wrong_password_or_folder_stops_run_and_once_naming_the_key() {
     let out = intake.cmd(&["run"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{err}");
+    // Our words and the server's (Dovecot's), no Debug rendering.
     assert!(
-        err.contains("NoSuchFolder") && err.contains("imap.mailbox"),
+        err.contains("NoSuchFolder")
+            && err.contains("Mailbox doesn't exist")
+            && err.contains("imap.mailbox"),
         "{err}"
     );
     assert!(!err.contains("Some("), "Debug output shown: {err}");
+
+    // SMTP refusing the login stops the daemon at the first reply, which
+    // stays queued (not given up: it is not the reply's fault).
+    let stack = MailStack::get();
+    let intake = Intake::with(|c| {
+        *c = c.replace(
+            &format!("host = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"", stack.smtp_port),
+            &format!(
+                "host = \"localhost\"\nport = {}\nsecurity = \"starttls\"\nca_file = \"{}\"\nusername = \"team@example.org\"\npassword = \"{WRONG}\"",
+                stack.submission_port,
+                stack.ca_file.display()
+            ),
+        )
+    });
+    writes(&intake).await;
+    let out = intake.cmd(&["run"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("login refused") && err.contains("smtp.password"),
+        "{err}"
+    );
+    assert!(!err.contains(WRONG), "the password is shown");
+    let pool = sqlx::SqlitePool::connect(&intake.db_url()).await.unwrap();
+    let waiting: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(waiting, 1, "the reply was given up");
 }
 
 /// Cuts the proxy for about 20 s while three applicants write, then
