@@ -23,6 +23,11 @@ use link::{DEFERRAL, Link, OUTAGE};
 /// How many messages between two progress lines in a long backlog.
 const PROGRESS_EVERY: usize = 100;
 
+/// How often the queue is looked at besides right after each reply is
+/// queued: for replies this process could not take (another held them, or
+/// one killed mid-send whose lease must lapse first) or did not queue.
+const OUTBOX_SWEEP: Duration = Duration::from_secs(2);
+
 /// How long the message in hand and the queued replies may take after
 /// SIGTERM or SIGINT. With the logout after it (at most 2 s), `run`
 /// returns within 10 s of the signal.
@@ -139,11 +144,15 @@ impl Links {
         }
     }
 
-    /// The earliest retry time of any link that is down.
+    /// The earliest retry time still to come. One already past is acted
+    /// on at the next turn unless another link blocks it, whose time this
+    /// then is (waiting on a past time would spin).
     fn next_retry(&self) -> Option<Instant> {
+        let now = Instant::now();
         [&self.imap, &self.smtp, &self.database, &self.deferred]
             .iter()
             .filter_map(|l| l.retry_at())
+            .filter(|t| *t > now)
             .min()
     }
 }
@@ -156,7 +165,8 @@ impl Links {
 /// goes down and once when it is back.
 ///
 /// New mail is looked for when `source.wait` says so (IMAP IDLE, RFC 2177)
-/// or every `poll` otherwise; each reply is sent as soon as it is queued.
+/// or every `poll` otherwise; each reply is sent as soon as it is queued,
+/// and the queue is looked at every [`OUTBOX_SWEEP`] besides.
 pub async fn run<S: Source, T: Transport>(
     pipeline: &Pipeline,
     source: &mut S,
@@ -188,7 +198,8 @@ pub async fn run<S: Source, T: Transport>(
             }
         }
         look = false;
-        let retry = links.next_retry();
+        let sweep = Instant::now() + OUTBOX_SWEEP;
+        let retry = links.next_retry().map_or(sweep, |r| r.min(sweep));
         let waiting = links.imap.is_up() && links.database.is_up();
         let poll_left = next_poll.saturating_duration_since(Instant::now());
         tokio::select! {
@@ -202,7 +213,7 @@ pub async fn run<S: Source, T: Transport>(
                     links.imap.down(&e);
                 }
             },
-            () = sleep_until(retry), if retry.is_some() => {
+            () = tokio::time::sleep_until(retry) => {
                 look = !links.imap.is_up() || !links.database.is_up();
             }
             () = &mut shutdown => {
@@ -211,13 +222,6 @@ pub async fn run<S: Source, T: Transport>(
                 return drain(pipeline, transport, Instant::now() + SHUTDOWN_GRACE).await;
             }
         }
-    }
-}
-
-async fn sleep_until(at: Option<Instant>) {
-    match at {
-        Some(at) => tokio::time::sleep_until(at).await,
-        None => std::future::pending().await,
     }
 }
 
@@ -255,7 +259,12 @@ async fn turn<S: Source, T: Transport>(
             Err(e) => return Err(e),
         }
     }
-    send(pipeline, transport, links).await
+    // The rest of the queue; while the server's deferrals (4xx) wait their
+    // turn, only a new reply or an outage's retry looks at it.
+    if links.deferred.is_due() || !links.smtp.is_up() {
+        send(pipeline, transport, links).await?;
+    }
+    Ok(())
 }
 
 /// Sends the queued replies, unless SMTP or the database is down and not

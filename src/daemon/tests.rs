@@ -257,3 +257,41 @@ async fn a_shutdown_during_a_long_poll_returns_at_once() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn a_reply_queued_by_another_process_goes_out_without_new_mail() {
+    let (pipeline, _dir) = pipeline().await;
+    let mut source = Scripted::new();
+    let sent = Recorder::default();
+    let stop = tokio::sync::Notify::new();
+    let other = async {
+        // Another process (a cron `once`, a daemon that died before
+        // sending) queued a reply in the shared database; this daemon's
+        // mailbox never rings.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        pipeline
+            .process("INBOX", 9, applicant_mail(1, "ada@example.net"), Utc::now())
+            .await
+            .expect("processed");
+        let queued = Instant::now();
+        until_sent(&sent, 1).await;
+        stop.notify_one();
+        queued.elapsed()
+    };
+    let (ran, took) = tokio::join!(
+        run(
+            &pipeline,
+            &mut source,
+            &sent,
+            Duration::from_secs(3600),
+            stop.notified(),
+        ),
+        other
+    );
+    assert!(ran.is_ok(), "{ran:?}");
+    assert!(
+        took <= OUTBOX_SWEEP + Duration::from_millis(500),
+        "{took:?}"
+    );
+    assert_eq!(sent.sent(), vec!["ada@example.net".to_string()]);
+}
