@@ -108,6 +108,14 @@ userdb {
   driver = static
   args = uid=nobody gid=nogroup home=$dir/mail/%Lu
 }
+# Failed logins from an address slow every later login from it (up to
+# 15 s): tests share 127.0.0.1, and one test's wrong password must not
+# slow another's login.
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
 service imap-login {
   inet_listener imap {
     address = 127.0.0.1
