@@ -234,7 +234,12 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let pipeline = mailintake::open(config).await?;
             tracing::info!(mailbox = %pipeline.config.imap.mailbox, poll_s = poll.as_secs(), "mailintake running");
             notify::ready();
-            tokio::spawn(notify::keep_alive());
+            // A healthy turn takes at most a poll interval (or an IDLE
+            // renewal's share of it) plus its network steps.
+            let stall = poll.max(Duration::from_secs(60))
+                + pipeline.config.imap.timeout * 4
+                + pipeline.config.smtp.timeout * 2;
+            tokio::spawn(notify::keep_alive(stall));
             let ran =
                 daemon::run(&pipeline, &mut mailbox, &transport, poll, shutdown_signal()).await;
             mailbox.logout().await;

@@ -3,16 +3,15 @@
 //! (no `NOTIFY_SOCKET`) each call does nothing.
 //!
 //! Where they are called: `mailintake run` sends [`ready`] once the
-//! database and the templates are open, runs [`keep_alive`] beside the
-//! daemon, and sends [`stopping`] when SIGTERM or SIGINT arrives. Readiness
-//! would mean more after the first successful open of the mailbox, and the
-//! watchdog would catch a stuck loop if fed by it rather than by a timer:
-//! the daemon loop (`daemon::run`) should call [`ready`] after the first
-//! `Source::open` succeeds (then `main` no longer does), and [`watchdog`]
-//! at each turn of its loop and while it waits, at least every
-//! [`watchdog_interval`], with [`keep_alive`] left out.
+//! configuration, the database and the templates are open, not after the
+//! first IMAP login: a mail server down at boot is an outage the daemon
+//! rides out, and should not fail the unit's start. [`keep_alive`] feeds the
+//! watchdog only while the daemon loop reports [`alive`], so a loop that
+//! stops turning is restarted by systemd; [`stopping`] is sent when SIGTERM
+//! or SIGINT arrives.
 
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use sd_notify::NotifyState;
 
@@ -42,18 +41,54 @@ pub fn watchdog_interval() -> Option<Duration> {
         .filter(|half| !half.is_zero())
 }
 
-/// Feeds the watchdog every [`watchdog_interval`] for as long as it runs;
-/// never finishes, and does nothing when there is no watchdog.
-pub async fn keep_alive() {
+/// When the daemon loop last said it was turning.
+static LAST_ALIVE: Mutex<Option<Instant>> = Mutex::new(None);
+
+/// The daemon loop is turning: called at each turn and for each message,
+/// so that [`keep_alive`] goes on feeding the watchdog.
+pub fn alive() {
+    if let Ok(mut last) = LAST_ALIVE.lock() {
+        *last = Some(Instant::now());
+    }
+}
+
+/// Whether [`alive`] was called within `stall` (before the first call: yes,
+/// the loop is starting).
+fn turning(stall: Duration) -> bool {
+    LAST_ALIVE
+        .lock()
+        .map(|last| fresh(*last, Instant::now(), stall))
+        .unwrap_or(true)
+}
+
+fn fresh(last: Option<Instant>, now: Instant, stall: Duration) -> bool {
+    last.is_none_or(|t| now.saturating_duration_since(t) <= stall)
+}
+
+/// Feeds the watchdog every [`watchdog_interval`] while the daemon loop
+/// called [`alive`] within `stall` (the longest a healthy turn can take:
+/// a poll interval plus its network timeouts). Never finishes; does
+/// nothing when there is no watchdog.
+pub async fn keep_alive(stall: Duration) {
     let Some(interval) = watchdog_interval() else {
         return std::future::pending().await;
     };
     let mut tick = tokio::time::interval(interval);
     // After a stall, one ping, not a burst of the ones missed.
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut fed = true;
     loop {
         tick.tick().await;
-        watchdog();
+        if turning(stall) {
+            watchdog();
+            fed = true;
+        } else if fed {
+            fed = false;
+            tracing::error!(
+                stall_s = stall.as_secs(),
+                "the daemon loop stopped turning; systemd's watchdog will restart it"
+            );
+        }
     }
 }
 
@@ -61,5 +96,19 @@ fn send(states: &[NotifyState]) {
     if let Err(e) = sd_notify::notify(states) {
         // The service runs on; systemd will say it was never ready.
         tracing::warn!(error = %e, "cannot notify systemd");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_watchdog_is_fed_only_while_the_loop_turned_lately() {
+        let t = Instant::now();
+        let stall = Duration::from_secs(90);
+        assert!(fresh(None, t, stall), "starting up");
+        assert!(fresh(Some(t), t + Duration::from_secs(89), stall));
+        assert!(!fresh(Some(t), t + Duration::from_secs(91), stall));
     }
 }

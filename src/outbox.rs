@@ -89,7 +89,7 @@ pub async fn flush<T: Transport>(store: &Store, transport: &T) -> Result<Flushed
             Ok(()) => {
                 store.mark_sent(&lease, Utc::now()).await?;
                 out.sent += 1;
-                tracing::info!(outbox = row.id, "reply sent");
+                tracing::debug!(outbox = row.id, "reply sent");
             }
             Err(e) if e.concerns_every_reply() => {
                 // Not this reply's fault: released for later, never given up.

@@ -162,7 +162,7 @@ impl Pipeline {
             // Let the winner commit; spread the retries of several losers.
             tokio::time::sleep(Duration::from_millis(5 << attempt.min(6))).await;
         };
-        tracing::info!(
+        tracing::debug!(
             uid = fetched.uid,
             bytes = raw.len(),
             ms = started.elapsed().as_millis() as u64,
@@ -240,12 +240,12 @@ impl Pipeline {
             .await?;
         tx.commit().await.map_err(PipelineError::from)?;
         if let Some(note) = &written.note {
-            tracing::info!(uid = mail.uid, "{note}");
+            tracing::debug!(uid = mail.uid, "{note}");
         }
         if let (Some(reason), Some(detail), None) =
             (written.attention, &written.detail, &written.reply)
         {
-            tracing::info!(uid = mail.uid, reason = reason.as_str(), %detail, "listed for staff");
+            tracing::debug!(uid = mail.uid, reason = reason.as_str(), %detail, "listed for staff");
         }
         Ok(decision.outcome())
     }

@@ -92,7 +92,7 @@ async fn take_in<S: Source>(
         .map_err(PipelineError::from)?;
     let uids = source.uids_after(last).await?;
     if !uids.is_empty() {
-        tracing::info!(count = uids.len(), "new messages");
+        tracing::debug!(count = uids.len(), "new messages");
     }
     let total = uids.len();
     for (done, uid) in uids.into_iter().enumerate() {
@@ -100,6 +100,7 @@ async fn take_in<S: Source>(
         if total >= PROGRESS_EVERY && done > 0 && done % PROGRESS_EVERY == 0 {
             tracing::info!(done, total, "working through the mailbox");
         }
+        crate::notify::alive();
         if stopping.load(Ordering::SeqCst) {
             tracing::info!("stopping: the rest of the new mail waits for the next start");
             break;
@@ -122,6 +123,20 @@ async fn take_in<S: Source>(
         after_each().await?;
     }
     Ok(())
+}
+
+/// The one info line of a turn that took in mail: counts only, no
+/// addresses or subjects (those are at debug level, per message).
+fn log_counts(report: &CycleReport) {
+    let count = |f: fn(&Outcome) -> bool| report.outcomes.iter().filter(|o| f(o)).count();
+    tracing::info!(
+        processed = report.processed,
+        replied = count(|o| matches!(o, Outcome::Replied(_))),
+        listed = count(|o| matches!(o, Outcome::Attention(_))),
+        duplicates = count(|o| matches!(o, Outcome::Duplicate)),
+        quiet = count(|o| matches!(o, Outcome::Quiet | Outcome::AlreadyProcessed)),
+        "new mail processed"
+    );
 }
 
 /// What the loop depends on, each up or down with its own retry time.
@@ -180,6 +195,7 @@ pub async fn run<S: Source, T: Transport>(
     let mut look = true;
     let mut next_poll = Instant::now() + poll;
     loop {
+        crate::notify::alive();
         if look {
             next_poll = Instant::now() + poll;
         }
@@ -247,7 +263,7 @@ async fn turn<S: Source, T: Transport>(
                 links.imap.up();
                 links.database.up();
                 if report.processed > 0 {
-                    tracing::info!(processed = report.processed, "new mail processed");
+                    log_counts(&report);
                 }
             }
             Err(CycleError::Mailbox(e)) if e.is_transient() => {

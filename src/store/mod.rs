@@ -159,6 +159,13 @@ impl Tx {
 /// Settings every connection gets.
 async fn prepare(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<(), sqlx::Error> {
     if backend == Backend::Sqlite {
+        // First, so that the settings below wait for a busy file instead
+        // of failing with "database is locked".
+        conn.execute(sqlx::AssertSqlSafe(format!(
+            "PRAGMA busy_timeout = {}",
+            BUSY_TIMEOUT.as_millis()
+        )))
+        .await?;
         // WAL: readers (the report) never block the writer.
         conn.execute("PRAGMA journal_mode = WAL").await?;
         // With WAL, a commit survives the process being killed without
@@ -167,11 +174,6 @@ async fn prepare(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<(),
         // being recorded as sent.
         conn.execute("PRAGMA synchronous = NORMAL").await?;
         conn.execute("PRAGMA foreign_keys = ON").await?;
-        conn.execute(sqlx::AssertSqlSafe(format!(
-            "PRAGMA busy_timeout = {}",
-            BUSY_TIMEOUT.as_millis()
-        )))
-        .await?;
     }
     Ok(())
 }

@@ -37,7 +37,7 @@ async fn json_trace_logs_are_json_lines_without_the_password() {
     assert!(
         records
             .iter()
-            .any(|r| r["message"] == "message processed" && r["level"] == "INFO"),
+            .any(|r| r["message"] == "cycle done" && r["level"] == "INFO"),
         "{stderr}"
     );
 }
