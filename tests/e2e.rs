@@ -5,6 +5,8 @@
 mod common;
 #[path = "e2e/durability.rs"]
 mod durability;
+#[path = "e2e/first_start.rs"]
+mod first_start;
 #[path = "e2e/hostile.rs"]
 mod hostile;
 #[path = "e2e/network.rs"]
@@ -15,6 +17,8 @@ mod ops;
 mod robots;
 #[path = "e2e/shapes.rs"]
 mod shapes;
+#[path = "e2e/storage.rs"]
+mod storage;
 
 use common::{INTAKE_NAME, Intake, Mail, mail, parse_mail, reply};
 
