@@ -166,8 +166,22 @@ async fn prepare(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<(),
             BUSY_TIMEOUT.as_millis()
         )))
         .await?;
-        // WAL: readers (the report) never block the writer.
-        conn.execute("PRAGMA journal_mode = WAL").await?;
+        // WAL: readers (the report) never block the writer. Switching a
+        // new file to WAL fails at once (no busy wait) while another
+        // process has it open, so that is tried again for a while.
+        let mut tries = 0;
+        loop {
+            match conn.execute("PRAGMA journal_mode = WAL").await {
+                Ok(_) => break,
+                Err(sqlx::Error::Database(e))
+                    if e.code().as_deref() == Some("5") && tries < 100 =>
+                {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
         // With WAL, a commit survives the process being killed without
         // waiting for fsync (only a power loss can undo the last commits):
         // it keeps short the window between SMTP accepting a reply and its
