@@ -74,7 +74,7 @@ send() { # from file
   swaks --silent 2 --server "127.0.0.1:$SMTP_PORT" --from "$1" --to "$TEAM" --data "@$2" >/dev/null
 }
 
-count() { ls "$MAIL_DIR/$1/Maildir/new" "$MAIL_DIR/$1/Maildir/cur" 2>/dev/null | grep -c . || true; }
+count() { find "$MAIL_DIR/$1/Maildir/new" "$MAIL_DIR/$1/Maildir/cur" -type f 2>/dev/null | wc -l; }
 
 wait_mail() { # address count
   for _ in $(seq 1 300); do

@@ -16,7 +16,10 @@ pub enum LogFormat {
 
 /// Installs the process-wide logger. Call once, first thing.
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // sqlx's own lines (PostgreSQL notices such as "relation already
+    // exists, skipping" at each start) are noise unless asked for.
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -155,6 +155,10 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 println!("applications: {}", c.applications);
                 println!("replies pending: {}", c.replies_pending);
                 println!("waiting for staff: {}", c.waiting_for_staff);
+                println!(
+                    "backlog (older than the first start's window): {}",
+                    c.backlog
+                );
             }
             Ok(())
         }

@@ -20,16 +20,32 @@ pub(super) fn url(raw: Option<&RawDatabase>, origin: &Origin) -> Result<Secret, 
         .map_err(|m| origin.invalid("database.url", m))
 }
 
-/// A database URL fit to print: a server's URL may hold a password.
+/// A database URL fit to print: a server's URL may hold a password, in its
+/// user part or as a query parameter (`?password=`, `?sslpassword=`).
 pub fn printable_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            // Only fails for URLs that cannot hold a password at all.
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        _ => url.to_string(),
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return url.to_string();
+    };
+    if parsed.password().is_some() {
+        // Only fails for URLs that cannot hold a password at all.
+        let _ = parsed.set_password(Some("***"));
     }
+    let secret = |k: &str| k.to_ascii_lowercase().contains("password");
+    if parsed.query_pairs().any(|(k, _)| secret(&k)) {
+        let pairs: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(k, v)| {
+                let v = if secret(&k) {
+                    "***".into()
+                } else {
+                    v.into_owned()
+                };
+                (k.into_owned(), v)
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    parsed.to_string()
 }
 
 /// Makes a relative SQLite path relative to the config file's folder.

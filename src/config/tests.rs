@@ -326,6 +326,10 @@ fn database_passwords_are_not_printed() {
         "postgres://intake:***@db.example.org/intake"
     );
     assert_eq!(
+        printable_url("postgres://intake@db.example.org/intake?sslmode=require&password=s3cret"),
+        "postgres://intake@db.example.org/intake?sslmode=require&password=***"
+    );
+    assert_eq!(
         printable_url("sqlite:///var/lib/mailintake/intake.db"),
         "sqlite:///var/lib/mailintake/intake.db"
     );

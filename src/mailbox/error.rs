@@ -84,6 +84,9 @@ pub(crate) enum Kind {
     Garbled {
         step: Step,
     },
+    /// The greeting is not IMAP's: another service listens on the port
+    /// (its first line, when it could be read).
+    NotImap(String),
 }
 
 impl MailboxError {
@@ -120,7 +123,10 @@ impl MailboxError {
         match &self.kind {
             Kind::Tls(f) => f.permanent,
             Kind::Login { transient, .. } => !transient,
-            Kind::Starttls(_) | Kind::Mailbox { .. } | Kind::NoUidValidity(_) => true,
+            Kind::Starttls(_)
+            | Kind::Mailbox { .. }
+            | Kind::NoUidValidity(_)
+            | Kind::NotImap(_) => true,
             Kind::Connect(_)
             | Kind::Timeout { .. }
             | Kind::Lost { .. }
@@ -181,6 +187,13 @@ impl fmt::Display for MailboxError {
             Kind::Garbled { step } => {
                 write!(f, "the answer to {step} could not be read")
             }
+            Kind::NotImap(said) if said.is_empty() => {
+                f.write_str("the server's greeting is not IMAP; check imap.port and imap.security")
+            }
+            Kind::NotImap(said) => write!(
+                f,
+                "the server's greeting is not IMAP (it said \"{said}\"); check imap.port and imap.security"
+            ),
         }
     }
 }
@@ -191,6 +204,19 @@ fn or_silent(server: &str) -> &str {
     } else {
         server
     }
+}
+
+/// The line a server sent where an IMAP greeting was expected, from
+/// async-imap's parse error (`… during parsing of "220 host ESMTP\r\n"`),
+/// printable and short; empty when the shape is not that.
+pub(crate) fn unparsed_line(rendered: &str) -> String {
+    let Some((_, rest)) = rendered.split_once("during parsing of \"") else {
+        return String::new();
+    };
+    let line = rest.rsplit_once('"').map_or(rest, |(l, _)| l);
+    let line = line.split("\\r").next().unwrap_or_default();
+    let line = line.split("\\n").next().unwrap_or_default();
+    line.chars().filter(|c| !c.is_control()).take(120).collect()
 }
 
 /// The server's own words in an async-imap NO or BAD error, which carries
@@ -242,6 +268,19 @@ pub(crate) fn says_try_later(server: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn another_service_on_the_port_is_named_by_its_first_line() {
+        let rendered = "Error(Error { input: [50, 50, 48], code: Tag }) during parsing of \"220 vm ESMTP OpenSMTPD\\r\\n\"";
+        assert_eq!(unparsed_line(rendered), "220 vm ESMTP OpenSMTPD");
+        let e = MailboxError::new("h:143".into(), Kind::NotImap(unparsed_line(rendered)));
+        assert_eq!(
+            e.to_string(),
+            "IMAP h:143: the server's greeting is not IMAP (it said \"220 vm ESMTP OpenSMTPD\"); check imap.port and imap.security"
+        );
+        assert!(e.is_permanent(), "a wrong port is for a person to fix");
+        assert_eq!(unparsed_line("connection reset"), "");
+    }
 
     #[test]
     fn the_servers_words_come_out_of_the_debug_rendering() {

@@ -203,7 +203,16 @@ impl ImapMailbox {
             let response = client
                 .read_response()
                 .await
-                .map_err(|e| lost(e.to_string()))?
+                .map_err(|e| {
+                    // Another service on the port: its first line does not
+                    // parse as IMAP.
+                    let text = e.to_string();
+                    if text.contains("during parsing of") {
+                        self.err(Kind::NotImap(super::error::unparsed_line(&text)))
+                    } else {
+                        lost(text)
+                    }
+                })?
                 .ok_or_else(|| lost("closed by the server".into()))?;
             match response.parsed() {
                 Response::Data {

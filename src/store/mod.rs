@@ -106,19 +106,8 @@ impl Backend {
         match scheme {
             "sqlite" => Ok(Backend::Sqlite),
             "postgres" | "postgresql" => Ok(Backend::Postgres),
-            _ => Err(StoreError::Scheme(redact_url(url))),
+            _ => Err(StoreError::Scheme(crate::config::printable_url(url))),
         }
-    }
-}
-
-/// The URL with any password replaced, for messages.
-fn redact_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
-            u.to_string()
-        }
-        _ => url.to_string(),
     }
 }
 
@@ -262,9 +251,15 @@ impl Store {
         })
     }
 
-    /// Checks that the database answers.
+    /// Checks that the database answers and can be written: a write
+    /// transaction is begun and rolled back (a read-only SQLite file
+    /// fails here, not at the first mail).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        self.pool.execute("SELECT 1").await?;
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE mailboxes SET name = name WHERE 1 = 0")
+            .execute(&mut *tx.inner)
+            .await?;
+        drop(tx);
         Ok(())
     }
 }

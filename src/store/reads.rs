@@ -42,8 +42,11 @@ pub struct Counts {
     pub applications: i64,
     /// Replies queued and neither sent nor given up.
     pub replies_pending: i64,
-    /// Mails and failed replies listed for staff.
+    /// Mails and failed replies listed for staff, backlog apart.
     pub waiting_for_staff: i64,
+    /// Mail older than the backfill window at the first start: listed, but
+    /// apart, so that a full mailbox does not drown the count above.
+    pub backlog: i64,
 }
 
 fn reason(value: String, row: i64) -> Result<Attention, StoreError> {
@@ -175,12 +178,16 @@ impl Store {
             )
             .fetch_one(&self.pool)
             .await?,
-            waiting_for_staff: one(
-                "SELECT (SELECT COUNT(*) FROM messages WHERE attention IS NOT NULL)
-                      + (SELECT COUNT(*) FROM outbox WHERE failed_at IS NOT NULL)",
-            )
+            waiting_for_staff: one("SELECT (SELECT COUNT(*) FROM messages
+                         WHERE attention IS NOT NULL AND attention <> $1)
+                      + (SELECT COUNT(*) FROM outbox WHERE failed_at IS NOT NULL)")
+            .bind(Attention::Backlog.as_str())
             .fetch_one(&self.pool)
             .await?,
+            backlog: one("SELECT COUNT(*) FROM messages WHERE attention = $1")
+                .bind(Attention::Backlog.as_str())
+                .fetch_one(&self.pool)
+                .await?,
         })
     }
 

@@ -459,3 +459,18 @@ fn the_backend_comes_from_the_url() {
     assert!(shown.contains("database.url"), "{shown}");
     assert!(!shown.contains("secret"), "{shown}");
 }
+
+#[tokio::test]
+async fn postgresql_is_reached_over_tls_when_the_url_asks() {
+    let url = tokio::task::spawn_blocking(postgres::database_url)
+        .await
+        .unwrap();
+    let store = Store::connect(&format!("{url}?sslmode=require"))
+        .await
+        .unwrap();
+    let tls: bool = sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    assert!(tls, "sslmode=require connected without TLS");
+}

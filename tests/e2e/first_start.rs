@@ -160,5 +160,11 @@ async fn at_the_first_start_old_mail_is_backlog_and_recent_mail_is_answered() {
         if setting == Some("none") {
             assert!(mails_to(&intake, &now_who).is_empty());
         }
+        // Monitoring counts backlog apart from what waits for staff.
+        let out = intake.cmd(&["status", "--json"]);
+        let counts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let old = backlog.len() + usize::from(setting == Some("none"));
+        assert_eq!(counts["backlog"], old, "{setting:?}: {counts}");
+        assert_eq!(counts["waiting_for_staff"], 0, "{setting:?}: {counts}");
     }
 }
