@@ -63,6 +63,8 @@ pub async fn flush<T: Transport>(store: &Store, transport: &T) -> Result<Flushed
     let rows = store.pending_outbox().await?;
     let total = rows.len();
     for (i, row) in rows.into_iter().enumerate() {
+        // A long queue after an outage is progress, not a stuck loop.
+        crate::notify::alive();
         let now = Utc::now();
         let Some(lease) = store.take_lease(row.id, owner(), now, now + LEASE).await? else {
             continue;

@@ -2,14 +2,14 @@
 -- a mail that was acted on has a unique identity (its Message-ID, or a
 -- content hash), and a message gets at most one reply of each kind.
 ALTER TABLE messages ADD COLUMN identity TEXT;
+-- The first acted-on row per identity gets it (one pass, grouped: a
+-- correlated subquery per row would take minutes on a large mailbox).
 UPDATE messages SET identity = COALESCE(message_id, 'sha256:' || sha256)
- WHERE outcome <> 'duplicate'
-   AND (attention IS NULL OR attention NOT IN ('unparseable', 'too-large', 'too-complex'))
-   AND id = (SELECT MIN(m.id) FROM messages m
-              WHERE COALESCE(m.message_id, 'sha256:' || m.sha256)
-                  = COALESCE(messages.message_id, 'sha256:' || messages.sha256)
-                AND m.outcome <> 'duplicate'
-                AND (m.attention IS NULL OR m.attention NOT IN ('unparseable', 'too-large', 'too-complex')));
+ WHERE id IN (SELECT MIN(id) FROM messages
+               WHERE outcome <> 'duplicate'
+                 AND (attention IS NULL
+                      OR attention NOT IN ('unparseable', 'too-large', 'too-complex'))
+               GROUP BY COALESCE(message_id, 'sha256:' || sha256));
 CREATE UNIQUE INDEX messages_identity ON messages (identity);
 CREATE UNIQUE INDEX outbox_one_per_kind ON outbox (message_id, kind);
 

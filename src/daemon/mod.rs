@@ -85,6 +85,13 @@ async fn take_in<S: Source>(
 ) -> Result<(), CycleError> {
     let mailbox = pipeline.config.imap.mailbox.clone();
     let uidvalidity = source.open().await?;
+    // The backfill window counts from the first opening, not from the
+    // first mail processed (which may come days later).
+    pipeline
+        .store
+        .note_first_open(&mailbox, Utc::now())
+        .await
+        .map_err(PipelineError::from)?;
     let last = pipeline
         .store
         .last_uid(&mailbox, uidvalidity)

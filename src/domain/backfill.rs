@@ -34,12 +34,18 @@ impl Backfill {
     pub fn is_backlog(self, received_at: DateTime<Utc>, first_opened: DateTime<Utc>) -> bool {
         let cutoff = match self {
             Backfill::All => return false,
-            Backfill::None => first_opened,
-            Backfill::Window(w) => first_opened - w,
+            Backfill::None => Some(first_opened),
+            Backfill::Window(w) => first_opened.checked_sub_signed(w),
         };
-        received_at < cutoff - Duration::seconds(1)
+        // A window reaching past the start of time holds everything.
+        cutoff
+            .and_then(|c| c.checked_sub_signed(Duration::seconds(1)))
+            .is_some_and(|c| received_at < c)
     }
 }
+
+/// The longest window accepted: a century (more is `"all"`).
+const MAX_DAYS: i64 = 36_525;
 
 /// Why a backfill setting was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -65,6 +71,7 @@ impl FromStr for Backfill {
             "d" => Duration::try_days(n),
             _ => None,
         }
+        .filter(|w| *w <= Duration::days(MAX_DAYS))
         .ok_or_else(bad)?;
         Ok(Backfill::Window(window))
     }
@@ -81,7 +88,16 @@ mod tests {
         assert_eq!("24h".parse(), Ok(Backfill::Window(Duration::hours(24))));
         assert_eq!("90m".parse(), Ok(Backfill::Window(Duration::minutes(90))));
         assert_eq!("7d".parse(), Ok(Backfill::Window(Duration::days(7))));
-        for bad in ["", "h", "24", "24 hours", "-1h", "1y", "99999999999999d"] {
+        for bad in [
+            "",
+            "h",
+            "24",
+            "24 hours",
+            "-1h",
+            "1y",
+            "99999999999999d",
+            "100000000d",
+        ] {
             assert!(bad.parse::<Backfill>().is_err(), "{bad:?} accepted");
         }
     }
@@ -98,5 +114,10 @@ mod tests {
         // Arrival known to the second only: the same second is not older.
         assert!(!Backfill::None.is_backlog(first - Duration::milliseconds(900), first));
         assert!(!Backfill::All.is_backlog(first - Duration::days(3650), first));
+        // The widest window accepted holds mail from the start of time
+        // without overflowing.
+        let widest = Backfill::Window(Duration::days(MAX_DAYS));
+        assert!(!widest.is_backlog(DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MIN_UTC));
+        assert!(!widest.is_backlog(first - Duration::days(3650), first));
     }
 }

@@ -422,14 +422,25 @@ impl Source for ImapMailbox {
         })
         .await;
         let fetches = self.settle(Step::Fetch, outcome)?;
-        Ok(fetches
-            .iter()
-            .find(|f| f.uid == Some(uid))
-            .map(|f| Fetched {
-                uid,
-                raw: f.body().map(<[u8]>::to_vec).unwrap_or_default(),
-                internal_date: f.internal_date().map(|d| d.with_timezone(&Utc)),
-            }))
+        // A server may answer in several responses for one UID (a flag
+        // change by another client among them): take each item from the
+        // response that has it.
+        let mine: Vec<_> = fetches.iter().filter(|f| f.uid == Some(uid)).collect();
+        if mine.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Fetched {
+            uid,
+            raw: mine
+                .iter()
+                .find_map(|f| f.body())
+                .map(<[u8]>::to_vec)
+                .unwrap_or_default(),
+            internal_date: mine
+                .iter()
+                .find_map(|f| f.internal_date())
+                .map(|d| d.with_timezone(&Utc)),
+        }))
     }
 
     async fn wait(&mut self, poll: Duration) -> Result<Wake, MailboxError> {

@@ -83,8 +83,8 @@ impl StoreError {
         matches!(
             db.code().as_deref(),
             // SQLite: BUSY, LOCKED, BUSY_SNAPSHOT; PostgreSQL: serialization
-            // failure, deadlock detected.
-            Some("5" | "6" | "517" | "40001" | "40P01")
+            // failure, deadlock detected, lock wait timed out.
+            Some("5" | "6" | "517" | "40001" | "40P01" | "55P03")
         )
     }
 }
@@ -243,7 +243,16 @@ impl Store {
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         let inner = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                // A peer stalled mid-transaction holding a sender's lock
+                // must not hold this process for ever: give up, and try
+                // the mail again later (55P03 is a conflict).
+                sqlx::query("SET LOCAL lock_timeout = '30s'")
+                    .execute(&mut *tx)
+                    .await?;
+                tx
+            }
         };
         Ok(Tx {
             inner,

@@ -105,13 +105,16 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Marks the reply sent. Only the lease's holder can: a sender whose
+    /// lease was taken over changes nothing (the new holder's lease stands).
     pub async fn mark_sent(&self, lease: &Lease, now: DateTime<Utc>) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL,
-             lease_owner = NULL, lease_expires_at = NULL WHERE id = $2",
+             lease_owner = NULL, lease_expires_at = NULL WHERE id = $2 AND lease_owner = $3",
         )
         .bind(ts(now))
         .bind(lease.outbox_id)
+        .bind(lease.owner.as_str())
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -129,12 +132,13 @@ impl Store {
         sqlx::query(
             "UPDATE outbox SET attempts = attempts + 1, last_error = $1,
              lease_owner = NULL, lease_expires_at = NULL,
-             failed_at = CASE WHEN $2 THEN $3 ELSE NULL END WHERE id = $4",
+             failed_at = CASE WHEN $2 THEN $3 ELSE NULL END WHERE id = $4 AND lease_owner = $5",
         )
         .bind(error)
         .bind(permanent)
         .bind(ts(now))
         .bind(lease.outbox_id)
+        .bind(lease.owner.as_str())
         .execute(&self.pool)
         .await?;
         Ok(())

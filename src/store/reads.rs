@@ -59,6 +59,20 @@ fn reason(value: String, row: i64) -> Result<Attention, StoreError> {
 }
 
 impl Store {
+    /// Records, once, that `mailbox` was opened for the first time at
+    /// `now`: the start of the backfill window, whether or not any mail
+    /// is processed then.
+    pub async fn note_first_open(
+        &self,
+        mailbox: &str,
+        now: DateTime<Utc>,
+    ) -> Result<DateTime<Utc>, StoreError> {
+        let mut tx = self.begin().await?;
+        let first = tx.first_opened(mailbox, now).await?;
+        tx.commit().await?;
+        Ok(first)
+    }
+
     /// Highest UID already recorded for this mailbox generation.
     pub async fn last_uid(&self, mailbox: &str, uidvalidity: u32) -> Result<u32, StoreError> {
         let v: Option<i64> = sqlx::query_scalar(
