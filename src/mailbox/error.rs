@@ -160,6 +160,12 @@ impl fmt::Display for MailboxError {
                 Ok(())
             }
             Kind::Tls(t) => f.write_str(&t.message),
+            // async-imap reports an unreadable response as an I/O error
+            // holding the parser's dump of the buffer: never shown.
+            Kind::Lost { step, cause } if cause.contains("during parsing of") => write!(
+                f,
+                "the answer to {step} could not be read as IMAP; check imap.port and imap.security"
+            ),
             Kind::Lost { step, cause } => write!(f, "connection lost during {step} ({cause})"),
             Kind::Bye(server) => write!(f, "the server turned the connection away: {server}"),
             Kind::Login { user, server, .. } => write!(
@@ -268,6 +274,23 @@ pub(crate) fn says_try_later(server: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parser_dump_is_never_shown() {
+        let e = MailboxError::new(
+            "h:143".into(),
+            Kind::Lost {
+                step: Step::Fetch,
+                cause: "Error(Error { input: [42, 32], code: Tag }) during parsing of \"* 1 FETCH (BODY[] {5}\\r\\nsecret\"".into(),
+            },
+        );
+        let shown = e.to_string();
+        assert!(
+            !shown.contains("secret") && !shown.contains("input"),
+            "{shown}"
+        );
+        assert!(shown.contains("could not be read as IMAP"), "{shown}");
+    }
 
     #[test]
     fn another_service_on_the_port_is_named_by_its_first_line() {
