@@ -79,6 +79,16 @@ impl Daemon {
         assert!(ok, "kill -TERM failed");
     }
 
+    /// `kill -9`, as a crash would: the process ends at once, and the log
+    /// keeps what it had written.
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+    }
+
     /// Waits for the process to end, for at most `within`.
     pub fn wait_exit(&mut self, within: Duration) -> Option<ExitStatus> {
         let start = Instant::now();

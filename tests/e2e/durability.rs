@@ -2,11 +2,10 @@
 //! mailbox, and `kill -9`.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 use super::{applicant, ask, mails_to, wait_mails};
+use crate::common::daemon::Daemon;
 use crate::common::{Intake, mail, postgres, reply};
 
 /// A config edit: the database is a fresh PostgreSQL database.
@@ -20,50 +19,6 @@ pub fn poll_every_second(c: &mut String) {
         "questions = \"questions.toml\"",
         "questions = \"questions.toml\"\npoll_seconds = 1",
     );
-}
-
-/// `mailintake run` in the background, its log in a file (a pipe would
-/// fill up and stall it).
-pub struct Daemon {
-    child: Child,
-    log: PathBuf,
-}
-
-impl Daemon {
-    pub fn start(intake: &Intake, name: &str) -> Daemon {
-        let log = intake.dir.path().join(format!("{name}.log"));
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&log)
-            .unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_mailintake"))
-            .arg("--config")
-            .arg(&intake.config)
-            .arg("run")
-            .env("RUST_LOG", "mailintake=debug,info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(file)
-            .spawn()
-            .unwrap();
-        Daemon { child, log }
-    }
-
-    fn kill9(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        self.kill9();
-    }
 }
 
 /// Distinct replies (by Message-ID) and delivered copies, per applicant.
@@ -160,8 +115,8 @@ async fn two_daemons_on_one_mailbox_and_one_postgresql_answer_each_mail_once() {
         poll_every_second(c);
     });
     let people: Vec<String> = (0..200).map(|_| applicant(&intake)).collect();
-    let a = Daemon::start(&intake, "a");
-    let b = Daemon::start(&intake, "b");
+    let a = Daemon::start(&intake.config);
+    let b = Daemon::start(&intake.config);
     first_mails(&intake, &people).await;
     wait_all_answered(&intake, &people, Duration::from_secs(120));
     std::thread::sleep(Duration::from_secs(3));
@@ -213,7 +168,9 @@ async fn kill_9_at_random_moments_loses_nothing_and_answers_once() {
     let intake = Intake::with(poll_every_second);
     let people: Vec<String> = (0..200).map(|_| applicant(&intake)).collect();
     let mut next = rng();
-    let mut daemon = Daemon::start(&intake, "run-0");
+    let mut daemon = Daemon::start(&intake.config);
+    // Every run's log, the killed ones' included.
+    let mut logs = String::new();
     let sender = {
         let intake_team = intake.team.clone();
         let stack = intake.stack;
@@ -242,22 +199,22 @@ async fn kill_9_at_random_moments_loses_nothing_and_answers_once() {
     while !sender.is_finished() || kills < 8 {
         tokio::time::sleep(Duration::from_millis(200 + next() % 1300)).await;
         daemon.kill9();
+        logs.push_str(&daemon.log());
         kills += 1;
-        daemon = Daemon::start(&intake, &format!("run-{kills}"));
+        daemon = Daemon::start(&intake.config);
     }
     sender.await.unwrap();
     // Everything is in the mailbox, then one last kill and restart.
     intake.stack.wait_for(&intake.team, people.len());
     daemon.kill9();
-    let restarted = Instant::now();
-    let _daemon = Daemon::start(&intake, "last");
+    logs.push_str(&daemon.log());
+    let mut last = Daemon::start(&intake.config);
     let took = wait_all_answered(&intake, &people, Duration::from_secs(60));
     eprintln!("{kills} kills; all answered {took:?} after the last restart");
     assert!(
         took <= Duration::from_secs(10),
         "answered {took:?} after the last restart (at most 10 s)"
     );
-    let _ = restarted;
     std::thread::sleep(Duration::from_secs(3));
     let mut copies_over = 0;
     for who in &people {
@@ -269,12 +226,8 @@ async fn kill_9_at_random_moments_loses_nothing_and_answers_once() {
     // killed was accepted: the next sender sends it again, the same
     // message with the same Message-ID, and logs that it may be a second
     // copy. Every extra copy must be one of those, at most one per kill.
-    let logs: String = std::fs::read_dir(intake.dir.path())
-        .unwrap()
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "log"))
-        .map(|e| std::fs::read_to_string(e.path()).unwrap())
-        .collect();
+    last.kill9();
+    logs.push_str(&last.log());
     let takeovers = logs.matches("may have been sent already").count();
     eprintln!("{copies_over} second copies, {takeovers} takeovers logged, {kills} kills");
     assert!(

@@ -4,8 +4,9 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use super::durability::{Daemon, poll_every_second};
+use super::durability::poll_every_second;
 use super::{applicant, mails_to, wait_mails};
+use crate::common::daemon::Daemon;
 use crate::common::{Intake, mail};
 
 /// `status` counts for monitoring, and `backup` copies the live SQLite
@@ -14,7 +15,7 @@ use crate::common::{Intake, mail};
 #[tokio::test(flavor = "multi_thread")]
 async fn status_counts_and_a_backup_of_the_live_database_is_whole() {
     let intake = Intake::with(poll_every_second);
-    let daemon = Daemon::start(&intake, "live");
+    let daemon = Daemon::start(&intake.config);
     let who = applicant(&intake);
     intake
         .receive(
