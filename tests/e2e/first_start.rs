@@ -30,6 +30,20 @@ fn arrived_ago(intake: &Intake, who: &str, body: &str, age: Duration) {
     f.set_modified(SystemTime::now() - age).unwrap();
 }
 
+/// `shown` (a report's RFC 3339 time) is when a mail that arrived `age`
+/// ago arrived, give or take the test's own run time.
+fn shown_as_arrived(shown: &serde_json::Value, age: Duration, what: &str) {
+    let shown = chrono::DateTime::parse_from_rfc3339(shown.as_str().unwrap()).unwrap();
+    let arrived = chrono::Utc::now() - chrono::Duration::from_std(age).unwrap();
+    assert!(
+        (shown.with_timezone(&chrono::Utc) - arrived)
+            .num_seconds()
+            .abs()
+            < 120,
+        "{what}: shown as received {shown}, arrived {arrived}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn at_the_first_start_old_mail_is_backlog_and_recent_mail_is_answered() {
     let day = Duration::from_secs(24 * 3600);
@@ -127,16 +141,7 @@ async fn at_the_first_start_old_mail_is_backlog_and_recent_mail_is_answered() {
                 .unwrap_or_else(|| panic!("{setting:?}: {who} not listed: {listed:?}"));
             assert_eq!(item["reason"], "backlog", "{item}");
             // Shown with its arrival time, not the time it was processed.
-            let shown = chrono::DateTime::parse_from_rfc3339(item["received_at"].as_str().unwrap())
-                .unwrap();
-            let arrived = chrono::Utc::now() - chrono::Duration::from_std(*age).unwrap();
-            assert!(
-                (shown.with_timezone(&chrono::Utc) - arrived)
-                    .num_seconds()
-                    .abs()
-                    < 120,
-                "{setting:?}: shown {shown}, arrived {arrived}"
-            );
+            shown_as_arrived(&item["received_at"], *age, &format!("{setting:?}: {who}"));
             assert!(
                 intake.application(who).is_none(),
                 "{who} became an applicant"
@@ -146,15 +151,10 @@ async fn at_the_first_start_old_mail_is_backlog_and_recent_mail_is_answered() {
             let app = intake
                 .application(who)
                 .unwrap_or_else(|| panic!("{setting:?}: {who} has no application"));
-            let shown =
-                chrono::DateTime::parse_from_rfc3339(app["received_at"].as_str().unwrap()).unwrap();
-            let arrived = chrono::Utc::now() - chrono::Duration::from_std(*age).unwrap();
-            assert!(
-                (shown.with_timezone(&chrono::Utc) - arrived)
-                    .num_seconds()
-                    .abs()
-                    < 120,
-                "{setting:?}: application shown as received {shown}, arrived {arrived}"
+            shown_as_arrived(
+                &app["received_at"],
+                *age,
+                &format!("{setting:?}: application of {who}"),
             );
         }
         if setting == Some("none") {
