@@ -201,7 +201,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Once => {
             let config = Config::load(&cli.config)?;
-            let transport = SmtpTransport::new(&config.smtp)?;
+            let transport = SmtpTransport::for_replies(&config)?;
             let mut mailbox = ImapMailbox::new(config.imap.clone());
             let pipeline = mailintake::open(config).await?;
             let report = daemon::cycle(&pipeline, &mut mailbox, &transport).await;
@@ -222,6 +222,12 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 sent = report.flushed.sent,
                 "cycle done"
             );
+            if report.flushed.in_doubt > 0 {
+                tracing::info!(
+                    replies = report.flushed.in_doubt,
+                    "replies cut off mid-send wait for their delivery copy; the next run sends them again if none came"
+                );
+            }
             if report.flushed.deferred > 0 {
                 bail!(
                     "{} could not be sent yet; they stay queued for the next run",
@@ -232,7 +238,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Run => {
             let config = Config::load(&cli.config)?;
-            let transport = SmtpTransport::new(&config.smtp)?;
+            let transport = SmtpTransport::for_replies(&config)?;
             let mut mailbox = ImapMailbox::new(config.imap.clone());
             let poll = Duration::from_secs(config.intake.poll_seconds);
             let pipeline = mailintake::open(config).await?;

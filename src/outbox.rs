@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::Utc;
 
 pub use crate::smtp::{SendError, SmtpTransport};
-use crate::store::{Lease, OutboxRow, Store, StoreError};
+use crate::store::{Lease, OutboxRow, Resend, Store, StoreError};
 
 /// After this many failed attempts, a reply the server keeps deferring
 /// (4xx) is given up and shown to staff. Attempts that found no server
@@ -17,8 +17,23 @@ pub const MAX_ATTEMPTS: i64 = 20;
 /// How long a lease on a reply holds unless renewed. A process killed
 /// mid-send holds its reply no longer than this; a living one renews every
 /// [`LEASE_RENEWAL`] for as long as the SMTP transaction lasts.
-const LEASE: chrono::Duration = chrono::Duration::seconds(6);
-const LEASE_RENEWAL: Duration = Duration::from_secs(2);
+const LEASE: chrono::Duration = chrono::Duration::seconds(4);
+const LEASE_RENEWAL: Duration = Duration::from_secs(1);
+
+/// How long a reply's delivery copy may take to reach the mailbox after
+/// the server took the reply: its queue and local delivery, with IMAP
+/// IDLE's notice (500 ms on Dovecot). A reply in doubt is sent again only
+/// when the mailbox was processed up to this long after its send was cut
+/// off and its copy was not in it.
+pub const COPY_WAIT: chrono::Duration = chrono::Duration::seconds(3);
+
+/// A send was cut off at most [`LEASE_RENEWAL`] after its lease's last
+/// renewal, that is `LEASE - LEASE_RENEWAL` before the lease lapses: the
+/// mailbox must be processed up to this long after the lapse to have given
+/// the copy [`COPY_WAIT`] (zero with today's values).
+fn copy_wait_after_lapse() -> chrono::Duration {
+    COPY_WAIT + chrono::Duration::from_std(LEASE_RENEWAL).unwrap_or_default() - LEASE
+}
 
 /// This process's name on the leases it takes: one per process, so that a
 /// lease never outlives the process that took it by more than [`LEASE`].
@@ -35,6 +50,13 @@ pub trait Transport {
         to: &str,
         message: &[u8],
     ) -> impl Future<Output = Result<(), SendError>> + Send;
+
+    /// Whether each reply is also sent to the watched mailbox, whose copy
+    /// proves delivery (`SmtpTransport::with_delivery_copy`). Without it,
+    /// a reply in doubt is sent again at once.
+    fn delivery_copy(&self) -> bool {
+        false
+    }
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +64,9 @@ pub struct Flushed {
     pub sent: usize,
     pub failed: usize,
     pub deferred: usize,
+    /// Replies in doubt that wait for their delivery copy: the mailbox
+    /// must be looked at again for them to be settled.
+    pub in_doubt: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,20 +86,41 @@ pub enum FlushError {
 pub async fn flush<T: Transport>(store: &Store, transport: &T) -> Result<Flushed, FlushError> {
     let mut out = Flushed::default();
     let rows = store.pending_outbox().await?;
+    let resend = if transport.delivery_copy() && rows.iter().any(|r| r.in_doubt) {
+        Resend::AfterMailboxUpTo(store.caught_up().await?)
+    } else {
+        Resend::Now
+    };
     let total = rows.len();
     for (i, row) in rows.into_iter().enumerate() {
         // A long queue after an outage is progress, not a stuck loop.
         crate::notify::alive();
         let now = Utc::now();
-        let Some(lease) = store.take_lease(row.id, owner(), now, now + LEASE).await? else {
+        let taken = store
+            .take_lease(
+                row.id,
+                owner(),
+                now,
+                now + LEASE,
+                resend,
+                copy_wait_after_lapse(),
+            )
+            .await?;
+        let Some(lease) = taken else {
+            if row.in_doubt {
+                out.in_doubt += 1;
+            }
             continue;
         };
-        if lease.took_over {
-            // Its sender died mid-send: SMTP cannot tell whether the server
-            // had accepted it. The same message (same Message-ID) goes again.
+        if lease.in_doubt {
+            // Cut off mid-send, and no delivery copy arrived in time (or
+            // none is sent): the server did not take it, as far as can be
+            // known. The same message (same Message-ID) goes again.
             tracing::warn!(
                 outbox = row.id,
-                "reply may have been sent already by a process that stopped mid-send; sending it again, same Message-ID"
+                took_over = lease.took_over,
+                copy = transport.delivery_copy(),
+                "a reply whose send was cut off goes again, same Message-ID: no delivery copy of it arrived"
             );
         }
         let Some(result) = send_leased(store, transport, &lease, &row).await? else {
@@ -96,15 +142,17 @@ pub async fn flush<T: Transport>(store: &Store, transport: &T) -> Result<Flushed
             Err(e) if e.concerns_every_reply() => {
                 // Not this reply's fault: released for later, never given up.
                 store
-                    .mark_attempt_failed(&lease, &e.to_string(), false, Utc::now())
+                    .mark_attempt_failed(&lease, &e.to_string(), false, in_doubt(&e), Utc::now())
                     .await?;
                 let unsent = total - i + out.deferred;
                 return Err(FlushError::Transport { error: e, unsent });
             }
             Err(e) => {
+                // Given up in doubt, it is still marked sent if its delivery
+                // copy comes after all.
                 let give_up = e.is_permanent() || row.attempts + 1 >= MAX_ATTEMPTS;
                 store
-                    .mark_attempt_failed(&lease, &e.to_string(), give_up, Utc::now())
+                    .mark_attempt_failed(&lease, &e.to_string(), give_up, in_doubt(&e), Utc::now())
                     .await?;
                 if give_up {
                     out.failed += 1;
@@ -117,6 +165,13 @@ pub async fn flush<T: Transport>(store: &Store, transport: &T) -> Result<Flushed
         }
     }
     Ok(out)
+}
+
+/// For a send that failed in doubt: the lapse its lease stands for, as
+/// if it had been cut off by a kill now (see [`copy_wait_after_lapse`]).
+fn in_doubt(e: &SendError) -> Option<chrono::DateTime<Utc>> {
+    e.in_doubt()
+        .then(|| Utc::now() + LEASE - chrono::Duration::from_std(LEASE_RENEWAL).unwrap_or_default())
 }
 
 /// Sends one reply, renewing its lease while the transaction lasts.

@@ -212,6 +212,13 @@ impl Pipeline {
                 .identity_seen(&identity)
                 .await
                 .map_err(PipelineError::from)?;
+        let own_reply = match inbound.and_then(|i| i.message_id.as_deref()) {
+            Some(id) if parsed => tx
+                .reply_by_rfc822_id(id)
+                .await
+                .map_err(PipelineError::from)?,
+            _ => None,
+        };
         let first_opened = tx
             .first_opened(mail.mailbox, now)
             .await
@@ -226,6 +233,7 @@ impl Pipeline {
             reading,
             seen,
             duplicate,
+            own_reply,
             first_opened,
             backfill: self.config.intake.backfill,
             known: &known,
@@ -287,6 +295,11 @@ impl Pipeline {
         else {
             return Err(Retry::Raced);
         };
+        if let Some(outbox_id) = w.delivery_of {
+            tx.note_delivery_copy(outbox_id, now)
+                .await
+                .map_err(PipelineError::from)?;
+        }
         // The decision only changes an application or replies for a mail
         // with a usable sender.
         let (Some(inbound), Some(sender)) = (inbound, from) else {

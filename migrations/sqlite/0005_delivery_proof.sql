@@ -6,3 +6,6 @@ ALTER TABLE outbox ADD COLUMN sending_since TEXT;
 ALTER TABLE outbox ADD COLUMN copy_seen_at TEXT;
 -- A reply the server deferred (4xx) waits until then, whoever sends next.
 ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT;
+-- Mail in the mailbox up to this time has been processed: a delivery copy
+-- not seen by then, well after the send was cut off, never came.
+ALTER TABLE mailboxes ADD COLUMN caught_up_at TEXT;

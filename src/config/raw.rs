@@ -57,6 +57,7 @@ pub(super) struct RawSmtp {
     pub password_file: Option<PathBuf>,
     pub ca_file: Option<PathBuf>,
     pub timeout_seconds: Option<u64>,
+    pub delivery_copy: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

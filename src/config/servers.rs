@@ -81,6 +81,9 @@ pub struct Smtp {
     pub ca_file: Option<PathBuf>,
     /// Longest time one SMTP transaction may take, connection included.
     pub timeout: Duration,
+    /// Send each reply to the team address too (`smtp.delivery_copy`,
+    /// default true): its arrival in the mailbox proves the reply was sent.
+    pub delivery_copy: bool,
 }
 
 /// Where a server is, as `check --offline` shows it without contacting it.
@@ -232,6 +235,7 @@ pub(super) fn smtp(raw: Option<&RawSmtp>, origin: &Origin, env: Env) -> Result<S
         credentials,
         ca_file: ca_file(raw.ca_file.as_deref(), "smtp", origin)?,
         timeout: timeout(raw.timeout_seconds, "smtp.timeout_seconds", origin)?,
+        delivery_copy: raw.delivery_copy.unwrap_or(true),
     })
 }
 

@@ -97,6 +97,8 @@ async fn take_in<S: Source>(
         .last_uid(&mailbox, uidvalidity)
         .await
         .map_err(PipelineError::from)?;
+    // Mail delivered before this is in the answer to the search below.
+    let looked = Utc::now();
     let uids = source.uids_after(last).await?;
     if !uids.is_empty() {
         tracing::debug!(count = uids.len(), "new messages");
@@ -129,6 +131,15 @@ async fn take_in<S: Source>(
         report.outcomes.push(outcome);
         after_each().await?;
     }
+    if !stopping.load(Ordering::SeqCst) {
+        // Every mail there at `looked` is processed: a delivery copy not
+        // among them had not arrived (see `outbox::COPY_WAIT`).
+        pipeline
+            .store
+            .note_caught_up(&mailbox, looked)
+            .await
+            .map_err(PipelineError::from)?;
+    }
     Ok(())
 }
 
@@ -142,6 +153,7 @@ fn log_counts(report: &CycleReport) {
         listed = count(|o| matches!(o, Outcome::Attention(_))),
         duplicates = count(|o| matches!(o, Outcome::Duplicate)),
         quiet = count(|o| matches!(o, Outcome::Quiet | Outcome::AlreadyProcessed)),
+        delivery_copies = count(|o| matches!(o, Outcome::DeliveryCopy)),
         "new mail processed"
     );
 }
@@ -154,6 +166,9 @@ struct Links {
     database: Link,
     /// Replies the SMTP server deferred (4xx) are retried on this.
     deferred: Link,
+    /// Replies in doubt wait for their delivery copy: the mailbox is
+    /// looked at on every sweep until they are settled, copy or not.
+    awaiting_copies: bool,
 }
 
 impl Links {
@@ -163,6 +178,7 @@ impl Links {
             smtp: Link::new(Some("SMTP"), OUTAGE),
             database: Link::new(Some("database"), OUTAGE),
             deferred: Link::new(None, DEFERRAL),
+            awaiting_copies: false,
         }
     }
 
@@ -237,7 +253,7 @@ pub async fn run<S: Source, T: Transport>(
                 }
             },
             () = tokio::time::sleep_until(retry) => {
-                look = !links.imap.is_up() || !links.database.is_up();
+                look = !links.imap.is_up() || !links.database.is_up() || links.awaiting_copies;
             }
             () = &mut shutdown => {
                 stopping.store(true, Ordering::SeqCst);
@@ -304,6 +320,7 @@ async fn send<T: Transport>(
         Ok(flushed) => {
             links.smtp.up();
             links.database.up();
+            links.awaiting_copies = flushed.in_doubt > 0;
             if flushed.deferred > 0 {
                 links.deferred.down(&"replies deferred");
             } else {

@@ -3,8 +3,8 @@
 //! transaction and applies the decision in the same transaction.
 //!
 //! The gates come in a fixed order, each a small check that may end the
-//! decision: already recorded, unreadable, duplicate, no usable sender,
-//! robot, backlog; then the plan for a person's mail (closed, answers,
+//! decision: already recorded, unreadable, duplicate, our own reply's
+//! delivery copy, no usable sender, robot, backlog; then the plan for a person's mail (closed, answers,
 //! attachment, questions).
 
 use std::collections::BTreeMap;
@@ -43,6 +43,10 @@ pub struct Facts<'a> {
     pub seen: bool,
     /// A mail with the same identity was already acted on.
     pub duplicate: bool,
+    /// The mail's Message-ID is that of this reply of ours (its outbox
+    /// id): with the team address as sender, it is the reply's delivery
+    /// copy.
+    pub own_reply: Option<i64>,
     /// When mailintake first opened the mailbox, and how far back from
     /// then mail is answered.
     pub first_opened: DateTime<Utc>,
@@ -77,6 +81,9 @@ pub struct Written {
     pub reply: Option<ReplyText>,
     /// Worth a log line: a robot tell overruled by answers.
     pub note: Option<String>,
+    /// The mail is the delivery copy of this queued reply (its outbox
+    /// id): the reply is marked delivered.
+    pub delivery_of: Option<i64>,
 }
 
 /// What happens to the sender's application.
@@ -156,6 +163,7 @@ impl Written {
             application: ApplicationChange::Untouched,
             reply: None,
             note: None,
+            delivery_of: None,
         }
     }
 }
@@ -180,6 +188,26 @@ pub fn decide(f: &Facts<'_>) -> Decision {
             application: ApplicationChange::Untouched,
             reply: None,
             note: None,
+            delivery_of: None,
+        });
+    }
+    // Our own reply, sent to the team mailbox too as proof that the server
+    // took it: recorded, never answered, never listed.
+    if let Some(outbox_id) = f.own_reply
+        && inbound
+            .from
+            .as_ref()
+            .is_some_and(|s| s.address.eq_ignore_ascii_case(f.team_address))
+    {
+        return Decision::record(Written {
+            outcome: MessageOutcome::DeliveryCopy,
+            identity: true,
+            attention: None,
+            detail: None,
+            application: ApplicationChange::Untouched,
+            reply: None,
+            note: None,
+            delivery_of: Some(outbox_id),
         });
     }
     // An address no reply can go to is as good as none: listed, and never
@@ -253,6 +281,7 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
         application: ApplicationChange::Ensure,
         reply: None,
         note: None,
+        delivery_of: None,
     };
     match plan(
         known,
@@ -357,6 +386,7 @@ impl Decision {
                 (Some(r), _, _) => Outcome::Replied(r.kind()),
                 (None, Some(a), _) => Outcome::Attention(a),
                 (None, None, MessageOutcome::Duplicate) => Outcome::Duplicate,
+                (None, None, MessageOutcome::DeliveryCopy) => Outcome::DeliveryCopy,
                 (None, None, _) => Outcome::Quiet,
             },
         }

@@ -26,6 +26,8 @@ pub enum Outcome {
     Replied(Reply),
     /// Stored, nothing sent (a notice or the questions went out recently).
     Quiet,
+    /// The delivery copy of one of our replies: it is marked delivered.
+    DeliveryCopy,
 }
 
 use std::collections::BTreeMap;
@@ -190,6 +192,8 @@ pub enum MessageOutcome {
     Duplicate,
     /// Not answered and listed for staff (robot, closed, unreadable, …).
     Listed,
+    /// The team mailbox's copy of one of our replies: proof it was sent.
+    DeliveryCopy,
 }
 
 impl MessageOutcome {
@@ -201,6 +205,7 @@ impl MessageOutcome {
             MessageOutcome::Attachment,
             MessageOutcome::Duplicate,
             MessageOutcome::Listed,
+            MessageOutcome::DeliveryCopy,
         ]
         .into_iter()
         .find(|v| v.as_str() == s)
@@ -215,6 +220,7 @@ impl MessageOutcome {
             MessageOutcome::Duplicate => "duplicate",
             // The name rows were written with before the enum existed.
             MessageOutcome::Listed => "attention",
+            MessageOutcome::DeliveryCopy => "delivery-copy",
         }
     }
 }

@@ -43,8 +43,12 @@ struct Case {
 }
 
 fn mail(headers: &str, body: &str) -> Case {
+    mail_from("Ada Lovelace <ada@example.net>", headers, body)
+}
+
+fn mail_from(from: &str, headers: &str, body: &str) -> Case {
     let raw = format!(
-        "From: Ada Lovelace <ada@example.net>\r\nTo: {TEAM}\r\nSubject: Apply\r\n\
+        "From: {from}\r\nTo: {TEAM}\r\nSubject: Apply\r\n\
          Message-ID: <1@example.net>\r\n{headers}\r\n{body}\r\n"
     );
     let inbound = ingest::parse(raw.as_bytes()).unwrap();
@@ -59,6 +63,7 @@ struct World {
     known: Known,
     seen: bool,
     duplicate: bool,
+    own_reply: Option<i64>,
     received_ago: Duration,
     opened_ago: Duration,
     backfill: Backfill,
@@ -71,6 +76,7 @@ impl Default for World {
             known: Known::default(),
             seen: false,
             duplicate: false,
+            own_reply: None,
             received_ago: Duration::seconds(1),
             opened_ago: Duration::days(10),
             backfill: Backfill::default(),
@@ -91,6 +97,7 @@ fn decide_with(case: &Case, w: &World) -> Decision {
         },
         seen: w.seen,
         duplicate: w.duplicate,
+        own_reply: w.own_reply,
         first_opened: now - w.opened_ago,
         backfill: w.backfill,
         known: &w.known,
@@ -137,6 +144,42 @@ fn a_message_already_recorded_is_left_alone() {
 }
 
 #[test]
+fn our_reply_from_the_team_address_is_its_delivery_copy_and_nothing_else() {
+    let copy = mail_from(
+        &format!("Mailintake Team <{TEAM}>"),
+        "Auto-Submitted: auto-replied\r\n",
+        "Thank you. 1. What is your name?",
+    );
+    let w = written(decide_with(
+        &copy,
+        &World {
+            own_reply: Some(7),
+            ..Default::default()
+        },
+    ));
+    assert_eq!(w.outcome, MessageOutcome::DeliveryCopy);
+    assert_eq!(w.delivery_of, Some(7));
+    assert_eq!((w.attention, &w.reply), (None, &None));
+    assert_eq!(w.application, ApplicationChange::Untouched);
+    assert!(w.identity, "a second copy must be a duplicate");
+    // Without a matching reply, the same mail is a robot's, listed.
+    let w = written(decide_with(&copy, &World::default()));
+    assert_eq!(w.delivery_of, None);
+    assert_eq!(w.attention, Some(Attention::Robot));
+    // A person's mail that happens to carry one of our Message-IDs is
+    // still read as theirs.
+    let w = written(decide_with(
+        &mail("", COMPLETE),
+        &World {
+            own_reply: Some(7),
+            ..Default::default()
+        },
+    ));
+    assert_eq!(w.delivery_of, None);
+    assert!(w.reply.is_some());
+}
+
+#[test]
 fn an_unread_mail_is_listed_with_its_reason_and_no_identity() {
     let now = Utc::now();
     let qs = questions();
@@ -150,6 +193,7 @@ fn an_unread_mail_is_listed_with_its_reason_and_no_identity() {
         },
         seen: false,
         duplicate: false,
+        own_reply: None,
         first_opened: now,
         backfill: Backfill::default(),
         known: &known,

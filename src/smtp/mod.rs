@@ -6,15 +6,16 @@
 use std::fmt;
 use std::time::Duration;
 
-use lettre::address::Envelope;
 use lettre::transport::smtp::client::{Certificate, TlsParameters};
 
 use crate::config::{Security, Smtp};
 use crate::outbox::Transport;
 
 mod dial;
+mod transaction;
 
 use dial::{Dialer, Wrap};
+use transaction::{Envelope, Failed, Hint, Step};
 
 /// One opaque error type for the SMTP adapter. `Display` says what failed
 /// and, when a person can fix it, which config key to look at.
@@ -23,10 +24,11 @@ pub struct SendError {
     host: String,
     message: String,
     class: Class,
+    in_doubt: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
+pub(crate) enum Class {
     /// A 4xx reply to this message (RFC 5321 4.2.1): try it again later.
     Deferred,
     /// No usable answer: refused, timed out, connection lost.
@@ -43,7 +45,15 @@ impl SendError {
             host: host.to_string(),
             message: message.into(),
             class,
+            in_doubt: false,
         }
+    }
+
+    /// The server may have taken the reply all the same: the failure came
+    /// after the message was written, before the server's answer to it.
+    /// Sending it again may deliver it twice.
+    pub fn in_doubt(&self) -> bool {
+        self.in_doubt
     }
 
     /// Worth retrying later: a 4xx reply (OpenSMTPD's 452 "too many
@@ -64,21 +74,12 @@ impl SendError {
         matches!(self.class, Class::Unreachable | Class::Setup)
     }
 
+    /// A failure while opening the session (connection, greeting, EHLO,
+    /// STARTTLS, AUTH).
     fn from_lettre(host: &str, e: &lettre::transport::smtp::Error) -> Self {
-        if let Some(code) = e.status() {
-            // 530, 534, 535, 538: authentication refused (RFC 4954).
-            let login = matches!(u16::from(code), 530 | 534 | 535 | 538);
-            return match (e.is_permanent(), login) {
-                (true, true) => Self::new(
-                    host,
-                    format!("login refused ({e}); check smtp.username and smtp.password"),
-                    Class::Setup,
-                ),
-                (true, false) => Self::new(host, e.to_string(), Class::Rejected),
-                (false, _) => Self::new(host, e.to_string(), Class::Deferred),
-            };
-        }
-        if let Some(f) = crate::tls::failure(e, "smtp") {
+        if e.status().is_none()
+            && let Some(f) = crate::tls::failure(e, "smtp")
+        {
             let class = if f.permanent {
                 Class::Setup
             } else {
@@ -86,20 +87,33 @@ impl SendError {
             };
             return Self::new(host, f.message, class);
         }
-        if e.is_client() {
-            // lettre's own refusals: no authentication mechanism in
-            // common, most often (no login offered without TLS).
-            return Self::new(
-                host,
-                format!("{e}; check smtp.security and smtp.username"),
-                Class::Setup,
-            );
+        Self::at(host, Step::Session, Failed::from(e))
+    }
+
+    /// A failure judged by the step it happened at
+    /// ([`transaction::judge`]), worded for a person.
+    fn at(host: &str, step: Step, failed: Failed) -> Self {
+        let judged = transaction::judge(step, failed.failure);
+        let m = failed.message;
+        let message = match judged.hint {
+            Hint::None => m,
+            Hint::Login => format!("login refused ({m}); check smtp.username and smtp.password"),
+            Hint::Settings => format!("{m}; check smtp.security and smtp.username"),
+            Hint::Refused => format!("the server refuses this client ({m}); check smtp.host"),
+            Hint::Sender => format!(
+                "the server refuses the team address as sender ({m}); check intake.address and smtp.username"
+            ),
+            Hint::Unanswered if step == Step::Session => {
+                format!("cannot send ({m}); check smtp.host and smtp.port")
+            }
+            Hint::Unanswered => format!("no answer ({m})"),
+        };
+        Self {
+            host: host.to_string(),
+            message,
+            class: judged.class,
+            in_doubt: judged.in_doubt,
         }
-        Self::new(
-            host,
-            format!("cannot send ({e}); check smtp.host and smtp.port"),
-            Class::Unreachable,
-        )
     }
 
     /// A refused connection, for the daemon's tests.
@@ -137,6 +151,9 @@ const QUIT_TIMEOUT: Duration = Duration::from_secs(2);
 pub struct SmtpTransport {
     dialer: Dialer,
     timeout: Duration,
+    /// Also addressed to this mailbox (the team's): the copy's arrival
+    /// proves the server took the reply.
+    copy_to: Option<lettre::Address>,
 }
 
 impl SmtpTransport {
@@ -175,7 +192,37 @@ impl SmtpTransport {
                 label,
             },
             timeout: c.timeout,
+            copy_to: None,
         })
+    }
+
+    /// The transport `run` and `once` send with: the submission server,
+    /// and the team address as the delivery copy's unless
+    /// `smtp.delivery_copy = false`. Errors as for [`SmtpTransport::new`].
+    pub fn for_replies(config: &crate::config::Config) -> Result<Self, SendError> {
+        let transport = Self::new(&config.smtp)?;
+        if config.smtp.delivery_copy {
+            transport.with_delivery_copy(&config.intake.address)
+        } else {
+            Ok(transport)
+        }
+    }
+
+    /// Sends each reply to `address` too, as a second envelope recipient
+    /// (a Bcc: no header names it). When that is the mailbox mailintake
+    /// watches, the copy's arrival proves the server took the reply, so a
+    /// reply whose send was cut off is not sent twice (see
+    /// `crate::outbox`). Errors: `address` is not an email address.
+    pub fn with_delivery_copy(mut self, address: &str) -> Result<Self, SendError> {
+        let parsed = address.parse().map_err(|_| {
+            SendError::new(
+                &self.dialer.label,
+                format!("invalid team address `{address}`; check intake.address"),
+                Class::Setup,
+            )
+        })?;
+        self.copy_to = Some(parsed);
+        Ok(self)
     }
 
     /// Opens a connection, says hello (and logs in), asks NOOP and quits,
@@ -216,21 +263,45 @@ impl Transport for SmtpTransport {
         };
         let from_addr: lettre::Address = from.parse().map_err(|_| bad("sender", from))?;
         let to_addr: lettre::Address = to.parse().map_err(|_| bad("recipient", to))?;
-        let envelope = Envelope::new(Some(from_addr), vec![to_addr])
-            .map_err(|e| SendError::new(label, e.to_string(), Class::Rejected))?;
+        let envelope = Envelope {
+            from: &from_addr,
+            to: &to_addr,
+            copy: self.copy_to.as_ref(),
+        };
+        let mut step = Step::Session;
         let transaction = async {
             let mut conn = self.dialer.dial().await?;
-            let taken = conn.send(&envelope, message).await;
-            Ok::<_, SendError>((conn, taken))
+            let result = transaction::transact(&mut conn, &envelope, message, &mut step).await;
+            Ok::<_, SendError>((conn, result))
         };
-        let (mut conn, taken) = tokio::time::timeout(self.timeout, transaction)
-            .await
-            .unwrap_or_else(|_| Err(SendError::timed_out(label, self.timeout)))?;
+        let (mut conn, result) = match tokio::time::timeout(self.timeout, transaction).await {
+            Ok(done) => done?,
+            Err(_) => {
+                let failed = Failed {
+                    failure: transaction::Failure::Unanswered,
+                    message: format!("no answer within {} s", self.timeout.as_secs_f32()),
+                };
+                return Err(match step {
+                    Step::Session => SendError::timed_out(label, self.timeout),
+                    step => SendError::at(label, step, failed),
+                });
+            }
+        };
         // Taken or refused, the answer is in: QUIT is not worth waiting on.
         let _ = tokio::time::timeout(QUIT_TIMEOUT, conn.abort()).await;
-        taken
-            .map(|_| ())
-            .map_err(|e| SendError::from_lettre(label, &e))
+        match result {
+            Ok(copied) => {
+                if !copied && self.copy_to.is_some() {
+                    tracing::debug!("sent without a delivery copy");
+                }
+                Ok(())
+            }
+            Err(failed) => Err(SendError::at(label, step, failed)),
+        }
+    }
+
+    fn delivery_copy(&self) -> bool {
+        self.copy_to.is_some()
     }
 }
 

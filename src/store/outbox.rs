@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::{Store, StoreError, ts};
+use super::{Store, StoreError, Tx, parse_ts, ts};
 
 /// A queued reply, ready to send.
 #[derive(Debug, Clone)]
@@ -15,6 +15,11 @@ pub struct OutboxRow {
     pub sender: String,
     pub body: Vec<u8>,
     pub attempts: i64,
+    /// A send of this reply was cut off after the message may have been
+    /// taken (its process died, or the server's answer never came): the
+    /// reply is in doubt until its delivery copy arrives or the wait for
+    /// it is over (see [`Store::take_lease`]).
+    pub in_doubt: bool,
 }
 
 /// The right to send one reply: held by `owner` (one id per process)
@@ -27,6 +32,20 @@ pub struct Lease {
     /// Taken over from an owner whose lease lapsed mid-send: that owner
     /// may have had the reply accepted before it died.
     pub took_over: bool,
+    /// A send before this one was cut off, and no delivery copy arrived.
+    pub in_doubt: bool,
+}
+
+/// When a reply in doubt may be sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resend {
+    /// No delivery copy is sent: at once.
+    Now,
+    /// Only once the mailbox was processed up to this time: a reply whose
+    /// send was cut off (or whose lease lapsed) before it, and whose copy
+    /// was not seen by then, was not taken by the server. `None`: the
+    /// mailbox was never processed to the end.
+    AfterMailboxUpTo(Option<DateTime<Utc>>),
 }
 
 impl Store {
@@ -34,7 +53,7 @@ impl Store {
     /// lease: [`Store::take_lease`] decides who sends.
     pub async fn pending_outbox(&self) -> Result<Vec<OutboxRow>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, recipient, sender, body, attempts FROM outbox
+            "SELECT id, recipient, sender, body, attempts, sending_since FROM outbox
              WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY id",
         )
         .fetch_all(&self.pool)
@@ -47,43 +66,88 @@ impl Store {
                 sender: r.get("sender"),
                 body: r.get("body"),
                 attempts: r.get("attempts"),
+                in_doubt: r.get::<Option<String>, _>("sending_since").is_some(),
             })
             .collect())
     }
 
-    /// Takes the lease on a pending reply until `until`. `None` when another
-    /// owner holds a lease that has not lapsed at `now`, or the reply was
-    /// sent or given up meanwhile.
+    /// Takes the lease on a pending reply until `until`, to send it.
+    /// `None` when another owner holds a lease that has not lapsed at
+    /// `now`, the reply was sent or given up meanwhile, or it is in doubt
+    /// and `resend` says not yet: its lease lapsed (or its send failed in
+    /// doubt) after `wait` before the time the mailbox was processed up to.
     pub async fn take_lease(
         &self,
         id: i64,
         owner: &str,
         now: DateTime<Utc>,
         until: DateTime<Utc>,
+        resend: Resend,
+        wait: chrono::Duration,
     ) -> Result<Option<Lease>, StoreError> {
-        let held: Option<Option<String>> =
-            sqlx::query_scalar("SELECT lease_owner FROM outbox WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-        let took_over = held.flatten().is_some_and(|o| o != owner);
+        let held = sqlx::query("SELECT lease_owner, sending_since FROM outbox WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let (held, doubt) = held.map_or((None, false), |r| {
+            (
+                r.get::<Option<String>, _>("lease_owner"),
+                r.get::<Option<String>, _>("sending_since").is_some(),
+            )
+        });
+        let took_over = held.is_some_and(|o| o != owner);
+        // Text timestamps compare in time order (`ts`): "" is before all,
+        // "~" after all.
+        let cutoff = match resend {
+            Resend::Now => "~".to_string(),
+            Resend::AfterMailboxUpTo(None) => String::new(),
+            Resend::AfterMailboxUpTo(Some(t)) => ts(t - wait),
+        };
         let done = sqlx::query(
-            "UPDATE outbox SET lease_owner = $1, lease_expires_at = $2
-             WHERE id = $3 AND sent_at IS NULL AND failed_at IS NULL
-             AND (lease_expires_at IS NULL OR lease_expires_at < $4 OR lease_owner = $5)",
+            "UPDATE outbox SET lease_owner = $1, lease_expires_at = $2, sending_since = $3
+             WHERE id = $4 AND sent_at IS NULL AND failed_at IS NULL
+             AND (lease_expires_at IS NULL OR lease_expires_at < $5 OR lease_owner = $6)
+             AND (sending_since IS NULL OR lease_expires_at <= $7)",
         )
         .bind(owner)
         .bind(ts(until))
+        .bind(ts(now))
         .bind(id)
         .bind(ts(now))
         .bind(owner)
+        .bind(cutoff)
         .execute(&self.pool)
         .await?;
         Ok((done.rows_affected() == 1).then(|| Lease {
             outbox_id: id,
             owner: owner.to_string(),
             took_over,
+            in_doubt: doubt,
         }))
+    }
+
+    /// The time up to which the mailbox has been processed, the latest
+    /// of all mailboxes ([`Store::note_caught_up`]).
+    pub async fn caught_up(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let v: Option<String> = sqlx::query_scalar("SELECT MAX(caught_up_at) FROM mailboxes")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(v.as_deref().and_then(parse_ts))
+    }
+
+    /// Records that every mail in `mailbox` that was there at `at` has
+    /// been processed. Never moves back.
+    pub async fn note_caught_up(&self, mailbox: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE mailboxes SET caught_up_at = $1
+             WHERE name = $2 AND (caught_up_at IS NULL OR caught_up_at < $3)",
+        )
+        .bind(ts(at))
+        .bind(mailbox)
+        .bind(ts(at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Extends a lease this owner still holds. False when it was lost (it
@@ -109,8 +173,9 @@ impl Store {
     /// lease was taken over changes nothing (the new holder's lease stands).
     pub async fn mark_sent(&self, lease: &Lease, now: DateTime<Utc>) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL,
-             lease_owner = NULL, lease_expires_at = NULL WHERE id = $2 AND lease_owner = $3",
+            "UPDATE outbox SET sent_at = COALESCE(sent_at, $1), attempts = attempts + 1,
+             last_error = NULL, lease_owner = NULL, lease_expires_at = NULL, sending_since = NULL
+             WHERE id = $2 AND lease_owner = $3",
         )
         .bind(ts(now))
         .bind(lease.outbox_id)
@@ -121,25 +186,67 @@ impl Store {
     }
 
     /// Records a failed attempt and gives the lease back; `permanent`
-    /// gives the reply up, which lists it for staff.
+    /// gives the reply up, which lists it for staff. A failure in doubt
+    /// ([`crate::outbox::SendError::in_doubt`]) leaves the reply in doubt,
+    /// its lease counted as lapsed at `in_doubt` (see
+    /// [`Store::take_lease`]).
     pub async fn mark_attempt_failed(
         &self,
         lease: &Lease,
         error: &str,
         permanent: bool,
+        in_doubt: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE outbox SET attempts = attempts + 1, last_error = $1,
-             lease_owner = NULL, lease_expires_at = NULL,
-             failed_at = CASE WHEN $2 THEN $3 ELSE NULL END WHERE id = $4 AND lease_owner = $5",
+             lease_owner = NULL,
+             lease_expires_at = CASE WHEN $2 THEN $3 ELSE NULL END,
+             sending_since = CASE WHEN $4 THEN sending_since ELSE NULL END,
+             failed_at = CASE WHEN $5 THEN $6 ELSE NULL END
+             WHERE id = $7 AND lease_owner = $8 AND sent_at IS NULL",
         )
         .bind(error)
+        .bind(in_doubt.is_some())
+        .bind(in_doubt.map(ts))
+        .bind(in_doubt.is_some())
         .bind(permanent)
         .bind(ts(now))
         .bind(lease.outbox_id)
         .bind(lease.owner.as_str())
         .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+impl Tx {
+    /// The reply whose Message-ID (no angle brackets) this is, if it is
+    /// one of ours.
+    pub async fn reply_by_rfc822_id(&mut self, rfc822_id: &str) -> Result<Option<i64>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM outbox WHERE rfc822_id = $1")
+                .bind(rfc822_id)
+                .fetch_optional(&mut *self.inner)
+                .await?,
+        )
+    }
+
+    /// The reply's delivery copy arrived in the mailbox: the server took
+    /// it, so it is sent, whatever its sender recorded or will record.
+    pub async fn note_delivery_copy(
+        &mut self,
+        outbox_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET copy_seen_at = COALESCE(copy_seen_at, $1),
+             sent_at = COALESCE(sent_at, $2), failed_at = NULL WHERE id = $3",
+        )
+        .bind(ts(now))
+        .bind(ts(now))
+        .bind(outbox_id)
+        .execute(&mut *self.inner)
         .await?;
         Ok(())
     }

@@ -8,7 +8,7 @@ use sqlx::Row;
 
 use super::record::add_answer_row;
 use super::{Backend, Store, StoreError, ts};
-use crate::domain::{Attention, CurrentAnswers, Reply};
+use crate::domain::{Attention, CurrentAnswers, MessageOutcome, Reply};
 
 #[derive(Debug, Clone)]
 pub struct ApplicationRow {
@@ -176,10 +176,14 @@ impl Store {
         let since = ts(since);
         let one = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
         Ok(Counts {
-            received_since: one("SELECT COUNT(*) FROM messages WHERE received_at >= $1")
-                .bind(since.as_str())
-                .fetch_one(&self.pool)
-                .await?,
+            // Our own delivery copies are not mail received.
+            received_since: one(
+                "SELECT COUNT(*) FROM messages WHERE received_at >= $1 AND outcome <> $2",
+            )
+            .bind(since.as_str())
+            .bind(MessageOutcome::DeliveryCopy.as_str())
+            .fetch_one(&self.pool)
+            .await?,
             applications_since: one("SELECT COUNT(*) FROM applications WHERE created_at >= $1")
                 .bind(since.as_str())
                 .fetch_one(&self.pool)

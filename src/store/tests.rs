@@ -8,6 +8,9 @@ use super::*;
 use crate::answers::{Check, CheckReason};
 use crate::domain::{Attention, MessageOutcome, NewAnswer, Reply, Status};
 
+/// How long a delivery copy may take, in these tests.
+const WAIT: Duration = Duration::seconds(3);
+
 #[path = "../../tests/common/postgres.rs"]
 mod postgres;
 
@@ -277,13 +280,13 @@ async fn a_reply_is_sent_under_one_lease_at_a_time(store: Store) {
     let lease = Duration::seconds(6);
 
     let a = store
-        .take_lease(id, "a", now, now + lease)
+        .take_lease(id, "a", now, now + lease, Resend::Now, WAIT)
         .await
         .unwrap()
         .expect("free reply leased");
     assert!(
         store
-            .take_lease(id, "b", now, now + lease)
+            .take_lease(id, "b", now, now + lease, Resend::Now, WAIT)
             .await
             .unwrap()
             .is_none(),
@@ -294,7 +297,7 @@ async fn a_reply_is_sent_under_one_lease_at_a_time(store: Store) {
     let later = now + lease + Duration::seconds(1);
     assert!(
         store
-            .take_lease(id, "b", later, later + lease)
+            .take_lease(id, "b", later, later + lease, Resend::Now, WAIT)
             .await
             .unwrap()
             .is_none()
@@ -303,7 +306,7 @@ async fn a_reply_is_sent_under_one_lease_at_a_time(store: Store) {
     // old owner can no longer renew it.
     let lapsed = now + lease * 2 + Duration::seconds(1);
     let b = store
-        .take_lease(id, "b", lapsed, lapsed + lease)
+        .take_lease(id, "b", lapsed, lapsed + lease, Resend::Now, WAIT)
         .await
         .unwrap()
         .expect("lapsed lease taken over");
@@ -313,7 +316,14 @@ async fn a_reply_is_sent_under_one_lease_at_a_time(store: Store) {
     store.mark_sent(&b, lapsed).await.unwrap();
     assert!(
         store
-            .take_lease(id, "c", lapsed + lease * 10, lapsed + lease * 11)
+            .take_lease(
+                id,
+                "c",
+                lapsed + lease * 10,
+                lapsed + lease * 11,
+                Resend::Now,
+                WAIT
+            )
             .await
             .unwrap()
             .is_none(),
@@ -322,6 +332,118 @@ async fn a_reply_is_sent_under_one_lease_at_a_time(store: Store) {
     assert!(store.pending_outbox().await.unwrap().is_empty());
 }
 on_both!(a_reply_is_sent_under_one_lease_at_a_time);
+
+async fn a_reply_cut_off_mid_send_waits_for_its_copy_or_the_mailbox(store: Store) {
+    let now = Utc::now();
+    let mut tx = store.begin().await.unwrap();
+    let m = stored_mail(&mut tx, 1, now).await;
+    let mut ids = Vec::new();
+    for (kind, rfc822_id) in [(Reply::Questions, "q@x"), (Reply::Confirmation, "c@x")] {
+        let Inserted::Row(id) = tx
+            .queue_reply(&reply(m, kind, rfc822_id, now))
+            .await
+            .unwrap()
+        else {
+            panic!("not queued")
+        };
+        ids.push(id);
+    }
+    tx.first_opened("INBOX", now).await.unwrap();
+    tx.commit().await.unwrap();
+    let lease = Duration::seconds(4);
+    // Both sends cut off: the first by a dead process (its lease lapses),
+    // the second by a lost answer after the message.
+    let a = store
+        .take_lease(ids[0], "a", now, now + lease, Resend::Now, WAIT)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!a.in_doubt);
+    let b = store
+        .take_lease(ids[1], "a", now, now + lease, Resend::Now, WAIT)
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .mark_attempt_failed(&b, "no answer", false, Some(now + lease), now)
+        .await
+        .unwrap();
+    let pending = store.pending_outbox().await.unwrap();
+    assert!(pending.iter().all(|r| r.in_doubt), "{pending:?}");
+
+    let after = now + lease + Duration::seconds(1);
+    let take = |id, resend| {
+        let store = store.clone();
+        async move {
+            store
+                .take_lease(id, "b", after, after + lease, resend, WAIT)
+                .await
+                .unwrap()
+        }
+    };
+    // The mailbox never processed, or processed only to a time too soon
+    // for the copy: neither is sent again.
+    for up_to in [None, Some(now + lease + WAIT - Duration::seconds(1))] {
+        for id in &ids {
+            assert!(
+                take(*id, Resend::AfterMailboxUpTo(up_to)).await.is_none(),
+                "{up_to:?}"
+            );
+        }
+    }
+    // The first one's copy arrives: it is sent, never again.
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.reply_by_rfc822_id("nobody@x").await.unwrap(), None);
+    assert_eq!(tx.reply_by_rfc822_id("q@x").await.unwrap(), Some(ids[0]));
+    tx.note_delivery_copy(ids[0], after).await.unwrap();
+    tx.commit().await.unwrap();
+    // The mailbox processed well past the wait with no copy of the second:
+    // it is sent again, and says it is in doubt.
+    let up_to = Some(now + lease + WAIT);
+    assert!(
+        take(ids[0], Resend::AfterMailboxUpTo(up_to))
+            .await
+            .is_none()
+    );
+    let again = take(ids[1], Resend::AfterMailboxUpTo(up_to))
+        .await
+        .expect("resent");
+    assert!(again.in_doubt);
+    let pending = store.pending_outbox().await.unwrap();
+    assert_eq!(
+        pending.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![ids[1]]
+    );
+    // The copy of a reply marked given up still counts: it was delivered.
+    store
+        .mark_attempt_failed(&again, "550 gone", true, None, after)
+        .await
+        .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    tx.note_delivery_copy(ids[1], after).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(store.pending_outbox().await.unwrap().is_empty());
+    assert!(
+        store.attention().await.unwrap().is_empty(),
+        "a delivered reply listed as failed"
+    );
+}
+on_both!(a_reply_cut_off_mid_send_waits_for_its_copy_or_the_mailbox);
+
+async fn the_mailbox_is_caught_up_only_forward(store: Store) {
+    let t0 = Utc::now();
+    let mut tx = store.begin().await.unwrap();
+    tx.first_opened("INBOX", t0).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(store.caught_up().await.unwrap(), None);
+    store.note_caught_up("INBOX", t0).await.unwrap();
+    store
+        .note_caught_up("INBOX", t0 - Duration::seconds(5))
+        .await
+        .unwrap();
+    assert_eq!(store.caught_up().await.unwrap().map(ts), Some(ts(t0)));
+}
+on_both!(the_mailbox_is_caught_up_only_forward);
 
 async fn a_failed_attempt_gives_the_lease_back_and_a_permanent_one_lists_it(store: Store) {
     let now = Utc::now();
@@ -337,22 +459,22 @@ async fn a_failed_attempt_gives_the_lease_back_and_a_permanent_one_lists_it(stor
     tx.commit().await.unwrap();
     let until = now + Duration::seconds(6);
     let a = store
-        .take_lease(id, "a", now, until)
+        .take_lease(id, "a", now, until, Resend::Now, WAIT)
         .await
         .unwrap()
         .unwrap();
     store
-        .mark_attempt_failed(&a, "451 try later", false, now)
+        .mark_attempt_failed(&a, "451 try later", false, None, now)
         .await
         .unwrap();
     // Free again at once for the next attempt, by anyone.
     let b = store
-        .take_lease(id, "b", now, until)
+        .take_lease(id, "b", now, until, Resend::Now, WAIT)
         .await
         .unwrap()
         .unwrap();
     store
-        .mark_attempt_failed(&b, "550 no such user", true, now)
+        .mark_attempt_failed(&b, "550 no such user", true, None, now)
         .await
         .unwrap();
     assert!(store.pending_outbox().await.unwrap().is_empty());

@@ -375,9 +375,53 @@ url = "sqlite://intake.db"
     }
 
     pub async fn receive_raw(&self, from: &str, raw: &[u8]) {
-        let before = self.stack.delivered(&self.team).len();
+        let before = self.inbound().len();
         self.stack.send_raw(from, &self.team, raw).await;
-        self.stack.wait_for(&self.team, before + 1);
+        self.wait_inbound(before + 1);
+    }
+
+    /// The team mailbox without the delivery copies of our own replies
+    /// (which come from the team address, marked automatic), which arrive
+    /// at their own pace.
+    pub fn inbound(&self) -> Vec<Vec<u8>> {
+        let from_us = format!("<{}>", self.team);
+        self.stack
+            .delivered(&self.team)
+            .into_iter()
+            .filter(|m| {
+                let text = String::from_utf8_lossy(m);
+                let head: Vec<&str> = text
+                    .lines()
+                    .take_while(|l| !l.trim_end_matches('\r').is_empty())
+                    .collect();
+                let from = head
+                    .iter()
+                    .any(|l| l.to_ascii_lowercase().starts_with("from:") && l.contains(&from_us));
+                let automatic = head
+                    .iter()
+                    .any(|l| l.starts_with("Auto-Submitted: auto-replied"));
+                !(from && automatic)
+            })
+            .collect()
+    }
+
+    /// Waits until the team mailbox holds `count` mails besides our
+    /// delivery copies, for at most 30 s.
+    pub fn wait_inbound(&self, count: usize) -> Vec<Vec<u8>> {
+        let start = Instant::now();
+        loop {
+            let got = self.inbound();
+            if got.len() >= count {
+                return got;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "{}: expected {count} mail(s), got {} after 30 s",
+                self.team,
+                got.len()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     pub fn report_json(&self) -> serde_json::Value {

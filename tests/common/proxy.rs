@@ -5,7 +5,7 @@
 //! (`wait_for` sleeps) cannot hold it up.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -28,6 +28,7 @@ pub struct Proxy {
     pub port: u16,
     mode: watch::Sender<Mode>,
     accepted: Arc<AtomicUsize>,
+    lose_final_answers: Arc<AtomicBool>,
 }
 
 impl Proxy {
@@ -39,18 +40,28 @@ impl Proxy {
         let (mode, watching) = watch::channel(Mode::Forward);
         let accepted = Arc::new(AtomicUsize::new(0));
         let counter = accepted.clone();
+        let lose_final_answers = Arc::new(AtomicBool::new(false));
+        let lose = lose_final_answers.clone();
         std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .expect("proxy runtime");
-            runtime.block_on(serve(listener, port, upstream, watching, counter));
+            runtime.block_on(serve(listener, port, upstream, watching, counter, lose));
         });
         Proxy {
             port,
             mode,
             accepted,
+            lose_final_answers,
         }
+    }
+
+    /// SMTP: once a client has sent a message's final dot (RFC 5321
+    /// 4.1.1.4), the server's answer is swallowed and the connection
+    /// closed. The server took the message; the client cannot know.
+    pub fn lose_final_answers(&self, on: bool) {
+        self.lose_final_answers.store(on, Ordering::SeqCst);
     }
 
     /// Closes every connection and refuses new ones, as a server that went
@@ -88,6 +99,7 @@ async fn serve(
     upstream: u16,
     mut mode: watch::Receiver<Mode>,
     accepted: Arc<AtomicUsize>,
+    lose: Arc<AtomicBool>,
 ) {
     let mut listener = Some(TcpListener::from_std(listener).expect("tokio listener"));
     loop {
@@ -112,7 +124,7 @@ async fn serve(
                     conn = l.accept() => {
                         if let Ok((client, _)) = conn {
                             accepted.fetch_add(1, Ordering::SeqCst);
-                            tokio::spawn(carry(client, upstream, mode.clone()));
+                            tokio::spawn(carry(client, upstream, mode.clone(), lose.clone()));
                         }
                     }
                     changed = mode.changed() => {
@@ -142,7 +154,12 @@ async fn may_pass(mode: &mut watch::Receiver<Mode>) -> bool {
 
 /// One client connection: to the server once the proxy forwards, then
 /// both ways, until either side closes or the proxy cuts.
-async fn carry(client: TcpStream, upstream: u16, mut mode: watch::Receiver<Mode>) {
+async fn carry(
+    client: TcpStream,
+    upstream: u16,
+    mut mode: watch::Receiver<Mode>,
+    lose: Arc<AtomicBool>,
+) {
     if !may_pass(&mut mode).await {
         return;
     }
@@ -153,8 +170,16 @@ async fn carry(client: TcpStream, upstream: u16, mut mode: watch::Receiver<Mode>
     let _ = server.set_nodelay(true);
     let (client_in, client_out) = client.into_split();
     let (server_in, server_out) = server.into_split();
-    let up = pump(client_in, server_out, mode.clone());
-    let down = pump(server_in, client_out, mode.clone());
+    // Set by the client's side when it sent a final dot and the answer to
+    // it is to be lost.
+    let dot = Arc::new(AtomicBool::new(false));
+    let up = pump(
+        client_in,
+        server_out,
+        mode.clone(),
+        Watch::Dot(dot.clone(), lose),
+    );
+    let down = pump(server_in, client_out, mode.clone(), Watch::Swallow(dot));
     let cut = async {
         loop {
             if matches!(*mode.borrow_and_update(), Mode::Cut | Mode::Quit) {
@@ -173,12 +198,24 @@ async fn carry(client: TcpStream, upstream: u16, mut mode: watch::Receiver<Mode>
     }
 }
 
+/// What one direction looks out for.
+enum Watch {
+    /// Client to server: notes a final dot when answers are to be lost.
+    Dot(Arc<AtomicBool>, Arc<AtomicBool>),
+    /// Server to client: once the dot was noted, the answer is dropped
+    /// and the connection ends.
+    Swallow(Arc<AtomicBool>),
+}
+
 async fn pump(
     mut from: tokio::net::tcp::OwnedReadHalf,
     mut to: tokio::net::tcp::OwnedWriteHalf,
     mut mode: watch::Receiver<Mode>,
+    watch: Watch,
 ) {
     let mut buf = vec![0u8; 16 * 1024];
+    // The last bytes sent, so that a dot split over two reads is seen.
+    let mut tail = Vec::new();
     loop {
         if !may_pass(&mut mode).await {
             return;
@@ -187,6 +224,18 @@ async fn pump(
             Ok(0) | Err(_) => return,
             Ok(n) => n,
         };
+        match &watch {
+            Watch::Dot(dot, lose) if lose.load(Ordering::SeqCst) => {
+                tail.extend_from_slice(&buf[..n]);
+                if tail.windows(5).any(|w| w == b"\r\n.\r\n") {
+                    dot.store(true, Ordering::SeqCst);
+                }
+                let keep = tail.len().saturating_sub(4);
+                tail.drain(..keep);
+            }
+            Watch::Swallow(dot) if dot.load(Ordering::SeqCst) => return,
+            _ => {}
+        }
         // Read during a stall: hold it until the proxy forwards again.
         if !may_pass(&mut mode).await {
             return;
