@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 pub use database::printable_url;
 pub use intake::{DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_POLL_SECONDS, Intake};
-pub use servers::{Endpoint, Env, Imap, Secret, Security, Smtp};
+pub use servers::{DeliveryCopy, Endpoint, Env, Imap, Secret, Security, Smtp};
 pub(crate) use toml_error::describe_toml_error;
 
 use crate::questions::{QuestionSet, QuestionsError};

@@ -57,7 +57,15 @@ pub(super) struct RawSmtp {
     pub password_file: Option<PathBuf>,
     pub ca_file: Option<PathBuf>,
     pub timeout_seconds: Option<u64>,
-    pub delivery_copy: Option<bool>,
+    pub delivery_copy: Option<RawDeliveryCopy>,
+}
+
+/// `smtp.delivery_copy`: on or off, or the address to send it to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(super) enum RawDeliveryCopy {
+    On(bool),
+    To(String),
 }
 
 #[derive(Debug, Clone, Deserialize)]

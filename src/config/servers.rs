@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::raw::{RawImap, RawSmtp};
+use super::raw::{RawDeliveryCopy, RawImap, RawSmtp};
 use super::{ConfigError, Origin};
 
 /// Who uses the mail servers, for the error when they are not configured.
@@ -81,9 +81,20 @@ pub struct Smtp {
     pub ca_file: Option<PathBuf>,
     /// Longest time one SMTP transaction may take, connection included.
     pub timeout: Duration,
-    /// Send each reply to the team address too (`smtp.delivery_copy`,
-    /// default true): its arrival in the mailbox proves the reply was sent.
-    pub delivery_copy: bool,
+    /// Where each reply's delivery copy goes (`smtp.delivery_copy`): its
+    /// arrival in the watched mailbox proves the reply was sent.
+    pub delivery_copy: DeliveryCopy,
+}
+
+/// `smtp.delivery_copy`: `true` (the default) sends it to the team
+/// address, an address sends it there (one that lands in the watched
+/// mailbox, when the team address is an alias that reaches others too),
+/// `false` sends none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryCopy {
+    Off,
+    ToTeam,
+    To(String),
 }
 
 /// Where a server is, as `check --offline` shows it without contacting it.
@@ -235,7 +246,20 @@ pub(super) fn smtp(raw: Option<&RawSmtp>, origin: &Origin, env: Env) -> Result<S
         credentials,
         ca_file: ca_file(raw.ca_file.as_deref(), "smtp", origin)?,
         timeout: timeout(raw.timeout_seconds, "smtp.timeout_seconds", origin)?,
-        delivery_copy: raw.delivery_copy.unwrap_or(true),
+        delivery_copy: match &raw.delivery_copy {
+            None | Some(RawDeliveryCopy::On(true)) => DeliveryCopy::ToTeam,
+            Some(RawDeliveryCopy::On(false)) => DeliveryCopy::Off,
+            Some(RawDeliveryCopy::To(a)) => {
+                let a = a.trim();
+                if a.parse::<lettre::Address>().is_err() {
+                    return Err(origin.invalid(
+                        "smtp.delivery_copy",
+                        format!("`{a}` is neither true, false nor an email address"),
+                    ));
+                }
+                DeliveryCopy::To(a.to_string())
+            }
+        },
     })
 }
 

@@ -382,3 +382,27 @@ fn timeouts_default_to_30_s_and_zero_names_the_key() {
     let err = config_err(&text, &file);
     assert!(err.contains("smtp.timeout_seconds"), "{err}");
 }
+
+#[test]
+fn the_delivery_copy_goes_to_the_team_unless_told_otherwise() {
+    use crate::config::DeliveryCopy;
+    let (_dir, file) = setup();
+    let c = Config::from_str_at(GOOD, &file, &no_env).expect("valid");
+    assert_eq!(c.smtp.delivery_copy, DeliveryCopy::ToTeam);
+    let with = |v: &str| GOOD.replace("[smtp]\n", &format!("[smtp]\ndelivery_copy = {v}\n"));
+    let c = Config::from_str_at(&with("false"), &file, &no_env).expect("valid");
+    assert_eq!(c.smtp.delivery_copy, DeliveryCopy::Off);
+    let c = Config::from_str_at(&with("\"copies@example.org\""), &file, &no_env).expect("valid");
+    assert_eq!(
+        c.smtp.delivery_copy,
+        DeliveryCopy::To("copies@example.org".into())
+    );
+    for bad in ["\"yes\"", "3"] {
+        let err = config_err(&with(bad), &file);
+        assert!(err.contains("delivery_copy"), "{bad}: {err}");
+        assert!(
+            err.contains("mailintake.toml") || err.contains(&file.display().to_string()),
+            "{err}"
+        );
+    }
+}

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use lettre::transport::smtp::client::{Certificate, TlsParameters};
 
-use crate::config::{Security, Smtp};
+use crate::config::{DeliveryCopy, Security, Smtp};
 use crate::outbox::Transport;
 
 mod dial;
@@ -197,14 +197,14 @@ impl SmtpTransport {
     }
 
     /// The transport `run` and `once` send with: the submission server,
-    /// and the team address as the delivery copy's unless
-    /// `smtp.delivery_copy = false`. Errors as for [`SmtpTransport::new`].
+    /// with delivery copies as `smtp.delivery_copy` says. Errors as for
+    /// [`SmtpTransport::new`].
     pub fn for_replies(config: &crate::config::Config) -> Result<Self, SendError> {
         let transport = Self::new(&config.smtp)?;
-        if config.smtp.delivery_copy {
-            transport.with_delivery_copy(&config.intake.address)
-        } else {
-            Ok(transport)
+        match &config.smtp.delivery_copy {
+            DeliveryCopy::Off => Ok(transport),
+            DeliveryCopy::ToTeam => transport.with_delivery_copy(&config.intake.address),
+            DeliveryCopy::To(address) => transport.with_delivery_copy(address),
         }
     }
 
