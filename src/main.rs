@@ -228,10 +228,12 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
                     "replies cut off mid-send wait for their delivery copy; the next run sends them again if none came"
                 );
             }
-            if report.flushed.deferred > 0 {
+            // Deferred now or earlier and not due yet: both wait.
+            let waiting = report.flushed.deferred + report.flushed.waiting;
+            if waiting > 0 {
                 bail!(
                     "{} could not be sent yet; they stay queued for the next run",
-                    replies(report.flushed.deferred)
+                    replies(waiting)
                 );
             }
             Ok(())

@@ -6,12 +6,14 @@ use std::time::Duration;
 
 use chrono::Utc;
 
+use crate::daemon::DEFERRAL;
 pub use crate::smtp::{SendError, SmtpTransport};
-use crate::store::{Lease, OutboxRow, Resend, Store, StoreError};
+use crate::store::{Failed, Lease, OutboxRow, Resend, Store, StoreError};
 
 /// After this many failed attempts, a reply the server keeps deferring
-/// (4xx) is given up and shown to staff. Attempts that found no server
-/// count too, but never give a reply up.
+/// (4xx) is given up and shown to staff. Only the reply's own failures
+/// count: an attempt that found no server (or was refused our settings)
+/// does not, however long the outage.
 pub const MAX_ATTEMPTS: i64 = 20;
 
 /// How long a lease on a reply holds unless renewed. A process killed
@@ -63,10 +65,14 @@ pub trait Transport {
 pub struct Flushed {
     pub sent: usize,
     pub failed: usize,
+    /// Tried and not sent, to be tried again: deferred by the server
+    /// (4xx), or left to another sender that took its lease over.
     pub deferred: usize,
     /// Replies in doubt that wait for their delivery copy: the mailbox
     /// must be looked at again for them to be settled.
     pub in_doubt: usize,
+    /// Not tried: deferred earlier, their next attempt not due yet.
+    pub waiting: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -79,13 +85,17 @@ pub enum FlushError {
     Transport { error: SendError, unsent: usize },
 }
 
-/// Sends every pending reply once, each under a lease (see [`LEASE`]).
-/// Stops at the first failure that is the server's or the settings' rather
-/// than one reply's ([`SendError::concerns_every_reply`]): the rest would
-/// fail alike.
+/// Sends every pending reply once, each under a lease (see [`LEASE`]);
+/// one the server deferred waits for its own next attempt, later after
+/// each deferral ([`DEFERRAL`]), by the database's clock. Stops at the
+/// first failure that is the server's or the settings' rather than one
+/// reply's ([`SendError::concerns_every_reply`]): the rest would fail
+/// alike.
 pub async fn flush<T: Transport>(store: &Store, transport: &T) -> Result<Flushed, FlushError> {
     let mut out = Flushed::default();
-    let rows = store.pending_outbox().await?;
+    let now = store.clock().await?;
+    let rows = store.pending_outbox(now).await?;
+    out.waiting = store.outbox_not_due(now).await?;
     let resend = if transport.delivery_copy() && rows.iter().any(|r| r.in_doubt) {
         Resend::AfterMailboxUpTo(store.caught_up().await?)
     } else {
@@ -95,7 +105,7 @@ pub async fn flush<T: Transport>(store: &Store, transport: &T) -> Result<Flushed
     for (i, row) in rows.into_iter().enumerate() {
         // A long queue after an outage is progress, not a stuck loop.
         crate::notify::alive();
-        let now = Utc::now();
+        let now = store.clock().await?;
         let taken = store
             .take_lease(
                 row.id,
@@ -140,19 +150,38 @@ pub async fn flush<T: Transport>(store: &Store, transport: &T) -> Result<Flushed
                 tracing::debug!(outbox = row.id, "reply sent");
             }
             Err(e) if e.concerns_every_reply() => {
-                // Not this reply's fault: released for later, never given up.
+                // Not this reply's fault: released for later, neither
+                // given up nor counted, so that a long outage cannot use
+                // up its attempts.
                 store
-                    .mark_attempt_failed(&lease, &e.to_string(), false, in_doubt(&e), Utc::now())
+                    .mark_attempt_failed(
+                        &lease,
+                        &e.to_string(),
+                        Failed::NotCounted,
+                        in_doubt(&e, store.clock().await?),
+                    )
                     .await?;
-                let unsent = total - i + out.deferred;
+                let unsent = total - i + out.deferred + out.waiting;
                 return Err(FlushError::Transport { error: e, unsent });
             }
             Err(e) => {
                 // Given up in doubt, it is still marked sent if its delivery
                 // copy comes after all.
-                let give_up = e.is_permanent() || row.attempts + 1 >= MAX_ATTEMPTS;
+                let attempts = row.attempts + 1;
+                let give_up = e.is_permanent() || attempts >= MAX_ATTEMPTS;
+                let now = store.clock().await?;
+                let failed = if give_up {
+                    Failed::GivenUp { at: now }
+                } else {
+                    // This reply's own backoff, whoever sends next.
+                    let wait = DEFERRAL.wait(u32::try_from(attempts).unwrap_or(u32::MAX));
+                    let wait = chrono::Duration::from_std(wait).unwrap_or_default();
+                    Failed::Deferred {
+                        retry_at: now + wait,
+                    }
+                };
                 store
-                    .mark_attempt_failed(&lease, &e.to_string(), give_up, in_doubt(&e), Utc::now())
+                    .mark_attempt_failed(&lease, &e.to_string(), failed, in_doubt(&e, now))
                     .await?;
                 if give_up {
                     out.failed += 1;
@@ -168,10 +197,11 @@ pub async fn flush<T: Transport>(store: &Store, transport: &T) -> Result<Flushed
 }
 
 /// For a send that failed in doubt: the lapse its lease stands for, as
-/// if it had been cut off by a kill now (see [`copy_wait_after_lapse`]).
-fn in_doubt(e: &SendError) -> Option<chrono::DateTime<Utc>> {
+/// if it had been cut off by a kill at `now`, by the database's clock (see
+/// [`copy_wait_after_lapse`]).
+fn in_doubt(e: &SendError, now: chrono::DateTime<Utc>) -> Option<chrono::DateTime<Utc>> {
     e.in_doubt()
-        .then(|| Utc::now() + LEASE - chrono::Duration::from_std(LEASE_RENEWAL).unwrap_or_default())
+        .then(|| now + LEASE - chrono::Duration::from_std(LEASE_RENEWAL).unwrap_or_default())
 }
 
 /// Sends one reply, renewing its lease while the transaction lasts.
@@ -191,7 +221,8 @@ async fn send_leased<T: Transport>(
         tokio::select! {
             result = &mut send => return Ok(Some(result)),
             _ = renew.tick() => {
-                if !store.renew_lease(lease, Utc::now() + LEASE).await? {
+                let now = store.clock().await?;
+                if !store.renew_lease(lease, now + LEASE).await? {
                     return Ok(None);
                 }
             }

@@ -21,8 +21,9 @@ pub(crate) const OUTAGE: Schedule = Schedule {
     cap: Duration::from_secs(3),
 };
 
-/// For replies the SMTP server deferred (4xx): up to a minute apart, so
-/// that `outbox::MAX_ATTEMPTS` spans a quarter of an hour.
+/// For a reply the SMTP server deferred (4xx), by that reply's own count
+/// of attempts: up to a minute apart, so that `outbox::MAX_ATTEMPTS`
+/// spans 7 to 14 minutes (with jitter).
 pub(crate) const DEFERRAL: Schedule = Schedule {
     first: Duration::from_secs(1),
     cap: Duration::from_secs(60),

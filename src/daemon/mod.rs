@@ -1,13 +1,14 @@
-//! The processing loop: take in new mail as soon as the mailbox reports it
-//! (IMAP IDLE) or every `poll_seconds`, send each reply as soon as it is
-//! queued, and ride out outages; until shutdown, or an error only a person
-//! can fix.
+//! The daemon: two loops side by side, one taking in new mail as soon as
+//! the mailbox reports it (IMAP IDLE) or every `poll_seconds`, the other
+//! sending each reply as soon as it is queued; each rides out its own
+//! outages, until shutdown or an error only a person can fix.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::Utc;
+use tokio::sync::{Notify, watch};
 use tokio::time::Instant;
 
 use crate::mailbox::{MailboxError, Source};
@@ -18,15 +19,21 @@ mod link;
 #[cfg(test)]
 mod tests;
 
-use link::{DEFERRAL, Link, OUTAGE};
+pub(crate) use link::DEFERRAL;
+use link::{Link, OUTAGE};
 
 /// How many messages between two progress lines in a long backlog.
 const PROGRESS_EVERY: usize = 100;
 
 /// How often the queue is looked at besides right after each reply is
 /// queued: for replies this process could not take (another held them, or
-/// one killed mid-send whose lease must lapse first) or did not queue.
+/// one killed mid-send whose lease must lapse first), did not queue, or
+/// that the server deferred and are due again.
 const OUTBOX_SWEEP: Duration = Duration::from_secs(2);
+
+/// The longest the intake waits without turning (an IDLE lasts up to
+/// 25 minutes), so that the watchdog hears from it.
+const HEARTBEAT: Duration = Duration::from_secs(15);
 
 /// How long the message in hand and the queued replies may take after
 /// SIGTERM or SIGINT. With the logout after it (at most 2 s), `run`
@@ -60,28 +67,23 @@ pub async fn cycle<S: Source, T: Transport>(
     transport: &T,
 ) -> Result<CycleReport, CycleError> {
     let mut report = CycleReport::default();
-    let taken = take_in(
-        pipeline,
-        source,
-        &mut report,
-        &AtomicBool::new(false),
-        async || Ok(()),
-    )
-    .await;
+    let never = watch::channel(false).1;
+    let taken = take_in(pipeline, source, &mut report, &never, |_| {}).await;
     let flushed = outbox::flush(&pipeline.store, transport).await;
     taken?;
     report.flushed = flushed?;
     Ok(report)
 }
 
-/// Fetches and processes the new messages, calling `after_each` after each
-/// one. Stops before the next message once `stopping` is set.
+/// Fetches and processes the new messages, calling `after_each` with the
+/// outcome of each one. Stops before the next message once `stopping`
+/// holds true.
 async fn take_in<S: Source>(
     pipeline: &Pipeline,
     source: &mut S,
     report: &mut CycleReport,
-    stopping: &AtomicBool,
-    mut after_each: impl AsyncFnMut() -> Result<(), CycleError>,
+    stopping: &watch::Receiver<bool>,
+    mut after_each: impl FnMut(&Outcome),
 ) -> Result<(), CycleError> {
     let mailbox = pipeline.config.imap.mailbox.clone();
     let uidvalidity = source.open().await?;
@@ -97,8 +99,9 @@ async fn take_in<S: Source>(
         .last_uid(&mailbox, uidvalidity)
         .await
         .map_err(PipelineError::from)?;
-    // Mail delivered before this is in the answer to the search below.
-    let looked = Utc::now();
+    // Mail delivered before this is in the answer to the search below. The
+    // database's clock, as for the leases it is weighed against.
+    let looked = pipeline.store.clock().await.map_err(PipelineError::from)?;
     let uids = source.uids_after(last).await?;
     if !uids.is_empty() {
         tracing::debug!(count = uids.len(), "new messages");
@@ -110,7 +113,7 @@ async fn take_in<S: Source>(
             tracing::info!(done, total, "working through the mailbox");
         }
         crate::notify::alive();
-        if stopping.load(Ordering::SeqCst) {
+        if *stopping.borrow() {
             tracing::info!("stopping: the rest of the new mail waits for the next start");
             break;
         }
@@ -127,11 +130,11 @@ async fn take_in<S: Source>(
         let outcome = pipeline
             .process(&mailbox, uidvalidity, fetched, Utc::now())
             .await?;
+        after_each(&outcome);
         report.processed += 1;
         report.outcomes.push(outcome);
-        after_each().await?;
     }
-    if !stopping.load(Ordering::SeqCst) {
+    if !*stopping.borrow() {
         // Every mail there at `looked` is processed: a delivery copy not
         // among them had not arrived (see `outbox::COPY_WAIT`).
         pipeline
@@ -158,43 +161,6 @@ fn log_counts(report: &CycleReport) {
     );
 }
 
-/// What the loop depends on, each up or down with its own retry time.
-#[derive(Debug)]
-struct Links {
-    imap: Link,
-    smtp: Link,
-    database: Link,
-    /// Replies the SMTP server deferred (4xx) are retried on this.
-    deferred: Link,
-    /// Replies in doubt wait for their delivery copy: the mailbox is
-    /// looked at on every sweep until they are settled, copy or not.
-    awaiting_copies: bool,
-}
-
-impl Links {
-    fn new() -> Self {
-        Self {
-            imap: Link::new(Some("IMAP"), OUTAGE),
-            smtp: Link::new(Some("SMTP"), OUTAGE),
-            database: Link::new(Some("database"), OUTAGE),
-            deferred: Link::new(None, DEFERRAL),
-            awaiting_copies: false,
-        }
-    }
-
-    /// The earliest retry time still to come. One already past is acted
-    /// on at the next turn unless another link blocks it, whose time this
-    /// then is (waiting on a past time would spin).
-    fn next_retry(&self) -> Option<Instant> {
-        let now = Instant::now();
-        [&self.imap, &self.smtp, &self.database, &self.deferred]
-            .iter()
-            .filter_map(|l| l.retry_at())
-            .filter(|t| *t > now)
-            .min()
-    }
-}
-
 /// Runs until `shutdown` completes (then returns `Ok` within
 /// [`SHUTDOWN_GRACE`]), or until an error only a person can fix: a
 /// permanent mailbox error (login refused, folder missing, certificate not
@@ -202,9 +168,11 @@ impl Links {
 /// with capped exponential backoff and jitter, logged once when a server
 /// goes down and once when it is back.
 ///
-/// New mail is looked for when `source.wait` says so (IMAP IDLE, RFC 2177)
-/// or every `poll` otherwise; each reply is sent as soon as it is queued,
-/// and the queue is looked at every [`OUTBOX_SWEEP`] besides.
+/// Taking in mail and sending replies are two loops side by side, so that
+/// a slow or silent SMTP server never holds up new mail. New mail is
+/// looked for when `source.wait` says so (IMAP IDLE, RFC 2177) or every
+/// `poll` otherwise; each reply is sent as soon as it is queued, and the
+/// queue is looked at every [`OUTBOX_SWEEP`] besides.
 pub async fn run<S: Source, T: Transport>(
     pipeline: &Pipeline,
     source: &mut S,
@@ -212,34 +180,128 @@ pub async fn run<S: Source, T: Transport>(
     poll: Duration,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), CycleError> {
-    tokio::pin!(shutdown);
-    let stopping = AtomicBool::new(false);
-    let mut links = Links::new();
+    let (stop, stopping) = watch::channel(false);
+    // Both loops use the database: one state, so that an outage is
+    // logged once, whichever loop meets it.
+    let database = Mutex::new(Link::new(Some("database"), OUTAGE));
+    let queued = Notify::new();
+    // Set by the sender while replies in doubt wait for their delivery
+    // copy: the intake then looks at the mailbox every sweep, so that
+    // they are settled, copy or not, even when no mail comes.
+    let (awaiting_copies, copies) = watch::channel(false);
+    let loops = async {
+        tokio::try_join!(
+            intake(
+                pipeline,
+                source,
+                poll,
+                &database,
+                &queued,
+                copies,
+                stopping.clone()
+            ),
+            sender(
+                pipeline,
+                transport,
+                &database,
+                &queued,
+                &awaiting_copies,
+                stopping.clone()
+            ),
+        )
+        .map(|_| ())
+    };
+    tokio::pin!(loops, shutdown);
+    tokio::select! {
+        // Before a shutdown, the loops end only on an error.
+        ended = &mut loops => return ended,
+        () = &mut shutdown => {}
+    }
+    stop.send_replace(true);
+    tracing::info!(
+        "shutting down: no new mail taken; finishing the message in hand and sending the queue"
+    );
+    let end = Instant::now() + SHUTDOWN_GRACE;
+    // Out of time, the loops are dropped and the drain says so.
+    if let Ok(Err(e)) = tokio::time::timeout_at(end, loops).await {
+        tracing::warn!(error = %e, "while shutting down");
+    }
+    drain(pipeline, transport, end).await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Locks the shared database link. A panic elsewhere while it was held
+/// cannot leave it half-changed (each change is one call), so a poisoned
+/// lock is used as it is.
+fn lock(link: &Mutex<Link>) -> std::sync::MutexGuard<'_, Link> {
+    link.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Takes in new mail when the mailbox says so or every `poll` (every
+/// [`OUTBOX_SWEEP`] while `copies` says replies in doubt await their
+/// delivery copy), until `stopping`; wakes the sender for each message
+/// that may have queued a reply or settled one. `Err` only for what a
+/// person must fix.
+async fn intake<S: Source>(
+    pipeline: &Pipeline,
+    source: &mut S,
+    poll: Duration,
+    database: &Mutex<Link>,
+    queued: &Notify,
+    mut copies: watch::Receiver<bool>,
+    mut stopping: watch::Receiver<bool>,
+) -> Result<(), CycleError> {
+    let mut imap = Link::new(Some("IMAP"), OUTAGE);
     let mut look = true;
     let mut next_poll = Instant::now() + poll;
     loop {
         crate::notify::alive();
+        if *stopping.borrow() {
+            return Ok(());
+        }
         if look {
             next_poll = Instant::now() + poll;
         }
-        {
-            let work = turn(pipeline, source, transport, &mut links, look, &stopping);
-            tokio::pin!(work);
-            tokio::select! {
-                r = &mut work => r?,
-                () = &mut shutdown => {
-                    stopping.store(true, Ordering::SeqCst);
-                    tracing::info!("shutting down: finishing the message in hand");
-                    let end = Instant::now() + SHUTDOWN_GRACE;
-                    let _ = tokio::time::timeout_at(end, work).await;
-                    return drain(pipeline, transport, end).await;
+        if look && imap.is_due() && lock(database).is_due() {
+            let mut report = CycleReport::default();
+            let taken = take_in(pipeline, source, &mut report, &stopping, |outcome| {
+                if matches!(outcome, Outcome::Replied(_) | Outcome::Attention(_)) {
+                    queued.notify_one();
                 }
+            })
+            .await;
+            match taken {
+                Ok(()) => {
+                    imap.up();
+                    lock(database).up();
+                    if report.processed > 0 {
+                        log_counts(&report);
+                    }
+                    if *copies.borrow() {
+                        // The mailbox was looked at: a reply in doubt may
+                        // be settled, or due to go again.
+                        queued.notify_one();
+                    }
+                }
+                Err(CycleError::Mailbox(e)) if e.is_transient() => {
+                    imap.down(&e);
+                }
+                Err(CycleError::Pipeline(e)) => {
+                    lock(database).down(&e);
+                }
+                Err(e) => return Err(e),
             }
         }
         look = false;
-        let sweep = Instant::now() + OUTBOX_SWEEP;
-        let retry = links.next_retry().map_or(sweep, |r| r.min(sweep));
-        let waiting = links.imap.is_up() && links.database.is_up();
+        let (waiting, retry) = {
+            let database = lock(database);
+            let waiting = imap.is_up() && database.is_up();
+            (waiting, earliest(&[&imap, &database]))
+        };
+        let awaiting = *copies.borrow_and_update();
+        let next_turn = Instant::now() + if awaiting { OUTBOX_SWEEP } else { HEARTBEAT };
         let poll_left = next_poll.saturating_duration_since(Instant::now());
         tokio::select! {
             woke = source.wait(poll_left), if waiting => match woke {
@@ -249,105 +311,109 @@ pub async fn run<S: Source, T: Transport>(
                 }
                 Err(e) if e.is_permanent() => return Err(e.into()),
                 Err(e) => {
-                    links.imap.down(&e);
+                    imap.down(&e);
                 }
             },
-            () = tokio::time::sleep_until(retry) => {
-                look = !links.imap.is_up() || !links.database.is_up() || links.awaiting_copies;
+            () = tokio::time::sleep_until(retry.map_or(next_turn, |r| r.min(next_turn))) => {
+                look = !waiting || awaiting;
             }
-            () = &mut shutdown => {
-                stopping.store(true, Ordering::SeqCst);
-                tracing::info!("shutting down");
-                return drain(pipeline, transport, Instant::now() + SHUTDOWN_GRACE).await;
-            }
+            // Replies came into doubt (or were settled): the next turn
+            // comes sooner (or later).
+            Ok(()) = copies.changed() => {}
+            _ = stopping.wait_for(|s| *s) => return Ok(()),
         }
     }
 }
 
-/// One turn of the loop: take in new mail if `look` (and the mailbox and
-/// database are due), sending each reply at once; then send whatever else
-/// waits. `Err` only for what a person must fix.
-async fn turn<S: Source, T: Transport>(
+/// Sends the queue when the intake queued a reply and every
+/// [`OUTBOX_SWEEP`], until `stopping`; says in `awaiting_copies` whether
+/// replies in doubt wait for their delivery copy. `Err` only for an SMTP
+/// login or TLS refusal.
+async fn sender<T: Transport>(
     pipeline: &Pipeline,
-    source: &mut S,
     transport: &T,
-    links: &mut Links,
-    look: bool,
-    stopping: &AtomicBool,
+    database: &Mutex<Link>,
+    queued: &Notify,
+    awaiting_copies: &watch::Sender<bool>,
+    mut stopping: watch::Receiver<bool>,
 ) -> Result<(), CycleError> {
-    if look && links.imap.is_due() && links.database.is_due() {
-        let mut report = CycleReport::default();
-        let taken = take_in(pipeline, source, &mut report, stopping, async || {
-            send(pipeline, transport, links).await
-        })
-        .await;
-        match taken {
-            Ok(()) => {
-                links.imap.up();
-                links.database.up();
-                if report.processed > 0 {
-                    log_counts(&report);
-                }
-            }
-            Err(CycleError::Mailbox(e)) if e.is_transient() => {
-                links.imap.down(&e);
-            }
-            Err(CycleError::Pipeline(e)) => {
-                links.database.down(&e);
-            }
-            Err(e) => return Err(e),
+    let mut smtp = Link::new(Some("SMTP"), OUTAGE);
+    loop {
+        crate::notify::alive();
+        if *stopping.borrow() {
+            return Ok(());
+        }
+        send(pipeline, transport, &mut smtp, database, awaiting_copies).await?;
+        let sweep = Instant::now() + OUTBOX_SWEEP;
+        let retry = earliest(&[&smtp, &lock(database)]);
+        tokio::select! {
+            () = queued.notified() => {}
+            () = tokio::time::sleep_until(retry.map_or(sweep, |r| r.min(sweep))) => {}
+            _ = stopping.wait_for(|s| *s) => return Ok(()),
         }
     }
-    // The rest of the queue; while the server's deferrals (4xx) wait their
-    // turn, only a new reply or an outage's retry looks at it.
-    if links.deferred.is_due() || !links.smtp.is_up() {
-        send(pipeline, transport, links).await?;
-    }
-    Ok(())
 }
 
-/// Sends the queued replies, unless SMTP or the database is down and not
-/// due for a retry. `Err` only for an SMTP login or TLS refusal.
+/// The earliest retry time still to come among `links`. One already past
+/// is acted on at the next turn unless another link blocks it, whose time
+/// this then is (waiting on a past time would spin).
+fn earliest(links: &[&Link]) -> Option<Instant> {
+    let now = Instant::now();
+    links
+        .iter()
+        .filter_map(|l| l.retry_at())
+        .filter(|t| *t > now)
+        .min()
+}
+
+/// Sends the replies that are due, unless SMTP or the database is down
+/// and not due for a retry. `Err` only for an SMTP login or TLS refusal.
 async fn send<T: Transport>(
     pipeline: &Pipeline,
     transport: &T,
-    links: &mut Links,
+    smtp: &mut Link,
+    database: &Mutex<Link>,
+    awaiting_copies: &watch::Sender<bool>,
 ) -> Result<(), CycleError> {
-    if !links.smtp.is_due() || !links.database.is_due() {
+    if !smtp.is_due() || !lock(database).is_due() {
         return Ok(());
     }
     match outbox::flush(&pipeline.store, transport).await {
         Ok(flushed) => {
-            links.smtp.up();
-            links.database.up();
-            links.awaiting_copies = flushed.in_doubt > 0;
-            if flushed.deferred > 0 {
-                links.deferred.down(&"replies deferred");
-            } else {
-                links.deferred.up();
+            lock(database).up();
+            awaiting_copies.send_if_modified(|awaiting| {
+                let now = flushed.in_doubt > 0;
+                std::mem::replace(awaiting, now) != now
+            });
+            // Only an attempt shows that the server is back; a queue whose
+            // replies are all deferred till later tried nothing.
+            if tried(&flushed) {
+                smtp.up();
             }
             Ok(())
         }
         Err(FlushError::Transport { error, unsent }) if error.is_transient() => {
-            if links.smtp.down(&error) {
+            if smtp.down(&error) {
                 tracing::info!(unsent, "replies wait in the queue");
             }
             Ok(())
         }
         Err(FlushError::Store(e)) => {
-            links.database.down(&e);
+            lock(database).down(&e);
             Ok(())
         }
         Err(e) => Err(e.into()),
     }
 }
 
-/// After a shutdown signal: send what is queued, until `end`.
-async fn drain<T: Transport>(
-    pipeline: &Pipeline,
-    transport: &T,
-    end: Instant,
-) -> Result<(), CycleError> {
+/// Whether a flush reached the server.
+fn tried(flushed: &Flushed) -> bool {
+    flushed.sent + flushed.failed + flushed.deferred > 0
+}
+
+/// After a shutdown signal, once both loops ended: send what is queued,
+/// until `end`.
+async fn drain<T: Transport>(pipeline: &Pipeline, transport: &T, end: Instant) {
     match tokio::time::timeout_at(end, outbox::flush(&pipeline.store, transport)).await {
         Ok(Ok(flushed)) if flushed.sent > 0 => {
             tracing::info!(sent = flushed.sent, "queued replies sent");
@@ -356,6 +422,4 @@ async fn drain<T: Transport>(
         Ok(Err(e)) => tracing::warn!(error = %e, "replies left queued for the next start"),
         Err(_) => tracing::warn!("out of time: replies left queued for the next start"),
     }
-    tracing::info!("shutting down");
-    Ok(())
 }

@@ -1,8 +1,10 @@
-//! The loop in-process, with a scripted mailbox and transport: outages
-//! ridden out, permanent errors stopping it, a push answered at once, a
-//! shutdown honoured during a wait.
+//! The loops in-process, with a scripted mailbox and transport: outages
+//! ridden out, permanent errors stopping them, a push answered at once,
+//! new mail taken in while SMTP hangs, a deferred reply waiting its turn,
+//! a shutdown honoured during a wait.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::*;
@@ -81,19 +83,45 @@ fn applicant_mail(uid: u32, who: &str) -> Fetched {
     }
 }
 
-/// Records what it sends; fails with "connection refused" while `down`.
-#[derive(Clone, Default)]
+/// Records what it sends; fails with "connection refused" while `down`,
+/// defers (4xx) every reply to an address in `deferring`, and hangs (a
+/// server that says nothing) while `stalled` holds true.
+#[derive(Clone)]
 struct Recorder {
     sent: Arc<Mutex<Vec<String>>>,
-    down: Arc<std::sync::atomic::AtomicUsize>,
+    /// Every attempt: to whom, and when it began.
+    tries: Arc<Mutex<Vec<(String, Instant)>>>,
+    down: Arc<AtomicUsize>,
+    deferring: Arc<Mutex<Vec<String>>>,
+    stalled: Arc<watch::Sender<bool>>,
+}
+
+impl Default for Recorder {
+    fn default() -> Self {
+        Self {
+            sent: Arc::default(),
+            tries: Arc::default(),
+            down: Arc::default(),
+            deferring: Arc::default(),
+            stalled: Arc::new(watch::Sender::new(false)),
+        }
+    }
 }
 
 impl Transport for Recorder {
     async fn send(&self, _from: &str, to: &str, _message: &[u8]) -> Result<(), SendError> {
+        self.tries
+            .lock()
+            .expect("lock")
+            .push((to.to_string(), Instant::now()));
+        let _ = self.stalled.subscribe().wait_for(|s| !*s).await;
         let left = self.down.load(Ordering::SeqCst);
         if left > 0 {
             self.down.store(left - 1, Ordering::SeqCst);
             return Err(SendError::unreachable_for_tests());
+        }
+        if self.deferring.lock().expect("lock").iter().any(|d| d == to) {
+            return Err(SendError::deferred_for_tests());
         }
         self.sent.lock().expect("lock").push(to.to_string());
         Ok(())
@@ -103,6 +131,12 @@ impl Transport for Recorder {
 impl Recorder {
     fn sent(&self) -> Vec<String> {
         self.sent.lock().expect("lock").clone()
+    }
+
+    /// When each attempt to send to `to` began.
+    fn tries(&self, to: &str) -> Vec<Instant> {
+        let tries = self.tries.lock().expect("lock");
+        tries.iter().filter(|t| t.0 == to).map(|t| t.1).collect()
     }
 }
 
@@ -294,4 +328,228 @@ async fn a_reply_queued_by_another_process_goes_out_without_new_mail() {
         "{took:?}"
     );
     assert_eq!(sent.sent(), vec!["ada@example.net".to_string()]);
+}
+
+/// Resolves once `until` holds, looking every 5 ms; panics after `within`.
+async fn until(within: Duration, what: &str, mut until: impl AsyncFnMut() -> bool) {
+    let wait = async {
+        while !until().await {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    };
+    if tokio::time::timeout(within, wait).await.is_err() {
+        panic!("not within {within:?}: {what}");
+    }
+}
+
+/// Pushes an applicant's first mail into the mailbox and rings.
+fn push(source: &Scripted, uid: u32, who: &str) {
+    source
+        .inbox
+        .lock()
+        .expect("lock")
+        .push_back(applicant_mail(uid, who));
+    source.bell.notify_one();
+}
+
+#[tokio::test]
+async fn new_mail_is_taken_in_while_the_smtp_server_hangs() {
+    let (pipeline, _dir) = pipeline().await;
+    let mut source = Scripted::new();
+    let (inbox, bell) = (source.inbox.clone(), source.bell.clone());
+    let pushing = Scripted {
+        inbox,
+        bell,
+        ..Scripted::new()
+    };
+    let sent = Recorder::default();
+    sent.stalled.send_replace(true);
+    let stop = Notify::new();
+    let driver = async {
+        push(&pushing, 1, "ada@example.net");
+        // Ada's reply is under way, and the server says nothing.
+        until(Duration::from_secs(5), "Ada's reply tried", async || {
+            !sent.tries("ada@example.net").is_empty()
+        })
+        .await;
+        let pushed = Instant::now();
+        push(&pushing, 2, "grace@example.net");
+        until(
+            Duration::from_secs(5),
+            "Grace's mail recorded",
+            async || pipeline.store.last_uid("INBOX", 7).await.expect("read") == 2,
+        )
+        .await;
+        let recorded = pushed.elapsed();
+        assert!(sent.sent().is_empty(), "the server was to hang");
+        // The server speaks again: both replies go out.
+        sent.stalled.send_replace(false);
+        until_sent(&sent, 2).await;
+        stop.notify_one();
+        recorded
+    };
+    let (ran, recorded) = tokio::join!(
+        run(
+            &pipeline,
+            &mut source,
+            &sent,
+            Duration::from_secs(60),
+            stop.notified(),
+        ),
+        driver
+    );
+    assert!(ran.is_ok(), "{ran:?}");
+    assert!(recorded < Duration::from_millis(500), "{recorded:?}");
+    assert_eq!(
+        sent.sent(),
+        vec![
+            "ada@example.net".to_string(),
+            "grace@example.net".to_string()
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_deferred_reply_waits_its_backoff_while_new_replies_go_out() {
+    let (pipeline, _dir) = pipeline().await;
+    let mut source = Scripted::new();
+    let pushing = Scripted {
+        inbox: source.inbox.clone(),
+        bell: source.bell.clone(),
+        ..Scripted::new()
+    };
+    let sent = Recorder::default();
+    let slow = "slow@example.net";
+    sent.deferring.lock().expect("lock").push(slow.to_string());
+    let stop = Notify::new();
+    let driver = async {
+        push(&pushing, 1, slow);
+        until(Duration::from_secs(5), "the slow reply tried", async || {
+            !sent.tries(slow).is_empty()
+        })
+        .await;
+        // New replies, each waking the sender, while the slow one waits.
+        for uid in 2..=6 {
+            push(&pushing, uid, &format!("p{uid}@example.net"));
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        until_sent(&sent, 5).await;
+        let others_sent = Instant::now();
+        // Once its time has come, it is tried again (the sweep finds it).
+        until(
+            Duration::from_secs(5),
+            "the slow reply tried again",
+            async || sent.tries(slow).len() >= 2,
+        )
+        .await;
+        stop.notify_one();
+        others_sent
+    };
+    let (ran, others_sent) = tokio::join!(
+        run(
+            &pipeline,
+            &mut source,
+            &sent,
+            Duration::from_secs(60),
+            stop.notified(),
+        ),
+        driver
+    );
+    assert!(ran.is_ok(), "{ran:?}");
+    let tries = sent.tries(slow);
+    // The first wait is at least half of DEFERRAL's first second.
+    let gap = tries[1] - tries[0];
+    assert!(
+        gap >= Duration::from_millis(500),
+        "tried again after {gap:?}"
+    );
+    assert!(
+        others_sent < tries[1],
+        "the new replies waited for the deferred one"
+    );
+    assert_eq!(sent.sent().len(), 5, "{:?}", sent.sent());
+}
+
+#[tokio::test]
+async fn an_outage_however_long_never_uses_up_a_replys_attempts() {
+    let (pipeline, _dir) = pipeline().await;
+    pipeline
+        .process("INBOX", 9, applicant_mail(1, "ada@example.net"), Utc::now())
+        .await
+        .expect("processed");
+    let sent = Recorder::default();
+    let outage = usize::try_from(outbox::MAX_ATTEMPTS).expect("small") + 5;
+    sent.down.store(outage, Ordering::SeqCst);
+    for _ in 0..outage {
+        let flushed = outbox::flush(&pipeline.store, &sent).await;
+        assert!(
+            matches!(flushed, Err(FlushError::Transport { unsent: 1, .. })),
+            "{flushed:?}"
+        );
+    }
+    // The server is back, and defers it once: the reply waits, it is not
+    // given up as if it had been deferred every time.
+    sent.deferring
+        .lock()
+        .expect("lock")
+        .push("ada@example.net".to_string());
+    let flushed = outbox::flush(&pipeline.store, &sent)
+        .await
+        .expect("flushed");
+    assert_eq!((flushed.deferred, flushed.failed), (1, 0), "{flushed:?}");
+    let counts = pipeline.store.counts(Utc::now()).await.expect("counts");
+    assert_eq!(counts.replies_pending, 1);
+    assert_eq!(counts.waiting_for_staff, 0, "given up, listed for staff");
+    // At once again, it is not tried: it waits for its next attempt.
+    let flushed = outbox::flush(&pipeline.store, &sent)
+        .await
+        .expect("flushed");
+    assert_eq!(flushed.waiting, 1, "{flushed:?}");
+    assert_eq!(sent.tries("ada@example.net").len(), outage + 1);
+}
+
+/// Log lines written while `body` runs, as text.
+async fn logged<F: Future>(body: F) -> (F::Output, String) {
+    #[derive(Clone, Default)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("lock").extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let sink = Sink::default();
+    let writer = sink.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    // The test runtime has one thread: everything `body` logs lands here.
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let out = body.await;
+    let text = String::from_utf8_lossy(&sink.0.lock().expect("lock")).into_owned();
+    (out, text)
+}
+
+#[tokio::test]
+async fn a_shutdown_says_so_once_and_then_that_it_stopped() {
+    let (pipeline, _dir) = pipeline().await;
+    let mut source = Scripted::new();
+    push(&source, 1, "ada@example.net");
+    let sent = Recorder::default();
+    let (ran, log) = logged(run(
+        &pipeline,
+        &mut source,
+        &sent,
+        Duration::from_secs(60),
+        until_sent(&sent, 1),
+    ))
+    .await;
+    assert!(ran.is_ok(), "{ran:?}");
+    assert_eq!(log.matches("shutting down").count(), 1, "{log}");
+    assert_eq!(log.matches("stopped").count(), 1, "{log}");
 }

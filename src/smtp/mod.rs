@@ -122,6 +122,12 @@ impl SendError {
         Self::new("scripted", "connection refused", Class::Unreachable)
     }
 
+    /// A 4xx answer to one message, for the daemon's tests.
+    #[cfg(test)]
+    pub(crate) fn deferred_for_tests() -> Self {
+        Self::new("scripted", "452 4.3.1 try again later", Class::Deferred)
+    }
+
     fn timed_out(host: &str, after: Duration) -> Self {
         Self::new(
             host,

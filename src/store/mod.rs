@@ -26,7 +26,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
-pub use outbox::{Lease, OutboxRow, Resend};
+pub use outbox::{Failed, Lease, OutboxRow, Resend};
 pub use reads::{ApplicationRow, AttentionRow, Counts};
 pub use record::{Inserted, NewMessage, NewReply, StoredApplication};
 

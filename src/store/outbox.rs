@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::{Store, StoreError, Tx, parse_ts, ts};
+use super::{Backend, Store, StoreError, Tx, parse_ts, ts};
 
 /// A queued reply, ready to send.
 #[derive(Debug, Clone)]
@@ -20,6 +20,20 @@ pub struct OutboxRow {
     /// reply is in doubt until its delivery copy arrives or the wait for
     /// it is over (see [`Store::take_lease`]).
     pub in_doubt: bool,
+}
+
+/// What a failed attempt means for its reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failed {
+    /// Not this reply's failure (no server, or our settings refused): it
+    /// does not count toward the reply's attempts, and the reply may go
+    /// again as soon as the server is back.
+    NotCounted,
+    /// The server deferred it (4xx): counted; it waits until `retry_at`.
+    Deferred { retry_at: DateTime<Utc> },
+    /// Refused for good, or deferred once too often: counted, and given
+    /// up at `at`, which lists it for staff.
+    GivenUp { at: DateTime<Utc> },
 }
 
 /// The right to send one reply: held by `owner` (one id per process)
@@ -49,13 +63,17 @@ pub enum Resend {
 }
 
 impl Store {
-    /// Replies neither sent nor given up, oldest first, whatever their
-    /// lease: [`Store::take_lease`] decides who sends.
-    pub async fn pending_outbox(&self) -> Result<Vec<OutboxRow>, StoreError> {
+    /// Replies neither sent nor given up and due at `now` (by
+    /// [`Store::clock`]): a reply the server deferred waits until its next
+    /// attempt. Oldest first, whatever their lease: [`Store::take_lease`]
+    /// decides who sends.
+    pub async fn pending_outbox(&self, now: DateTime<Utc>) -> Result<Vec<OutboxRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, recipient, sender, body, attempts, sending_since FROM outbox
-             WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY id",
+             WHERE sent_at IS NULL AND failed_at IS NULL
+             AND (next_attempt_at IS NULL OR next_attempt_at <= $1) ORDER BY id",
         )
+        .bind(ts(now))
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
@@ -69,6 +87,19 @@ impl Store {
                 in_doubt: r.get::<Option<String>, _>("sending_since").is_some(),
             })
             .collect())
+    }
+
+    /// How many replies the server deferred wait for a next attempt that
+    /// is not due at `now`.
+    pub async fn outbox_not_due(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox
+             WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at > $1",
+        )
+        .bind(ts(now))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(usize::try_from(n).unwrap_or_default())
     }
 
     /// Takes the lease on a pending reply until `until`, to send it.
@@ -185,38 +216,62 @@ impl Store {
         Ok(())
     }
 
-    /// Records a failed attempt and gives the lease back; `permanent`
-    /// gives the reply up, which lists it for staff. A failure in doubt
-    /// ([`crate::outbox::SendError::in_doubt`]) leaves the reply in doubt,
-    /// its lease counted as lapsed at `in_doubt` (see
-    /// [`Store::take_lease`]).
+    /// Records a failed attempt as `failed` says, and gives the lease
+    /// back. A failure in doubt ([`crate::outbox::SendError::in_doubt`])
+    /// leaves the reply in doubt, its lease counted as lapsed at
+    /// `in_doubt` (see [`Store::take_lease`]).
     pub async fn mark_attempt_failed(
         &self,
         lease: &Lease,
         error: &str,
-        permanent: bool,
+        failed: Failed,
         in_doubt: Option<DateTime<Utc>>,
-        now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let (counted, next_attempt_at, failed_at) = match failed {
+            Failed::NotCounted => (false, None, None),
+            Failed::Deferred { retry_at } => (true, Some(ts(retry_at)), None),
+            Failed::GivenUp { at } => (true, None, Some(ts(at))),
+        };
         sqlx::query(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = $1,
-             lease_owner = NULL,
-             lease_expires_at = CASE WHEN $2 THEN $3 ELSE NULL END,
-             sending_since = CASE WHEN $4 THEN sending_since ELSE NULL END,
-             failed_at = CASE WHEN $5 THEN $6 ELSE NULL END
-             WHERE id = $7 AND lease_owner = $8 AND sent_at IS NULL",
+            "UPDATE outbox SET attempts = CASE WHEN $1 THEN attempts + 1 ELSE attempts END,
+             last_error = $2, lease_owner = NULL,
+             lease_expires_at = CASE WHEN $3 THEN $4 ELSE NULL END,
+             sending_since = CASE WHEN $5 THEN sending_since ELSE NULL END,
+             next_attempt_at = $6, failed_at = $7
+             WHERE id = $8 AND lease_owner = $9 AND sent_at IS NULL",
         )
+        .bind(counted)
         .bind(error)
         .bind(in_doubt.is_some())
         .bind(in_doubt.map(ts))
         .bind(in_doubt.is_some())
-        .bind(permanent)
-        .bind(ts(now))
+        .bind(next_attempt_at)
+        .bind(failed_at)
         .bind(lease.outbox_id)
         .bind(lease.owner.as_str())
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// The database's time now: the one clock that every process sharing
+    /// the database reads alike, whatever its host's clock says. Leases
+    /// and retry times are taken from it.
+    pub async fn clock(&self) -> Result<DateTime<Utc>, StoreError> {
+        // Each backend says it in RFC 3339 UTC, parsed back so that `ts`
+        // writes it in the stored width (SQLite knows only milliseconds).
+        let sql = match self.backend {
+            Backend::Sqlite => "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            Backend::Postgres => {
+                "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+            }
+        };
+        let text: String = sqlx::query_scalar(sql).fetch_one(&self.pool).await?;
+        parse_ts(&text).ok_or_else(|| {
+            StoreError::Sqlx(sqlx::Error::Decode(
+                format!("the database's clock reads {text:?}, not a time").into(),
+            ))
+        })
     }
 }
 

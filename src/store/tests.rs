@@ -261,7 +261,8 @@ async fn a_message_gets_one_reply_of_each_kind(store: Store) {
         None
     );
     tx.commit().await.unwrap();
-    assert_eq!(store.pending_outbox().await.unwrap().len(), 1);
+    let now = store.clock().await.unwrap();
+    assert_eq!(store.pending_outbox(now).await.unwrap().len(), 1);
 }
 on_both!(a_message_gets_one_reply_of_each_kind);
 
@@ -329,7 +330,8 @@ async fn a_reply_is_sent_under_one_lease_at_a_time(store: Store) {
             .is_none(),
         "a sent reply was leased again"
     );
-    assert!(store.pending_outbox().await.unwrap().is_empty());
+    let now = store.clock().await.unwrap();
+    assert!(store.pending_outbox(now).await.unwrap().is_empty());
 }
 on_both!(a_reply_is_sent_under_one_lease_at_a_time);
 
@@ -365,10 +367,13 @@ async fn a_reply_cut_off_mid_send_waits_for_its_copy_or_the_mailbox(store: Store
         .unwrap()
         .unwrap();
     store
-        .mark_attempt_failed(&b, "no answer", false, Some(now + lease), now)
+        .mark_attempt_failed(&b, "no answer", Failed::NotCounted, Some(now + lease))
         .await
         .unwrap();
-    let pending = store.pending_outbox().await.unwrap();
+    let pending = store
+        .pending_outbox(store.clock().await.unwrap())
+        .await
+        .unwrap();
     assert!(pending.iter().all(|r| r.in_doubt), "{pending:?}");
 
     let after = now + lease + Duration::seconds(1);
@@ -409,20 +414,29 @@ async fn a_reply_cut_off_mid_send_waits_for_its_copy_or_the_mailbox(store: Store
         .await
         .expect("resent");
     assert!(again.in_doubt);
-    let pending = store.pending_outbox().await.unwrap();
+    let pending = store
+        .pending_outbox(store.clock().await.unwrap())
+        .await
+        .unwrap();
     assert_eq!(
         pending.iter().map(|r| r.id).collect::<Vec<_>>(),
         vec![ids[1]]
     );
     // The copy of a reply marked given up still counts: it was delivered.
     store
-        .mark_attempt_failed(&again, "550 gone", true, None, after)
+        .mark_attempt_failed(&again, "550 gone", Failed::GivenUp { at: after }, None)
         .await
         .unwrap();
     let mut tx = store.begin().await.unwrap();
     tx.note_delivery_copy(ids[1], after).await.unwrap();
     tx.commit().await.unwrap();
-    assert!(store.pending_outbox().await.unwrap().is_empty());
+    assert!(
+        store
+            .pending_outbox(store.clock().await.unwrap())
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(
         store.attention().await.unwrap().is_empty(),
         "a delivered reply listed as failed"
@@ -464,7 +478,7 @@ async fn a_failed_attempt_gives_the_lease_back_and_a_permanent_one_lists_it(stor
         .unwrap()
         .unwrap();
     store
-        .mark_attempt_failed(&a, "451 try later", false, None, now)
+        .mark_attempt_failed(&a, "connection refused", Failed::NotCounted, None)
         .await
         .unwrap();
     // Free again at once for the next attempt, by anyone.
@@ -474,10 +488,10 @@ async fn a_failed_attempt_gives_the_lease_back_and_a_permanent_one_lists_it(stor
         .unwrap()
         .unwrap();
     store
-        .mark_attempt_failed(&b, "550 no such user", true, None, now)
+        .mark_attempt_failed(&b, "550 no such user", Failed::GivenUp { at: now }, None)
         .await
         .unwrap();
-    assert!(store.pending_outbox().await.unwrap().is_empty());
+    assert!(store.pending_outbox(now).await.unwrap().is_empty());
     let listed = store.attention().await.unwrap();
     assert_eq!(listed.len(), 1, "{listed:?}");
     assert_eq!(listed[0].reason, Attention::ReplyFailed);
@@ -491,6 +505,105 @@ async fn a_failed_attempt_gives_the_lease_back_and_a_permanent_one_lists_it(stor
     assert_eq!(counts.received_since, 1);
 }
 on_both!(a_failed_attempt_gives_the_lease_back_and_a_permanent_one_lists_it);
+
+/// Queues one reply (to `r@x`); its outbox id.
+async fn queued_reply(store: &Store) -> i64 {
+    let now = Utc::now();
+    let mut tx = store.begin().await.unwrap();
+    let m = stored_mail(&mut tx, 1, now).await;
+    let Inserted::Row(id) = tx
+        .queue_reply(&reply(m, Reply::Questions, "r@x", now))
+        .await
+        .unwrap()
+    else {
+        panic!("not queued")
+    };
+    tx.commit().await.unwrap();
+    id
+}
+
+/// A reply the server deferred is not handed out before its next attempt,
+/// by anyone's reckoning of the database's clock; failures that were the
+/// server's (no connection) never count toward its attempts.
+async fn a_deferred_reply_waits_its_turn_and_an_outage_does_not_count(store: Store) {
+    let id = queued_reply(&store).await;
+    let lease = |owner: &'static str| {
+        let store = store.clone();
+        async move {
+            let now = store.clock().await.unwrap();
+            store
+                .take_lease(
+                    id,
+                    owner,
+                    now,
+                    now + Duration::seconds(6),
+                    Resend::Now,
+                    WAIT,
+                )
+                .await
+                .unwrap()
+                .expect("leased")
+        }
+    };
+    for _ in 0..30 {
+        let held = lease("a").await;
+        store
+            .mark_attempt_failed(&held, "connection refused", Failed::NotCounted, None)
+            .await
+            .unwrap();
+    }
+    let now = store.clock().await.unwrap();
+    let due = store.pending_outbox(now).await.unwrap();
+    assert_eq!(due.len(), 1, "an outage delayed it");
+    assert_eq!(due[0].attempts, 0, "an outage counted as its attempts");
+
+    let held = lease("a").await;
+    let retry_at = now + Duration::seconds(60);
+    store
+        .mark_attempt_failed(&held, "452 try later", Failed::Deferred { retry_at }, None)
+        .await
+        .unwrap();
+    for at in [now, retry_at - Duration::milliseconds(1)] {
+        assert!(
+            store.pending_outbox(at).await.unwrap().is_empty(),
+            "handed out at {} before its next attempt at {}",
+            ts(at),
+            ts(retry_at)
+        );
+        assert_eq!(store.outbox_not_due(at).await.unwrap(), 1);
+    }
+    let due = store.pending_outbox(retry_at).await.unwrap();
+    assert_eq!(due.len(), 1, "not handed out once due");
+    assert_eq!(due[0].attempts, 1);
+    assert_eq!(store.outbox_not_due(retry_at).await.unwrap(), 0);
+    // Still waiting to be sent, not listed for staff.
+    let counts = store.counts(now - Duration::hours(1)).await.unwrap();
+    assert_eq!((counts.replies_pending, counts.waiting_for_staff), (1, 0));
+}
+on_both!(a_deferred_reply_waits_its_turn_and_an_outage_does_not_count);
+
+/// The database's clock reads as a stored time does (fixed width, so that
+/// times compare as text), and on this one host agrees with ours.
+async fn the_database_clock_is_read_in_the_stored_form(store: Store) {
+    let before = Utc::now();
+    let first = store.clock().await.unwrap();
+    let second = store.clock().await.unwrap();
+    let after = Utc::now();
+    let shown = ts(first);
+    assert_eq!(shown.len(), "2025-01-01T00:00:00.000000Z".len(), "{shown}");
+    assert!(shown.ends_with('Z'), "{shown}");
+    assert!(ts(first) <= ts(second), "{} then {}", ts(first), ts(second));
+    // The same host's clock, give or take SQLite's milliseconds.
+    let slack = Duration::milliseconds(5);
+    assert!(
+        before - slack <= first && second <= after + slack,
+        "{} not within {} .. {}",
+        ts(first),
+        ts(before),
+        ts(after)
+    );
+}
+on_both!(the_database_clock_is_read_in_the_stored_form);
 
 async fn the_first_opening_of_a_mailbox_is_kept(store: Store) {
     let t0 = Utc::now() - Duration::days(3);

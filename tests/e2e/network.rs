@@ -1,7 +1,8 @@
 //! The network against the real stack, through a proxy that cuts, stalls
 //! and resumes: no step hangs, a refusal only a person can fix stops the
 //! daemon with the key to fix, outages are ridden out and logged once,
-//! IDLE answers at once, and SIGTERM drains.
+//! IDLE answers at once, a hanging SMTP server holds up no new mail, and
+//! SIGTERM drains.
 
 use std::time::{Duration, Instant};
 
@@ -101,14 +102,27 @@ async fn answered_once(intake: &Intake, people: &[String]) {
     }
 }
 
-/// SIGTERM, then a clean exit within 10 s.
+/// SIGTERM, then a clean exit within 10 s, said once.
 fn stop(mut daemon: Daemon) -> String {
     daemon.terminate();
     let status = daemon.wait_exit(Duration::from_secs(10));
     let log = daemon.log();
     assert!(status.is_some_and(|s| s.success()), "{status:?}\n{log}");
     assert!(!log.contains(common::PASSWORD), "password in the log");
+    assert_eq!(log.matches("shutting down").count(), 1, "{log}");
     log
+}
+
+/// Whether the daemon recorded a mail from `who`.
+async fn recorded(intake: &Intake, who: &str) -> bool {
+    let pool = sqlx::SqlitePool::connect(&intake.db_url()).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE from_addr = ?")
+        .bind(who)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    n > 0
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -351,6 +365,7 @@ async fn sigterm_finishes_the_reply_in_hand_takes_no_new_mail_and_exits_0_within
     let log = daemon.log();
     assert!(status.is_some_and(|s| s.success()), "{status:?}\n{log}");
     assert!(signalled.elapsed() < Duration::from_secs(10));
+    assert_eq!(log.matches("shutting down").count(), 1, "{log}");
     answered(&intake, &who);
     smtpd_idle();
     assert!(
@@ -360,4 +375,47 @@ async fn sigterm_finishes_the_reply_in_hand_takes_no_new_mail_and_exits_0_within
     // Nothing lost: the next run answers it.
     intake.once();
     answered(&intake, &late);
+}
+
+/// SMTP hangs (it takes the connection and never answers) with a reply in
+/// hand: new mail is still taken in and recorded at once, not after the
+/// 30 s the send may take; once the server speaks, both replies go out.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hanging_smtp_server_does_not_hold_up_new_mail() {
+    let stack = MailStack::get();
+    let proxy = Proxy::start(stack.smtp_port);
+    let intake = intake_via(None, Some(proxy.port), "", "poll_seconds = 60\n");
+    let daemon = Daemon::start(&intake.config);
+    let first = writes(&intake).await;
+    answered(&intake, &first);
+
+    proxy.stall();
+    let before = proxy.accepted();
+    let held = writes(&intake).await;
+    wait_until(
+        Duration::from_secs(10),
+        || proxy.accepted() > before,
+        || format!("no reply under way:\n{}", daemon.log()),
+    );
+    let next = writes(&intake).await;
+    let arrived = Instant::now();
+    while !recorded(&intake, &next).await {
+        assert!(
+            arrived.elapsed() < Duration::from_secs(5),
+            "new mail not taken in while SMTP hangs:\n{}",
+            daemon.log()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    eprintln!("recorded {:?} after arrival", arrived.elapsed());
+    assert!(
+        intake.stack.delivered(&held).is_empty(),
+        "the reply was to hang"
+    );
+
+    proxy.resume();
+    answered(&intake, &held);
+    answered(&intake, &next);
+    stop(daemon);
+    answered_once(&intake, &[held, next]).await;
 }
