@@ -85,7 +85,8 @@ fn applicant_mail(uid: u32, who: &str) -> Fetched {
 
 /// Records what it sends; fails with "connection refused" while `down`,
 /// defers (4xx) every reply to an address in `deferring`, and hangs (a
-/// server that says nothing) while `stalled` holds true.
+/// server that says nothing) while `stalled` holds true. With `copies`,
+/// it claims to send delivery copies (so replies in doubt wait for them).
 #[derive(Clone)]
 struct Recorder {
     sent: Arc<Mutex<Vec<String>>>,
@@ -94,6 +95,7 @@ struct Recorder {
     down: Arc<AtomicUsize>,
     deferring: Arc<Mutex<Vec<String>>>,
     stalled: Arc<watch::Sender<bool>>,
+    copies: bool,
 }
 
 impl Default for Recorder {
@@ -104,6 +106,7 @@ impl Default for Recorder {
             down: Arc::default(),
             deferring: Arc::default(),
             stalled: Arc::new(watch::Sender::new(false)),
+            copies: false,
         }
     }
 }
@@ -125,6 +128,10 @@ impl Transport for Recorder {
         }
         self.sent.lock().expect("lock").push(to.to_string());
         Ok(())
+    }
+
+    fn delivery_copy(&self) -> bool {
+        self.copies
     }
 }
 
@@ -552,4 +559,66 @@ async fn a_shutdown_says_so_once_and_then_that_it_stopped() {
     assert!(ran.is_ok(), "{ran:?}");
     assert_eq!(log.matches("shutting down").count(), 1, "{log}");
     assert_eq!(log.matches("stopped").count(), 1, "{log}");
+}
+
+/// A reply whose sender died mid-send is in doubt until the mailbox has
+/// been looked at past the cut without its copy. No mail comes and the
+/// mailbox never rings: the intake must look on its own, every sweep,
+/// for the reply to go again.
+#[tokio::test]
+async fn a_reply_in_doubt_goes_again_though_no_mail_comes() {
+    let (pipeline, _dir) = pipeline().await;
+    let mut source = Scripted::new();
+    pipeline
+        .process("INBOX", 7, applicant_mail(1, "ada@example.net"), Utc::now())
+        .await
+        .expect("processed");
+    let store = &pipeline.store;
+    let now = store.clock().await.expect("clock");
+    let queued = store.pending_outbox(now).await.expect("queue");
+    // A process took it and died: its lease lapses a second from now,
+    // after the daemon's first look at the mailbox.
+    store
+        .take_lease(
+            queued[0].id,
+            "dead",
+            now,
+            now + chrono::Duration::seconds(1),
+            crate::store::Resend::Now,
+            chrono::Duration::zero(),
+        )
+        .await
+        .expect("lease")
+        .expect("leased");
+    let sent = Recorder {
+        copies: true,
+        ..Recorder::default()
+    };
+    let stop = Notify::new();
+    let started = Instant::now();
+    let driver = async {
+        until(
+            Duration::from_secs(10),
+            "the reply in doubt sent",
+            async || sent.sent().len() == 1,
+        )
+        .await;
+        stop.notify_one();
+    };
+    let (ran, ()) = tokio::join!(
+        run(
+            &pipeline,
+            &mut source,
+            &sent,
+            Duration::from_secs(3600),
+            stop.notified(),
+        ),
+        driver
+    );
+    assert!(ran.is_ok(), "{ran:?}");
+    assert!(source.opened >= 2, "looked at the mailbox once only");
+    let took = started.elapsed();
+    // The lapse, the outbox's copy wait after it, a sweep or two.
+    assert!(took < Duration::from_secs(6), "{took:?}");
+    assert_eq!(sent.sent(), vec!["ada@example.net".to_string()]);
 }
