@@ -622,3 +622,186 @@ async fn a_reply_in_doubt_goes_again_though_no_mail_comes() {
     assert!(took < Duration::from_secs(6), "{took:?}");
     assert_eq!(sent.sent(), vec!["ada@example.net".to_string()]);
 }
+
+// ---------------------------------------------------------------------
+// Review of the proof-of-delivery change: failing tests that show bugs.
+// ---------------------------------------------------------------------
+
+/// The reply queued for `who`, by the database's clock.
+async fn queued_id(pipeline: &Pipeline, who: &str) -> i64 {
+    let store = &pipeline.store;
+    let now = store.clock().await.expect("clock");
+    store
+        .pending_outbox(now)
+        .await
+        .expect("queue")
+        .into_iter()
+        .find(|r| r.recipient == who)
+        .expect("queued")
+        .id
+}
+
+/// `flush` decides once, from the rows it read at its start, whether
+/// replies in doubt must wait for their delivery copy (`Resend::Now` when
+/// none was in doubt then). A reply that comes into doubt while the flush
+/// works through the queue (another process was killed mid-send of it)
+/// is then taken with `Resend::Now` and sent again at once, though the
+/// mailbox was never looked at for its copy: sent twice if the killed
+/// process's send had gone through.
+#[tokio::test]
+async fn review_a_reply_that_comes_into_doubt_during_a_flush_waits_for_its_copy() {
+    let (pipeline, _dir) = pipeline().await;
+    for (uid, who) in [(1, "ada@example.net"), (2, "grace@example.net")] {
+        pipeline
+            .process("INBOX", 7, applicant_mail(uid, who), Utc::now())
+            .await
+            .expect("processed");
+    }
+    let store = &pipeline.store;
+    let grace = queued_id(&pipeline, "grace@example.net").await;
+    let sent = Recorder {
+        copies: true,
+        ..Recorder::default()
+    };
+    // Ada's send hangs: the flush has read its rows (none in doubt) and
+    // is busy with the first one.
+    sent.stalled.send_replace(true);
+    let other_process = async {
+        until(Duration::from_secs(5), "Ada's reply tried", async || {
+            !sent.tries("ada@example.net").is_empty()
+        })
+        .await;
+        // Meanwhile another process takes Grace's reply and is killed
+        // mid-send: its lease lapses 50 ms later, with the send cut off.
+        let now = store.clock().await.expect("clock");
+        store
+            .take_lease(
+                grace,
+                "killed-process",
+                now,
+                now + chrono::Duration::milliseconds(50),
+                crate::store::Resend::AfterMailboxUpTo(None),
+                chrono::Duration::zero(),
+            )
+            .await
+            .expect("lease")
+            .expect("leased");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        // The mailbox was never looked at after the cut: nobody knows
+        // whether Grace's reply went. The first flush goes on.
+        sent.stalled.send_replace(false);
+    };
+    let (flushed, ()) = tokio::join!(outbox::flush(store, &sent), other_process);
+    let flushed = flushed.expect("flushed");
+    assert!(
+        !sent.sent().contains(&"grace@example.net".to_string()),
+        "Grace's reply, in doubt and its copy never looked for, was sent again at once: {flushed:?}, sent {:?}",
+        sent.sent()
+    );
+}
+
+/// The same reply in doubt, with a fresh flush: it waits (the behaviour
+/// the test above expects). A control, green.
+#[tokio::test]
+async fn review_control_a_reply_in_doubt_at_the_start_of_a_flush_waits() {
+    let (pipeline, _dir) = pipeline().await;
+    pipeline
+        .process("INBOX", 7, applicant_mail(2, "grace@example.net"), Utc::now())
+        .await
+        .expect("processed");
+    let store = &pipeline.store;
+    let grace = queued_id(&pipeline, "grace@example.net").await;
+    let now = store.clock().await.expect("clock");
+    store
+        .take_lease(
+            grace,
+            "killed-process",
+            now,
+            now + chrono::Duration::milliseconds(50),
+            crate::store::Resend::AfterMailboxUpTo(None),
+            chrono::Duration::zero(),
+        )
+        .await
+        .expect("lease")
+        .expect("leased");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let sent = Recorder {
+        copies: true,
+        ..Recorder::default()
+    };
+    let flushed = outbox::flush(store, &sent).await.expect("flushed");
+    assert_eq!(flushed.in_doubt, 1, "{flushed:?}");
+    assert!(sent.sent().is_empty());
+}
+
+/// `take_lease` is given `now` and `until` read from the clock before its
+/// UPDATE; when that UPDATE waits for the database (another process
+/// writing: SQLite waits up to 30 s), the lease it grants has lapsed
+/// before the send even starts. Another process may then take the same
+/// reply and send it too, while this one sends it.
+#[tokio::test]
+async fn review_a_lease_granted_after_the_database_was_busy_has_not_lapsed_already() {
+    let (pipeline, dir) = pipeline().await;
+    pipeline
+        .process("INBOX", 7, applicant_mail(1, "ada@example.net"), Utc::now())
+        .await
+        .expect("processed");
+    let store = &pipeline.store;
+    let ada = queued_id(&pipeline, "ada@example.net").await;
+    // The mailbox was processed just now (no copy of anything in it).
+    store
+        .note_first_open("INBOX", Utc::now())
+        .await
+        .expect("first open");
+    // Another process writes for 5 s (a long transaction on the file).
+    let url = format!("sqlite://{}", dir.path().join("intake.db").display());
+    let mut other = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
+        .await
+        .expect("second connection");
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .expect("write lock");
+    let sent = Recorder {
+        copies: true,
+        ..Recorder::default()
+    };
+    // This process's send, once it has its lease, takes a while.
+    sent.stalled.send_replace(true);
+    let second_process = async {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        sqlx::query("COMMIT")
+            .execute(&mut other)
+            .await
+            .expect("commit");
+        until(Duration::from_secs(10), "Ada's reply tried", async || {
+            !sent.tries("ada@example.net").is_empty()
+        })
+        .await;
+        // The first process holds the lease and is sending. A second
+        // process looks at the mailbox (no copy yet: the send is under
+        // way) and at the queue.
+        let now = store.clock().await.expect("clock");
+        store.note_caught_up("INBOX", now).await.expect("caught up");
+        let caught_up = store.caught_up().await.expect("read");
+        let taken = store
+            .take_lease(
+                ada,
+                "second-process",
+                now,
+                now + chrono::Duration::seconds(4),
+                crate::store::Resend::AfterMailboxUpTo(caught_up),
+                chrono::Duration::zero(),
+            )
+            .await
+            .expect("lease");
+        sent.stalled.send_replace(false);
+        taken.is_some()
+    };
+    let (flushed, taken_by_second) = tokio::join!(outbox::flush(store, &sent), second_process);
+    flushed.expect("flushed");
+    assert!(
+        !taken_by_second,
+        "a second process took the reply while the first was sending it (lease granted already lapsed)"
+    );
+}
