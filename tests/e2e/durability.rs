@@ -345,3 +345,45 @@ async fn a_reply_whose_final_answer_is_lost_is_settled_by_its_delivery_copy() {
         }
     }
 }
+
+/// Review: `daemon::take_in` opens the mailbox (SELECT), then writes and
+/// reads the database, then reads the clock (`looked`), then searches;
+/// `looked` becomes `caught_up_at`, "every mail there at `looked` is
+/// processed". But Dovecot's UID SEARCH answers from the session's view
+/// as of its last sync (the SELECT): a mail delivered after the SELECT is
+/// not in it, though it was delivered before `looked`. A delivery copy
+/// delivered in that window is counted as absent, and its reply, in doubt,
+/// goes again. This test shows the IMAP half with the real adapter and
+/// Dovecot: a mail delivered after `open` is missing from `uids_after`.
+#[tokio::test(flavor = "multi_thread")]
+async fn review_a_mail_delivered_after_the_select_is_in_the_next_search() {
+    use mailintake::mailbox::{ImapMailbox, Source};
+    let intake = crate::common::Intake::new();
+    let who = applicant(&intake);
+    intake
+        .receive(
+            &who,
+            &mail(&who, "Ada", &intake.team, "Hello", "", "How do I apply?"),
+        )
+        .await;
+    let config = mailintake::config::Config::load(&intake.config).unwrap();
+    let mut mailbox = ImapMailbox::new(config.imap.clone());
+    mailbox.open().await.unwrap();
+    assert_eq!(mailbox.uids_after(0).await.unwrap(), vec![1]);
+    // Delivered after the SELECT, before the clock is read and the search.
+    let grace = applicant(&intake);
+    intake
+        .receive(
+            &grace,
+            &mail(&grace, "Grace", &intake.team, "Hello", "", "How do I apply?"),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let found = mailbox.uids_after(0).await.unwrap();
+    mailbox.logout().await;
+    assert_eq!(
+        found,
+        vec![1, 2],
+        "a mail delivered after the SELECT is not in the search: caught_up_at (read after the SELECT) overstates what was seen"
+    );
+}
