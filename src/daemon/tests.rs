@@ -805,3 +805,49 @@ async fn review_a_lease_granted_after_the_database_was_busy_has_not_lapsed_alrea
         "a second process took the reply while the first was sending it (lease granted already lapsed)"
     );
 }
+
+/// `Store::caught_up` is the latest `caught_up_at` of *all* mailboxes,
+/// not of the mailbox the copies land in: another mailbox row in the same
+/// database (a second instance on another folder) that was processed
+/// past the cut lets a reply in doubt go again though the watched mailbox
+/// was never looked at for its copy.
+#[tokio::test]
+async fn review_a_reply_in_doubt_waits_for_its_own_mailbox_not_any_mailbox() {
+    let (pipeline, _dir) = pipeline().await;
+    pipeline
+        .process("INBOX", 7, applicant_mail(1, "ada@example.net"), Utc::now())
+        .await
+        .expect("processed");
+    let store = &pipeline.store;
+    let ada = queued_id(&pipeline, "ada@example.net").await;
+    let now = store.clock().await.expect("clock");
+    store
+        .take_lease(
+            ada,
+            "killed-process",
+            now,
+            now + chrono::Duration::milliseconds(50),
+            crate::store::Resend::AfterMailboxUpTo(None),
+            chrono::Duration::zero(),
+        )
+        .await
+        .expect("lease")
+        .expect("leased");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Another folder, processed well past the cut; INBOX never was.
+    store
+        .note_first_open("Other", Utc::now())
+        .await
+        .expect("first open");
+    let later = store.clock().await.expect("clock") + chrono::Duration::seconds(10);
+    store.note_caught_up("Other", later).await.expect("caught up");
+    let sent = Recorder {
+        copies: true,
+        ..Recorder::default()
+    };
+    let flushed = outbox::flush(store, &sent).await.expect("flushed");
+    assert!(
+        sent.sent().is_empty(),
+        "sent again on another mailbox's caught_up_at: {flushed:?}"
+    );
+}
