@@ -199,6 +199,59 @@ fn secrets_are_read_only_by_the_commands_that_log_in() {
     );
 }
 
+/// A wrong port or time limit is named with its file and key by `check
+/// --offline` as by the commands that reach the servers, and in the same
+/// words.
+#[test]
+fn check_offline_names_a_wrong_port_or_timeout() {
+    let cases = [
+        (
+            "imap",
+            "port = 0",
+            "imap.port",
+            "0 is not a port; use 1 to 65535",
+        ),
+        (
+            "imap",
+            "timeout_seconds = 0",
+            "imap.timeout_seconds",
+            "must be positive",
+        ),
+        (
+            "imap",
+            "timeout_seconds = 301",
+            "imap.timeout_seconds",
+            "301 is over the most, 300",
+        ),
+        (
+            "smtp",
+            "port = 0",
+            "smtp.port",
+            "0 is not a port; use 1 to 65535",
+        ),
+        (
+            "smtp",
+            "timeout_seconds = 0",
+            "smtp.timeout_seconds",
+            "must be positive",
+        ),
+    ];
+    for (table, line, key, says) in cases {
+        let mut imap = "\n[imap]\nhost = \"imap.example.org\"\nusername = \"team@example.org\"\n\
+                        password = \"hunter2\"\n"
+            .to_string();
+        let mut smtp = "\n[smtp]\nhost = \"smtp.example.org\"\n".to_string();
+        match table {
+            "imap" => imap.push_str(&format!("{line}\n")),
+            _ => smtp.push_str(&format!("{line}\n")),
+        }
+        let s = Setup::new(&format!("{INTAKE}{imap}{smtp}{DATABASE}"));
+        let expected = format!("mailintake: {}: key `{key}`: {says}\n", s.config_name());
+        assert_eq!(s.fails(&["check", "--offline"]), expected, "{line}");
+        assert_eq!(s.fails(&["check"]), expected, "{line}");
+    }
+}
+
 /// The reason the system gives is said once, with the file and what to do.
 #[test]
 fn a_missing_config_file_is_one_line_with_the_reason_once() {
