@@ -73,22 +73,7 @@ impl MailStack {
             .collect();
         let port = |k: &str| -> u16 { vars[k].parse().expect("a port") };
 
-        // The watchdog outlives this process by design: when the test process
-        // is gone, it stops both servers and removes their files.
-        let watch = format!(
-            "while kill -0 {me} 2>/dev/null; do sleep 1; done; bash '{script}' stop '{dir}'; rm -rf '{dir}'",
-            me = std::process::id(),
-            script = script.display(),
-            dir = dir.display(),
-        );
-        let watchdog = Command::new("setsid")
-            .args(["sh", "-c", &watch])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the watchdog");
-        std::mem::forget(watchdog);
+        postgres::watchdog::stop_when_gone(&script, &dir);
 
         MailStack {
             imap_port: port("IMAP_PORT"),
