@@ -167,23 +167,7 @@ impl Pipeline {
             read: &read,
             head: head.as_ref(),
         };
-        let mut attempt = 0;
-        let outcome = loop {
-            match self.decide_and_apply(&mail, now).await {
-                Ok(o) => break o,
-                Err(Retry::Raced) if attempt < RACE_RETRIES => {}
-                Err(Retry::Failed(PipelineError::Store(e)))
-                    if e.is_conflict() && attempt < RACE_RETRIES =>
-                {
-                    tracing::debug!(uid = fetched.uid, error = %e, "database busy or raced; again");
-                }
-                Err(Retry::Raced) => return Err(PipelineError::Raced),
-                Err(Retry::Failed(e)) => return Err(e),
-            }
-            attempt += 1;
-            // Let the winner commit; spread the retries of several losers.
-            tokio::time::sleep(Duration::from_millis(5 << attempt.min(6))).await;
-        };
+        let outcome = self.record(&mail, now).await?;
         tracing::debug!(
             uid = fetched.uid,
             bytes = raw.len(),
@@ -192,6 +176,57 @@ impl Pipeline {
             "message processed"
         );
         Ok(outcome)
+    }
+
+    /// Records a message the mail server would not hand over (`detail`
+    /// says how and how often), with what could be had of it (`head`: its
+    /// header and arrival time), for staff.
+    pub async fn record_unfetchable(
+        &self,
+        mailbox: &str,
+        uidvalidity: u32,
+        uid: u32,
+        head: Option<Fetched>,
+        detail: String,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, PipelineError> {
+        let (raw, internal_date) = head.map_or((Vec::new(), None), |h| (h.raw, h.internal_date));
+        let raw = Arc::new(raw);
+        let parsed = head_of(raw.clone()).await;
+        let read = Read::Failed(Attention::Unfetchable, detail);
+        let mail = Mail {
+            mailbox,
+            uidvalidity,
+            uid,
+            sha256: sha256_hex(&raw),
+            received_at: internal_date.unwrap_or(now),
+            raw: &raw,
+            read: &read,
+            head: parsed.as_ref(),
+        };
+        self.record(&mail, now).await
+    }
+
+    /// Decides and applies, starting again when another process recorded
+    /// the same message or mail first (it then sees what the winner wrote).
+    async fn record(&self, mail: &Mail<'_>, now: DateTime<Utc>) -> Result<Outcome, PipelineError> {
+        let mut attempt = 0;
+        loop {
+            match self.decide_and_apply(mail, now).await {
+                Ok(o) => return Ok(o),
+                Err(Retry::Raced) if attempt < RACE_RETRIES => {}
+                Err(Retry::Failed(PipelineError::Store(e)))
+                    if e.is_conflict() && attempt < RACE_RETRIES =>
+                {
+                    tracing::debug!(uid = mail.uid, error = %e, "database busy or raced; again");
+                }
+                Err(Retry::Raced) => return Err(PipelineError::Raced),
+                Err(Retry::Failed(e)) => return Err(e),
+            }
+            attempt += 1;
+            // Let the winner commit; spread the retries of several losers.
+            tokio::time::sleep(Duration::from_millis(5 << attempt.min(6))).await;
+        }
     }
 
     /// One attempt: gather the facts in a transaction, decide, apply,

@@ -649,6 +649,44 @@ async fn two_writers_racing_for_one_message_record_it_once(store: Store) {
 }
 on_both!(two_writers_racing_for_one_message_record_it_once);
 
+async fn failed_fetches_are_counted_per_message_and_a_given_up_one_is_listed(store: Store) {
+    let now = Utc::now();
+    for expected in 1..=3 {
+        let error = format!("error {expected}");
+        let tries = store.count_fetch_failure("INBOX", 7, 5, &error, now).await;
+        assert_eq!(tries.unwrap(), expected);
+    }
+    // Another message, another generation of the folder, another folder.
+    for (mailbox, uidvalidity, uid) in [("INBOX", 7, 6), ("INBOX", 8, 5), ("Apply", 7, 5)] {
+        let tries = store
+            .count_fetch_failure(mailbox, uidvalidity, uid, "e", now)
+            .await;
+        assert_eq!(tries.unwrap(), 1, "{mailbox} {uidvalidity} {uid}");
+    }
+    // Given up, it is listed like any mail for staff, and counted.
+    let mut tx = store.begin().await.unwrap();
+    let given_up = NewMessage {
+        identity: None,
+        message_id: None,
+        raw: b"",
+        outcome: MessageOutcome::Listed,
+        attention: Some(Attention::Unfetchable),
+        detail: Some("INBOX UID 5 (UIDVALIDITY 7) could not be fetched in 3 tries"),
+        ..message(5, None, now)
+    };
+    assert!(matches!(
+        tx.insert_message(&given_up).await.unwrap(),
+        Inserted::Row(_)
+    ));
+    tx.commit().await.unwrap();
+    let listed = store.attention().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].reason, Attention::Unfetchable);
+    assert_eq!(listed[0].detail.as_deref(), given_up.detail);
+    assert_eq!(store.counts(now).await.unwrap().waiting_for_staff, 1);
+}
+on_both!(failed_fetches_are_counted_per_message_and_a_given_up_one_is_listed);
+
 /// A SQLite database written before migration 0004 (messages without an
 /// identity, replies claimed rather than leased) is upgraded as 0004
 /// intends: the first acted-on copy of each mail gets its identity, mail

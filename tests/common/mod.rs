@@ -134,6 +134,24 @@ impl MailStack {
         std::fs::rename(&tmp, md.join("new").join(name)).unwrap();
     }
 
+    /// Makes the delivered mail of `address` that holds `needle` unreadable
+    /// to Dovecot (which reads mail as `nobody`): Dovecot then answers its
+    /// FETCH with a BYE, as for a message file it cannot read.
+    pub fn make_unreadable(&self, address: &str, needle: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        let md = self.maildir(address);
+        let file = ["new", "cur"]
+            .iter()
+            .filter_map(|sub| std::fs::read_dir(md.join(sub)).ok())
+            .flat_map(|rd| rd.flatten().map(|e| e.path()))
+            .find(|p| {
+                std::fs::read(p)
+                    .is_ok_and(|raw| raw.windows(needle.len()).any(|w| w == needle.as_bytes()))
+            })
+            .unwrap_or_else(|| panic!("no mail of {address} holds {needle:?}"));
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).unwrap();
+    }
+
     /// Waits until `address` holds at least `count` messages.
     pub fn wait_for(&self, address: &str, count: usize) -> Vec<Vec<u8>> {
         let start = Instant::now();
