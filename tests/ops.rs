@@ -363,6 +363,54 @@ fn json_logs_are_one_object_per_line_the_last_error_too() {
     assert!(!err.contains("hunter2"));
 }
 
+/// The start line says how new mail is waited for: IMAP IDLE with
+/// polling only as its fallback, or polling when `imap.idle` is off.
+#[test]
+fn the_start_line_says_whether_idle_or_polling_waits_for_mail() {
+    let idle = unreachable_servers();
+    let polling = idle.replace(
+        "security = \"none\"\nusername",
+        "security = \"none\"\nidle = false\nusername",
+    );
+    assert_ne!(idle, polling);
+    for (text, wait, field) in [
+        (idle, "idle", "fallback_poll_s"),
+        (polling, "poll", "poll_s"),
+    ] {
+        let s = Setup::new(&text);
+        let log = s.dir.path().join("run.log");
+        let mut child = s
+            .command(&["--log-format", "json", "run"])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        let line = loop {
+            let text = std::fs::read_to_string(&log).unwrap();
+            if let Some(l) = text.lines().find(|l| l.contains("mailintake running")) {
+                break l.to_string();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "no start line: {text}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let record: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(record["wait"], wait, "{line}");
+        assert_eq!(record[field], 1, "{line}");
+        let other = if wait == "idle" {
+            "poll_s"
+        } else {
+            "fallback_poll_s"
+        };
+        assert!(record.get(other).is_none(), "{line}");
+    }
+}
+
 /// Datagrams that `run` sends to the socket systemd would listen on.
 struct Notifications {
     socket: UnixDatagram,

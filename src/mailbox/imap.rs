@@ -70,6 +70,8 @@ pub struct ImapMailbox {
     offers_idle: bool,
     /// The server refused an IDLE once: poll from then on.
     idle_refused: bool,
+    /// The log said that the server offers no IDLE.
+    said_no_idle: bool,
     /// The folder's UIDVALIDITY at the last [`Source::open`].
     uidvalidity: Option<u32>,
     /// The server reported a change during a FETCH (whose answer this
@@ -84,6 +86,7 @@ impl ImapMailbox {
             conn: Conn::Closed,
             offers_idle: false,
             idle_refused: false,
+            said_no_idle: false,
             uidvalidity: None,
             news: false,
         }
@@ -634,6 +637,10 @@ impl Source for ImapMailbox {
             // Connect first: only a logged-in session knows about IDLE,
             // and only one with the folder selected hears of its news.
             self.selected().await?;
+            if self.config.idle && !self.offers_idle && !self.said_no_idle {
+                self.said_no_idle = true;
+                tracing::info!("the server does not offer IDLE; polling instead");
+            }
             if !self.config.idle || !self.offers_idle || self.idle_refused {
                 tokio::time::sleep(poll).await;
                 return Ok(Wake::Elapsed);
