@@ -437,14 +437,26 @@ url = "sqlite://intake.db"
         serde_json::from_slice(&out.stdout).expect("report is JSON")
     }
 
+    /// The rows of one table of the JSON report (`applications`,
+    /// `attention`).
+    fn report_rows(&self, table: &str) -> Vec<serde_json::Value> {
+        match self.report_json()[table].take() {
+            serde_json::Value::Array(rows) => rows,
+            other => panic!("the report's {table} is not a list: {other}"),
+        }
+    }
+
+    /// The mails the JSON report lists for staff with `reason`.
+    pub fn listed(&self, reason: &str) -> Vec<serde_json::Value> {
+        let mut rows = self.report_rows("attention");
+        rows.retain(|a| a["reason"] == reason);
+        rows
+    }
+
     /// The application of `email` in the JSON report.
     pub fn application(&self, email: &str) -> Option<serde_json::Value> {
-        self.report_json()["applications"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["email"] == email)
-            .cloned()
+        let rows = self.report_rows("applications");
+        rows.into_iter().find(|a| a["email"] == email)
     }
 }
 

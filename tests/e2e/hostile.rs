@@ -277,14 +277,8 @@ async fn a_message_the_server_cannot_read_is_listed_and_the_mail_after_it_answer
         "an unread mail was answered"
     );
 
-    let report = intake.report_json();
-    let listed: Vec<&serde_json::Value> = report["attention"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|a| a["reason"] == "unfetchable")
-        .collect();
-    assert_eq!(listed.len(), 1, "{report}");
+    let listed = intake.listed("unfetchable");
+    assert_eq!(listed.len(), 1, "{listed:#?}");
     let detail = listed[0]["detail"].as_str().unwrap();
     assert!(
         detail.starts_with("INBOX UID 1 (UIDVALIDITY ")
