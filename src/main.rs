@@ -244,7 +244,15 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let mut mailbox = ImapMailbox::new(config.imap.clone());
             let poll = Duration::from_secs(config.intake.poll_seconds);
             let pipeline = mailintake::open(config).await?;
-            tracing::info!(mailbox = %pipeline.config.imap.mailbox, poll_s = poll.as_secs(), "mailintake running");
+            // How new mail is waited for: the poll interval is only a
+            // fallback under IDLE (the mailbox says when the server lacks it).
+            let imap = &pipeline.config.imap;
+            if imap.idle {
+                let fallback_poll_s = poll.as_secs();
+                tracing::info!(mailbox = %imap.mailbox, wait = "idle", fallback_poll_s, "mailintake running");
+            } else {
+                tracing::info!(mailbox = %imap.mailbox, wait = "poll", poll_s = poll.as_secs(), "mailintake running");
+            }
             notify::ready();
             // A healthy turn takes at most a poll interval (or an IDLE
             // renewal's share of it) plus its network steps.

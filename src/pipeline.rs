@@ -79,21 +79,43 @@ async fn read(raw: Arc<Vec<u8>>, extractor: Arc<Extractor>) -> Read {
     }
 }
 
-/// Headers only, for mail too large to process.
-fn head_of(raw: &[u8]) -> Option<Inbound> {
-    let limit = raw.len().min(256 * 1024);
-    let end = raw[..limit]
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map(|p| p + 4)
-        .or_else(|| {
-            raw[..limit]
-                .windows(2)
-                .position(|w| w == b"\n\n")
-                .map(|p| p + 2)
+/// Longest time spent reading the headers of a mail that could not be
+/// read whole.
+const HEAD_TIME_LIMIT: Duration = Duration::from_secs(2);
+
+/// Most of a mail read as its header block.
+const MAX_HEAD_BYTES: usize = 256 * 1024;
+
+/// Who sent a mail that could not be read whole and about what, for
+/// staff: its header block alone, read off the async runtime with a time
+/// limit like the whole mail, so that neither a slow nor a panicking parse
+/// can stop the daemon. `None` when there is none to be read in time.
+async fn head_of(raw: Arc<Vec<u8>>) -> Option<Inbound> {
+    let work = tokio::task::spawn_blocking(move || ingest::parse(&header_block(&raw)).ok());
+    tokio::time::timeout(HEAD_TIME_LIMIT, work)
+        .await
+        .ok()?
+        .ok()?
+}
+
+/// The header block up to its first empty line (after CRLF or a bare LF),
+/// at most [`MAX_HEAD_BYTES`], closed with an empty line of its own: the
+/// parser then sees no body, which could take minutes to render.
+fn header_block(raw: &[u8]) -> Vec<u8> {
+    let raw = &raw[..raw.len().min(MAX_HEAD_BYTES)];
+    let end = raw
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .find_map(|(i, _)| match raw.get(i + 1..) {
+            Some([b'\n', ..]) => Some(i + 1),
+            Some([b'\r', b'\n', ..]) => Some(i + 1),
+            _ => None,
         })
-        .unwrap_or(limit);
-    ingest::parse(&raw[..end]).ok()
+        .unwrap_or(raw.len());
+    let mut head = raw[..end].to_vec();
+    head.extend_from_slice(b"\r\n\r\n");
+    head
 }
 
 fn sha256_hex(raw: &[u8]) -> String {
@@ -133,7 +155,7 @@ impl Pipeline {
         // headers alone.
         let head = match &read {
             Read::Parsed(..) => None,
-            Read::Failed(..) => head_of(&raw),
+            Read::Failed(..) => head_of(raw.clone()).await,
         };
         let mail = Mail {
             mailbox,
@@ -145,23 +167,7 @@ impl Pipeline {
             read: &read,
             head: head.as_ref(),
         };
-        let mut attempt = 0;
-        let outcome = loop {
-            match self.decide_and_apply(&mail, now).await {
-                Ok(o) => break o,
-                Err(Retry::Raced) if attempt < RACE_RETRIES => {}
-                Err(Retry::Failed(PipelineError::Store(e)))
-                    if e.is_conflict() && attempt < RACE_RETRIES =>
-                {
-                    tracing::debug!(uid = fetched.uid, error = %e, "database busy or raced; again");
-                }
-                Err(Retry::Raced) => return Err(PipelineError::Raced),
-                Err(Retry::Failed(e)) => return Err(e),
-            }
-            attempt += 1;
-            // Let the winner commit; spread the retries of several losers.
-            tokio::time::sleep(Duration::from_millis(5 << attempt.min(6))).await;
-        };
+        let outcome = self.record(&mail, now).await?;
         tracing::debug!(
             uid = fetched.uid,
             bytes = raw.len(),
@@ -170,6 +176,57 @@ impl Pipeline {
             "message processed"
         );
         Ok(outcome)
+    }
+
+    /// Records a message the mail server would not hand over (`detail`
+    /// says how and how often), with what could be had of it (`head`: its
+    /// header and arrival time), for staff.
+    pub async fn record_unfetchable(
+        &self,
+        mailbox: &str,
+        uidvalidity: u32,
+        uid: u32,
+        head: Option<Fetched>,
+        detail: String,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, PipelineError> {
+        let (raw, internal_date) = head.map_or((Vec::new(), None), |h| (h.raw, h.internal_date));
+        let raw = Arc::new(raw);
+        let parsed = head_of(raw.clone()).await;
+        let read = Read::Failed(Attention::Unfetchable, detail);
+        let mail = Mail {
+            mailbox,
+            uidvalidity,
+            uid,
+            sha256: sha256_hex(&raw),
+            received_at: internal_date.unwrap_or(now),
+            raw: &raw,
+            read: &read,
+            head: parsed.as_ref(),
+        };
+        self.record(&mail, now).await
+    }
+
+    /// Decides and applies, starting again when another process recorded
+    /// the same message or mail first (it then sees what the winner wrote).
+    async fn record(&self, mail: &Mail<'_>, now: DateTime<Utc>) -> Result<Outcome, PipelineError> {
+        let mut attempt = 0;
+        loop {
+            match self.decide_and_apply(mail, now).await {
+                Ok(o) => return Ok(o),
+                Err(Retry::Raced) if attempt < RACE_RETRIES => {}
+                Err(Retry::Failed(PipelineError::Store(e)))
+                    if e.is_conflict() && attempt < RACE_RETRIES =>
+                {
+                    tracing::debug!(uid = mail.uid, error = %e, "database busy or raced; again");
+                }
+                Err(Retry::Raced) => return Err(PipelineError::Raced),
+                Err(Retry::Failed(e)) => return Err(e),
+            }
+            attempt += 1;
+            // Let the winner commit; spread the retries of several losers.
+            tokio::time::sleep(Duration::from_millis(5 << attempt.min(6))).await;
+        }
     }
 
     /// One attempt: gather the facts in a transaction, decide, apply,
@@ -446,5 +503,55 @@ async fn ensure_application(
                 received_at,
             )
             .await?),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A mail that cannot be read whole still shows staff who sent it and
+    /// about what, at once and whatever follows its header: here a body
+    /// that takes the HTML renderer minutes (thousands of nested tables),
+    /// after a header ended by a bare LF before a CRLF.
+    #[tokio::test]
+    async fn the_head_of_any_mail_is_read_at_once() {
+        let mut tables =
+            b"From: Bo <bo@example.net>\r\nSubject: Tables\r\nContent-Type: text/html\n\r\n"
+                .to_vec();
+        while tables.len() < 200_000 {
+            tables.extend_from_slice(b"<table><tr><td>x ");
+        }
+        let mut endless = b"From: Bo <bo@example.net>\r\n".to_vec();
+        while endless.len() < 1_000_000 {
+            endless.extend_from_slice(b"X-Filler: yyyyyyyyyyyyyyyyyyyyyyyy\r\n");
+        }
+        let cases: [(&str, Vec<u8>, Option<&str>); 5] = [
+            ("nested tables", tables, Some("bo@example.net")),
+            ("a header without end", endless, Some("bo@example.net")),
+            ("nothing", Vec::new(), None),
+            ("blank lines only", b"\r\n\n\r\n\n".to_vec(), None),
+            (
+                "binary",
+                (0..65_536u32)
+                    .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+                    .collect(),
+                None,
+            ),
+        ];
+        for (name, raw, from) in cases {
+            let started = std::time::Instant::now();
+            let head = head_of(Arc::new(raw)).await;
+            assert!(
+                started.elapsed() < Duration::from_secs(1),
+                "{name}: {:?}",
+                started.elapsed()
+            );
+            let sender = head.as_ref().and_then(|h| h.from.as_ref());
+            assert_eq!(sender.map(|f| f.address.as_str()), from, "{name}");
+            if name == "nested tables" {
+                assert_eq!(head.map(|h| h.subject).as_deref(), Some("Tables"));
+            }
+        }
     }
 }

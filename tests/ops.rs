@@ -199,6 +199,59 @@ fn secrets_are_read_only_by_the_commands_that_log_in() {
     );
 }
 
+/// A wrong port or time limit is named with its file and key by `check
+/// --offline` as by the commands that reach the servers, and in the same
+/// words.
+#[test]
+fn check_offline_names_a_wrong_port_or_timeout() {
+    let cases = [
+        (
+            "imap",
+            "port = 0",
+            "imap.port",
+            "0 is not a port; use 1 to 65535",
+        ),
+        (
+            "imap",
+            "timeout_seconds = 0",
+            "imap.timeout_seconds",
+            "must be positive",
+        ),
+        (
+            "imap",
+            "timeout_seconds = 301",
+            "imap.timeout_seconds",
+            "301 is over the most, 300",
+        ),
+        (
+            "smtp",
+            "port = 0",
+            "smtp.port",
+            "0 is not a port; use 1 to 65535",
+        ),
+        (
+            "smtp",
+            "timeout_seconds = 0",
+            "smtp.timeout_seconds",
+            "must be positive",
+        ),
+    ];
+    for (table, line, key, says) in cases {
+        let mut imap = "\n[imap]\nhost = \"imap.example.org\"\nusername = \"team@example.org\"\n\
+                        password = \"hunter2\"\n"
+            .to_string();
+        let mut smtp = "\n[smtp]\nhost = \"smtp.example.org\"\n".to_string();
+        match table {
+            "imap" => imap.push_str(&format!("{line}\n")),
+            _ => smtp.push_str(&format!("{line}\n")),
+        }
+        let s = Setup::new(&format!("{INTAKE}{imap}{smtp}{DATABASE}"));
+        let expected = format!("mailintake: {}: key `{key}`: {says}\n", s.config_name());
+        assert_eq!(s.fails(&["check", "--offline"]), expected, "{line}");
+        assert_eq!(s.fails(&["check"]), expected, "{line}");
+    }
+}
+
 /// The reason the system gives is said once, with the file and what to do.
 #[test]
 fn a_missing_config_file_is_one_line_with_the_reason_once() {
@@ -308,6 +361,54 @@ fn json_logs_are_one_object_per_line_the_last_error_too() {
         "{last}"
     );
     assert!(!err.contains("hunter2"));
+}
+
+/// The start line says how new mail is waited for: IMAP IDLE with
+/// polling only as its fallback, or polling when `imap.idle` is off.
+#[test]
+fn the_start_line_says_whether_idle_or_polling_waits_for_mail() {
+    let idle = unreachable_servers();
+    let polling = idle.replace(
+        "security = \"none\"\nusername",
+        "security = \"none\"\nidle = false\nusername",
+    );
+    assert_ne!(idle, polling);
+    for (text, wait, field) in [
+        (idle, "idle", "fallback_poll_s"),
+        (polling, "poll", "poll_s"),
+    ] {
+        let s = Setup::new(&text);
+        let log = s.dir.path().join("run.log");
+        let mut child = s
+            .command(&["--log-format", "json", "run"])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        let line = loop {
+            let text = std::fs::read_to_string(&log).unwrap();
+            if let Some(l) = text.lines().find(|l| l.contains("mailintake running")) {
+                break l.to_string();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "no start line: {text}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let record: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(record["wait"], wait, "{line}");
+        assert_eq!(record[field], 1, "{line}");
+        let other = if wait == "idle" {
+            "poll_s"
+        } else {
+            "fallback_poll_s"
+        };
+        assert!(record.get(other).is_none(), "{line}");
+    }
 }
 
 /// Datagrams that `run` sends to the socket systemd would listen on.

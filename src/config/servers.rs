@@ -119,21 +119,23 @@ struct ImapPlace {
     username: String,
     mailbox: String,
     ca_file: Option<PathBuf>,
+    timeout: Duration,
 }
 
 fn imap_place(raw: &RawImap, origin: &Origin) -> Result<ImapPlace, ConfigError> {
-    let port = raw.port.unwrap_or(match raw.security {
+    let default_port = match raw.security {
         Security::Tls => 993,
         _ => 143,
-    });
+    };
     Ok(ImapPlace {
         endpoint: Endpoint {
             host: required(raw.host.as_deref(), "imap.host", origin)?,
-            port,
+            port: port(raw.port, default_port, "imap.port", origin)?,
         },
         username: required(raw.username.as_deref(), "imap.username", origin)?,
         mailbox: raw.mailbox.clone().unwrap_or_else(|| "INBOX".into()),
         ca_file: ca_file(raw.ca_file.as_deref(), "imap", origin)?,
+        timeout: timeout(raw.timeout_seconds, "imap.timeout_seconds", origin)?,
     })
 }
 
@@ -177,19 +179,20 @@ pub(super) fn imap(raw: Option<&RawImap>, origin: &Origin, env: Env) -> Result<I
         password,
         mailbox: place.mailbox,
         ca_file: place.ca_file,
-        timeout: timeout(raw.timeout_seconds, "imap.timeout_seconds", origin)?,
+        timeout: place.timeout,
         idle: raw.idle.unwrap_or(true),
     })
 }
 
 fn smtp_endpoint(raw: &RawSmtp, origin: &Origin) -> Result<Endpoint, ConfigError> {
+    let default_port = match raw.security {
+        Security::Tls => 465,
+        Security::Starttls => 587,
+        Security::None => 25,
+    };
     Ok(Endpoint {
         host: required(raw.host.as_deref(), "smtp.host", origin)?,
-        port: raw.port.unwrap_or(match raw.security {
-            Security::Tls => 465,
-            Security::Starttls => 587,
-            Security::None => 25,
-        }),
+        port: port(raw.port, default_port, "smtp.port", origin)?,
     })
 }
 
@@ -207,6 +210,7 @@ pub(super) fn smtp_offline(
     )?;
     let endpoint = smtp_endpoint(raw, origin)?;
     ca_file(raw.ca_file.as_deref(), "smtp", origin)?;
+    timeout(raw.timeout_seconds, "smtp.timeout_seconds", origin)?;
     Ok(Some(endpoint))
 }
 
@@ -270,6 +274,15 @@ fn required(value: Option<&str>, key: &str, origin: &Origin) -> Result<String, C
         return Err(origin.invalid(key, "must not be empty"));
     }
     Ok(value.trim().to_string())
+}
+
+/// A port, `default` when not given; 0 names no port (the system would
+/// pick any).
+fn port(value: Option<u16>, default: u16, key: &str, origin: &Origin) -> Result<u16, ConfigError> {
+    match value.unwrap_or(default) {
+        0 => Err(origin.invalid(key, "0 is not a port; use 1 to 65535")),
+        p => Ok(p),
+    }
 }
 
 /// A network timeout in seconds: positive, at most 300 (a server silent

@@ -18,6 +18,7 @@ use crate::pipeline::{Outcome, Pipeline, PipelineError};
 mod link;
 #[cfg(test)]
 mod tests;
+mod unfetchable;
 
 pub(crate) use link::DEFERRAL;
 use link::{Link, OUTAGE};
@@ -118,8 +119,18 @@ async fn take_in<S: Source>(
             break;
         }
         let started = std::time::Instant::now();
-        let Some(fetched) = source.fetch(uid).await? else {
-            continue;
+        let fetched = match source.fetch(uid).await {
+            Ok(Some(fetched)) => fetched,
+            Ok(None) => continue,
+            Err(e) => {
+                let outcome =
+                    unfetchable::give_up_or_retry(pipeline, source, &mailbox, uidvalidity, uid, e)
+                        .await?;
+                after_each(&outcome);
+                report.processed += 1;
+                report.outcomes.push(outcome);
+                continue;
+            }
         };
         tracing::debug!(
             uid,

@@ -8,15 +8,22 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::*;
+use crate::domain::Attention;
 use crate::mailbox::{Fetched, Wake};
 use crate::outbox::SendError;
 
-/// A mailbox that is down for its first `down` opens, refuses the login
-/// when `refuse` is set, and holds the mail pushed into `inbox`.
+/// A mailbox that is down for its first `down` opens and its first
+/// `fetch_down` fetches, refuses the login when `refuse` is set, will not
+/// hand over the messages in `unfetchable` (but gives their header), and
+/// holds the mail pushed into `inbox`.
 struct Scripted {
     down: usize,
     refuse: bool,
     opened: usize,
+    fetch_down: usize,
+    unfetchable: Vec<u32>,
+    /// The UID of each fetch asked for, in order.
+    fetched: Vec<u32>,
     inbox: Arc<Mutex<VecDeque<Fetched>>>,
     /// Rings when mail is pushed: the mailbox's IDLE.
     bell: Arc<tokio::sync::Notify>,
@@ -29,6 +36,9 @@ impl Scripted {
             down: 0,
             refuse: false,
             opened: 0,
+            fetch_down: 0,
+            unfetchable: Vec::new(),
+            fetched: Vec::new(),
             inbox: Arc::default(),
             bell: Arc::default(),
             idle: true,
@@ -59,8 +69,32 @@ impl Source for Scripted {
         Ok(inbox.iter().map(|m| m.uid).filter(|u| *u > after).collect())
     }
     async fn fetch(&mut self, uid: u32) -> Result<Option<Fetched>, MailboxError> {
+        self.fetched.push(uid);
+        if self.fetched.len() <= self.fetch_down {
+            return Err(MailboxError::unreachable(
+                "scripted",
+                std::io::Error::from(std::io::ErrorKind::ConnectionReset),
+            ));
+        }
+        if self.unfetchable.contains(&uid) {
+            return Err(MailboxError::unfetchable(
+                "scripted",
+                uid,
+                "the server refused it: [SERVERBUG] Internal error",
+            ));
+        }
         let inbox = self.inbox.lock().expect("lock");
         Ok(inbox.iter().find(|m| m.uid == uid).cloned())
+    }
+    async fn fetch_head(&mut self, uid: u32) -> Result<Option<Fetched>, MailboxError> {
+        let inbox = self.inbox.lock().expect("lock");
+        Ok(inbox.iter().find(|m| m.uid == uid).map(|m| {
+            let end = m.raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(0);
+            Fetched {
+                raw: m.raw[..end + 4].to_vec(),
+                ..m.clone()
+            }
+        }))
     }
     async fn wait(&mut self, poll: Duration) -> Result<Wake, MailboxError> {
         if !self.idle {
@@ -706,7 +740,12 @@ async fn review_a_reply_that_comes_into_doubt_during_a_flush_waits_for_its_copy(
 async fn review_control_a_reply_in_doubt_at_the_start_of_a_flush_waits() {
     let (pipeline, _dir) = pipeline().await;
     pipeline
-        .process("INBOX", 7, applicant_mail(2, "grace@example.net"), Utc::now())
+        .process(
+            "INBOX",
+            7,
+            applicant_mail(2, "grace@example.net"),
+            Utc::now(),
+        )
         .await
         .expect("processed");
     let store = &pipeline.store;
@@ -840,7 +879,10 @@ async fn review_a_reply_in_doubt_waits_for_its_own_mailbox_not_any_mailbox() {
         .await
         .expect("first open");
     let later = store.clock().await.expect("clock") + chrono::Duration::seconds(10);
-    store.note_caught_up("Other", later).await.expect("caught up");
+    store
+        .note_caught_up("Other", later)
+        .await
+        .expect("caught up");
     let sent = Recorder {
         copies: true,
         ..Recorder::default()
@@ -850,4 +892,117 @@ async fn review_a_reply_in_doubt_waits_for_its_own_mailbox_not_any_mailbox() {
         sent.sent().is_empty(),
         "sent again on another mailbox's caught_up_at: {flushed:?}"
     );
+}
+
+/// Bo's mail (UID 1) that the server will not hand over, then Ada's.
+fn unfetchable_first() -> Scripted {
+    let source = Scripted::new();
+    let mut inbox = source.inbox.lock().expect("lock");
+    inbox.push_back(applicant_mail(1, "bo@example.net"));
+    inbox.push_back(applicant_mail(2, "ada@example.net"));
+    drop(inbox);
+    Scripted {
+        unfetchable: vec![1],
+        ..source
+    }
+}
+
+#[tokio::test]
+async fn a_message_the_server_will_not_hand_over_is_listed_after_three_runs() {
+    let (pipeline, _dir) = pipeline().await;
+    let mut source = unfetchable_first();
+    let sent = Recorder::default();
+    // `once` from cron: each run tries it again, and says why it failed.
+    for run in 1..unfetchable::FETCH_TRIES {
+        let e = cycle(&pipeline, &mut source, &sent)
+            .await
+            .expect_err("the run fails");
+        assert!(
+            e.to_string().contains("UID 1 could not be fetched"),
+            "run {run}: {e}"
+        );
+        assert!(sent.sent().is_empty(), "run {run}: the mail after it waits");
+    }
+    cycle(&pipeline, &mut source, &sent)
+        .await
+        .expect("the third run gets past it");
+    assert_eq!(sent.sent(), vec!["ada@example.net".to_string()]);
+
+    // Staff see it, with who sent it and what to look for.
+    let listed = pipeline.store.attention().await.expect("attention");
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let row = &listed[0];
+    assert_eq!(row.reason, Attention::Unfetchable);
+    assert_eq!(row.from.as_deref(), Some("bo@example.net"));
+    assert_eq!(row.subject, "Hi");
+    assert_eq!(
+        row.detail.as_deref(),
+        Some(
+            "INBOX UID 1 (UIDVALIDITY 7) could not be fetched in 3 tries; the last: IMAP scripted: \
+             UID 1 could not be fetched: the server refused it: [SERVERBUG] Internal error; \
+             read it in a mail client or on the server"
+        )
+    );
+    let counts = pipeline.store.counts(Utc::now()).await.expect("counts");
+    assert_eq!(counts.waiting_for_staff, 1);
+    let report = crate::report::Report::load(&pipeline.store, &pipeline.config.questions)
+        .await
+        .expect("report");
+    assert!(
+        report
+            .json()
+            .expect("json")
+            .contains("\"reason\": \"unfetchable\""),
+        "{}",
+        report.json().expect("json")
+    );
+    let html = report
+        .html("Group", &pipeline.config.questions, &pipeline.templates)
+        .expect("html");
+    assert!(html.contains("unfetchable") && html.contains("bo@example.net"));
+
+    // Given up once: not fetched again, not listed twice.
+    cycle(&pipeline, &mut source, &sent)
+        .await
+        .expect("nothing new");
+    assert_eq!(source.fetched, vec![1, 1, 1, 2]);
+    assert_eq!(
+        pipeline.store.attention().await.expect("attention").len(),
+        1
+    );
+}
+
+/// Runs the loop until `n` replies are sent, polling an hour apart (only
+/// its own retries explain a second look); to whom they went.
+async fn sent_by_the_loop(pipeline: &Pipeline, source: &mut Scripted, n: usize) -> Vec<String> {
+    let sent = Recorder::default();
+    let stop = until_sent(&sent, n);
+    let ran = run(pipeline, source, &sent, Duration::from_secs(3600), stop).await;
+    assert!(ran.is_ok(), "{ran:?}");
+    sent.sent()
+}
+
+#[tokio::test]
+async fn the_loop_gets_past_a_message_the_server_will_not_hand_over() {
+    let (pipeline, _dir) = pipeline().await;
+    let mut source = unfetchable_first();
+    let sent = sent_by_the_loop(&pipeline, &mut source, 1).await;
+    assert_eq!(sent, vec!["ada@example.net".to_string()]);
+    assert_eq!(source.fetched, vec![1, 1, 1, 2]);
+}
+
+#[tokio::test]
+async fn a_connection_failing_mid_fetch_never_gives_a_message_up() {
+    let (pipeline, _dir) = pipeline().await;
+    let mut source = Scripted {
+        fetch_down: 4,
+        ..Scripted::new()
+    };
+    let mail = applicant_mail(1, "ada@example.net");
+    source.inbox.lock().expect("lock").push_back(mail);
+    let sent = sent_by_the_loop(&pipeline, &mut source, 1).await;
+    assert_eq!(sent, vec!["ada@example.net".to_string()]);
+    assert_eq!(source.fetched, vec![1; 5]);
+    let listed = pipeline.store.attention().await.expect("attention");
+    assert!(listed.is_empty(), "{listed:?}");
 }

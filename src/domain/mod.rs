@@ -58,10 +58,14 @@ pub enum Attention {
     Backlog,
     /// A reply that could not be delivered (from the outbox, not a mail).
     ReplyFailed,
+    /// The mail server would not hand the message over, try after try:
+    /// recorded with what could be had of it, so that the mail after it
+    /// goes on.
+    Unfetchable,
 }
 
 impl Attention {
-    const ALL: [Attention; 11] = [
+    const ALL: [Attention; 12] = [
         Attention::Robot,
         Attention::NoAnswers,
         Attention::Closed,
@@ -73,6 +77,7 @@ impl Attention {
         Attention::TooComplex,
         Attention::Backlog,
         Attention::ReplyFailed,
+        Attention::Unfetchable,
     ];
 
     /// The reason as read back from its [`Attention::as_str`] name.
@@ -94,6 +99,7 @@ impl Attention {
             Attention::TooComplex => "too-complex",
             Attention::Backlog => "backlog",
             Attention::ReplyFailed => "reply-failed",
+            Attention::Unfetchable => "unfetchable",
         }
     }
 }

@@ -87,6 +87,19 @@ pub(crate) enum Kind {
     /// The greeting is not IMAP's: another service listens on the port
     /// (its first line, when it could be read).
     NotImap(String),
+    /// The server would not hand over one message (`why`), while the
+    /// connection worked for the commands before: that message's failure,
+    /// not the mailbox's.
+    Unfetchable {
+        uid: u32,
+        why: String,
+    },
+    /// The folder was rebuilt (its UIDVALIDITY changed) while a turn
+    /// reconnected to it.
+    Rebuilt {
+        before: u32,
+        now: u32,
+    },
 }
 
 impl MailboxError {
@@ -111,6 +124,30 @@ impl MailboxError {
         )
     }
 
+    /// The server would not hand over message `uid` (for other `Source`s
+    /// than IMAP too); `why` says how, for staff.
+    pub fn unfetchable(host: &str, uid: u32, why: &str) -> Self {
+        Self::new(
+            host.to_string(),
+            Kind::Unfetchable {
+                uid,
+                why: why.to_string(),
+            },
+        )
+    }
+
+    /// The UID of the one message this error is about, when it is about
+    /// one message and not the connection or the server: a NO or BAD to
+    /// its FETCH, a BYE in answer to it (Dovecot's way of saying it cannot
+    /// read a message), or an answer to it that cannot be read. Trying
+    /// again later helps only if the server changes its mind.
+    pub fn unfetchable_uid(&self) -> Option<u32> {
+        match &self.kind {
+            Kind::Unfetchable { uid, .. } => Some(*uid),
+            _ => None,
+        }
+    }
+
     /// Worth retrying later (network, server busy, a timeout), as opposed
     /// to a refusal only a person can fix.
     pub fn is_transient(&self) -> bool {
@@ -132,7 +169,9 @@ impl MailboxError {
             | Kind::Lost { .. }
             | Kind::Bye(_)
             | Kind::Refused { .. }
-            | Kind::Garbled { .. } => false,
+            | Kind::Garbled { .. }
+            | Kind::Unfetchable { .. }
+            | Kind::Rebuilt { .. } => false,
         }
     }
 }
@@ -200,11 +239,16 @@ impl fmt::Display for MailboxError {
                 f,
                 "the server's greeting is not IMAP (it said \"{said}\"); check imap.port and imap.security"
             ),
+            Kind::Unfetchable { uid, why } => write!(f, "UID {uid} could not be fetched: {why}"),
+            Kind::Rebuilt { before, now } => write!(
+                f,
+                "the folder was rebuilt meanwhile (UIDVALIDITY {before}, now {now}); looking at it afresh"
+            ),
         }
     }
 }
 
-fn or_silent(server: &str) -> &str {
+pub(crate) fn or_silent(server: &str) -> &str {
     if server.is_empty() {
         "(no reason given)"
     } else {

@@ -6,14 +6,13 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use async_imap::extensions::idle::IdleResponse;
-use async_imap::imap_proto::{Response, Status};
+use async_imap::imap_proto::{AttributeValue, Response, Status};
 use async_imap::types::UnsolicitedResponse;
-use chrono::Utc;
-use futures::TryStreamExt;
+use chrono::{DateTime, Utc};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
-use super::error::{Kind, MailboxError, Step, says_try_later, server_words};
+use super::error::{Kind, MailboxError, Step, or_silent, says_try_later, server_words};
 use super::{Fetched, Source, Wake};
 use crate::config::{Imap, Security};
 
@@ -26,8 +25,18 @@ pub const GREETING_TIMEOUT: Duration = Duration::from_secs(15);
 /// clients to do so within 29 minutes, as servers may log them off at 30.
 pub const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
 
+#[cfg(test)]
+mod tests;
+
 /// Longest wait for LOGOUT when closing: it is a courtesy.
 const LOGOUT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// What is fetched of a message.
+const WHOLE: &str = "(UID INTERNALDATE BODY.PEEK[])";
+
+/// What is fetched of a message that cannot be had whole: its header, as
+/// much of it as staff could need.
+const HEAD: &str = "(UID INTERNALDATE BODY.PEEK[HEADER]<0.262144>)";
 
 trait Stream: AsyncRead + AsyncWrite + Unpin + Send + Sync + fmt::Debug {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send + Sync + fmt::Debug> Stream for T {}
@@ -61,6 +70,13 @@ pub struct ImapMailbox {
     offers_idle: bool,
     /// The server refused an IDLE once: poll from then on.
     idle_refused: bool,
+    /// The log said that the server offers no IDLE.
+    said_no_idle: bool,
+    /// The folder's UIDVALIDITY at the last [`Source::open`].
+    uidvalidity: Option<u32>,
+    /// The server reported a change during a FETCH (whose answer this
+    /// adapter reads itself, past async-imap's channel for such news).
+    news: bool,
 }
 
 impl ImapMailbox {
@@ -70,6 +86,9 @@ impl ImapMailbox {
             conn: Conn::Closed,
             offers_idle: false,
             idle_refused: false,
+            said_no_idle: false,
+            uidvalidity: None,
+            news: false,
         }
     }
 
@@ -328,13 +347,58 @@ impl ImapMailbox {
         self.conn = Conn::Closed;
     }
 
+    /// The session with the folder selected. After a failure mid-turn the
+    /// connection is a new one (Dovecot ends it after a message it cannot
+    /// read) with no folder selected: it is selected again, and must be
+    /// the same generation of it.
+    async fn selected(&mut self) -> Result<&mut Session, MailboxError> {
+        if matches!(self.conn, Conn::Closed)
+            && let Some(before) = self.uidvalidity
+        {
+            let now = self.open().await?;
+            if now != before {
+                return Err(self.err(Kind::Rebuilt { before, now }));
+            }
+        }
+        self.session().await
+    }
+
+    /// Runs one UID FETCH of `items` for `uid` within the time limit.
+    /// Whatever came for the UID is in `got`, however the command ended;
+    /// an error is the connection's, or an answer that cannot be read.
+    async fn fetch_into(
+        &mut self,
+        uid: u32,
+        items: &str,
+        got: &mut Got,
+    ) -> Result<Ended, MailboxError> {
+        let limit = self.config.timeout;
+        let s = self.selected().await?;
+        let mut news = false;
+        let outcome = tokio::time::timeout(limit, read_fetch(s, uid, items, got, &mut news)).await;
+        self.news |= news;
+        if let Ok(Err(async_imap::error::Error::Io(e))) = &outcome
+            && let Some(why) = unreadable(e)
+        {
+            self.conn = Conn::Closed;
+            let why = why.to_string();
+            return Err(self.err(Kind::Unfetchable { uid, why }));
+        }
+        let ended = self.settle(Step::Fetch, outcome)?;
+        if matches!(ended, Ended::Bye(_)) {
+            self.conn = Conn::Closed;
+        }
+        Ok(ended)
+    }
+
     /// Enters IDLE on the current session. `Ok(true)` when news came
     /// before or with the server's go-ahead (look now).
     async fn start_idle(&mut self) -> Result<bool, MailboxError> {
         let limit = self.config.timeout;
+        let fetched_news = std::mem::take(&mut self.news);
         let session = self.session().await?;
         let news = session.unsolicited_responses.clone();
-        if has_news(&news) {
+        if has_news(&news) || fetched_news {
             return Ok(true);
         }
         let Conn::Ready(session) = std::mem::take(&mut self.conn) else {
@@ -371,6 +435,115 @@ impl ImapMailbox {
     }
 }
 
+/// What one UID FETCH brought for its UID.
+#[derive(Debug, Default)]
+struct Got {
+    /// A FETCH response for the UID came.
+    seen: bool,
+    /// The first body section in it.
+    body: Option<Vec<u8>>,
+    internal_date: Option<DateTime<Utc>>,
+}
+
+/// How one UID FETCH ended.
+#[derive(Debug)]
+enum Ended {
+    Ok,
+    /// A tagged NO or BAD, with the server's words.
+    Refused(String),
+    /// A BYE, with the server's words: the server closed the connection.
+    Bye(String),
+}
+
+/// Sends `UID FETCH uid items` and reads the answer response by response.
+/// async-imap's own fetch ends its stream at the tagged answer and at a
+/// BYE alike, and drops both: a NO, a BAD or Dovecot's BYE for a message
+/// it cannot read would look like a message that vanished. `news` is set
+/// when the server reports a change meanwhile.
+async fn read_fetch(
+    s: &mut Session,
+    uid: u32,
+    items: &str,
+    got: &mut Got,
+    news: &mut bool,
+) -> async_imap::error::Result<Ended> {
+    let tag = s.run_command(format!("UID FETCH {uid} {items}")).await?;
+    loop {
+        let Some(response) = s.read_response().await? else {
+            return Err(async_imap::error::Error::ConnectionLost);
+        };
+        match response.parsed() {
+            Response::Fetch(_, attributes) => {
+                // Another message's flags, changed by another client.
+                if !attributes
+                    .iter()
+                    .any(|a| matches!(a, AttributeValue::Uid(u) if *u == uid))
+                {
+                    continue;
+                }
+                got.seen = true;
+                for a in attributes {
+                    match a {
+                        AttributeValue::BodySection { data: Some(d), .. } if got.body.is_none() => {
+                            got.body = Some(d.to_vec());
+                        }
+                        AttributeValue::InternalDate(d) => got.internal_date = internal_date(d),
+                        _ => {}
+                    }
+                }
+            }
+            Response::Done {
+                tag: done,
+                status,
+                outcome,
+            } if *done == tag => {
+                let words = outcome.information.as_deref().unwrap_or_default();
+                return Ok(match status {
+                    Status::Ok => Ended::Ok,
+                    _ => Ended::Refused(words.trim().to_string()),
+                });
+            }
+            Response::Data {
+                status: Status::Bye,
+                outcome,
+            } => {
+                let words = outcome.information.as_deref().unwrap_or_default();
+                return Ok(Ended::Bye(words.trim().to_string()));
+            }
+            _ => *news = true,
+        }
+    }
+}
+
+/// An IMAP INTERNALDATE (`"30-Nov-2026 03:16:15 +0000"`, the day maybe
+/// space-padded).
+fn internal_date(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_str(text.trim(), "%d-%b-%Y %H:%M:%S %z")
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// Why an answer async-imap could not take in is this message's own
+/// doing, in words for staff; `None` for a failure of the connection.
+fn unreadable(e: &std::io::Error) -> Option<&'static str> {
+    let text = e.to_string();
+    if text.contains("during parsing of") {
+        Some("the server's answer for it could not be read as IMAP")
+    } else if text == "incoming data too large" {
+        Some("it is larger than the IMAP client can take (512 MiB)")
+    } else {
+        None
+    }
+}
+
+/// A NO that says the server is short of something for the moment
+/// (RFC 5530), not that the message is at fault.
+fn says_busy(server: &str) -> bool {
+    ["[UNAVAILABLE]", "[INUSE]"]
+        .iter()
+        .any(|code| server.starts_with(code))
+}
+
 /// Whether the session queued word of a change (EXISTS, RECENT, EXPUNGE
 /// or other) since last asked: mail may have come in meanwhile.
 fn has_news(news: &News) -> bool {
@@ -394,9 +567,13 @@ impl Source for ImapMailbox {
         })
         .await;
         let selected = self.settle(Step::Select, outcome)?;
-        selected
+        // The search after this sees whatever came before.
+        self.news = false;
+        let uidvalidity = selected
             .uid_validity
-            .ok_or_else(|| self.err(Kind::NoUidValidity(mailbox)))
+            .ok_or_else(|| self.err(Kind::NoUidValidity(mailbox)))?;
+        self.uidvalidity = Some(uidvalidity);
+        Ok(uidvalidity)
     }
 
     async fn uids_after(&mut self, after: u32) -> Result<Vec<u32>, MailboxError> {
@@ -412,41 +589,58 @@ impl Source for ImapMailbox {
     }
 
     async fn fetch(&mut self, uid: u32) -> Result<Option<Fetched>, MailboxError> {
-        let limit = self.config.timeout;
-        let s = self.session().await?;
-        let outcome = tokio::time::timeout(limit, async {
-            s.uid_fetch(uid.to_string(), "(UID INTERNALDATE BODY.PEEK[])")
-                .await?
-                .try_collect::<Vec<_>>()
-                .await
-        })
-        .await;
-        let fetches = self.settle(Step::Fetch, outcome)?;
-        // A server may answer in several responses for one UID (a flag
-        // change by another client among them): take each item from the
-        // response that has it.
-        let mine: Vec<_> = fetches.iter().filter(|f| f.uid == Some(uid)).collect();
-        if mine.is_empty() {
-            return Ok(None);
+        let mut got = Got::default();
+        let ended = self.fetch_into(uid, WHOLE, &mut got).await?;
+        let unfetchable = |why: String| self.err(Kind::Unfetchable { uid, why });
+        match ended {
+            Ended::Ok if !got.seen => Ok(None),
+            Ended::Ok => match got.body {
+                Some(raw) => Ok(Some(Fetched {
+                    uid,
+                    raw,
+                    internal_date: got.internal_date,
+                })),
+                None => Err(unfetchable("the server sent no content for it".into())),
+            },
+            // A server short of a resource says so for any message.
+            Ended::Refused(server) if says_busy(&server) => Err(self.err(Kind::Refused {
+                step: Step::Fetch,
+                server,
+            })),
+            Ended::Refused(server) => Err(unfetchable(format!(
+                "the server refused it: {}",
+                or_silent(&server)
+            ))),
+            Ended::Bye(server) => Err(unfetchable(format!(
+                "the server closed the connection in answer: {}",
+                or_silent(&server)
+            ))),
         }
-        Ok(Some(Fetched {
+    }
+
+    async fn fetch_head(&mut self, uid: u32) -> Result<Option<Fetched>, MailboxError> {
+        let mut got = Got::default();
+        match self.fetch_into(uid, HEAD, &mut got).await {
+            Ok(_) => {}
+            Err(e) if e.unfetchable_uid() == Some(uid) => {}
+            Err(e) => return Err(e),
+        }
+        Ok(got.seen.then(|| Fetched {
             uid,
-            raw: mine
-                .iter()
-                .find_map(|f| f.body())
-                .map(<[u8]>::to_vec)
-                .unwrap_or_default(),
-            internal_date: mine
-                .iter()
-                .find_map(|f| f.internal_date())
-                .map(|d| d.with_timezone(&Utc)),
+            raw: got.body.unwrap_or_default(),
+            internal_date: got.internal_date,
         }))
     }
 
     async fn wait(&mut self, poll: Duration) -> Result<Wake, MailboxError> {
         if matches!(self.conn, Conn::Ready(_) | Conn::Closed) {
-            // Connect first: only a logged-in session knows about IDLE.
-            self.session().await?;
+            // Connect first: only a logged-in session knows about IDLE,
+            // and only one with the folder selected hears of its news.
+            self.selected().await?;
+            if self.config.idle && !self.offers_idle && !self.said_no_idle {
+                self.said_no_idle = true;
+                tracing::info!("the server does not offer IDLE; polling instead");
+            }
             if !self.config.idle || !self.offers_idle || self.idle_refused {
                 tokio::time::sleep(poll).await;
                 return Ok(Wake::Elapsed);

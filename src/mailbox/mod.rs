@@ -40,11 +40,23 @@ pub trait Source {
         &mut self,
         after: u32,
     ) -> impl Future<Output = Result<Vec<u32>, MailboxError>> + Send;
-    /// The whole message, or `None` if it vanished meanwhile.
+    /// The whole message, or `None` if it vanished meanwhile. An error
+    /// with [`MailboxError::unfetchable_uid`] is about this one message.
     fn fetch(
         &mut self,
         uid: u32,
     ) -> impl Future<Output = Result<Option<Fetched>, MailboxError>> + Send;
+    /// What can still be had of a message [`Source::fetch`] cannot get,
+    /// for staff: its header (`raw`, maybe empty) and arrival time, as far
+    /// as the server hands them over; `None` when it gives nothing. An
+    /// error is the connection's, never the message's.
+    fn fetch_head(
+        &mut self,
+        uid: u32,
+    ) -> impl Future<Output = Result<Option<Fetched>, MailboxError>> + Send {
+        let _ = uid;
+        async { Ok(None) }
+    }
     /// Waits until the mailbox may hold new mail: until the server says so
     /// where it can push (IMAP IDLE, RFC 2177), else for `poll`. Dropping
     /// the future is safe: a later call or command picks up from there.

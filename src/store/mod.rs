@@ -13,6 +13,7 @@
 //! message and kind. A writer that loses a race gets [`Inserted::Conflict`]
 //! and starts the message again, seeing what the winner wrote.
 
+mod fetches;
 mod outbox;
 mod reads;
 mod record;

@@ -649,6 +649,194 @@ async fn two_writers_racing_for_one_message_record_it_once(store: Store) {
 }
 on_both!(two_writers_racing_for_one_message_record_it_once);
 
+async fn failed_fetches_are_counted_per_message_and_a_given_up_one_is_listed(store: Store) {
+    let now = Utc::now();
+    for expected in 1..=3 {
+        let error = format!("error {expected}");
+        let tries = store.count_fetch_failure("INBOX", 7, 5, &error, now).await;
+        assert_eq!(tries.unwrap(), expected);
+    }
+    // Another message, another generation of the folder, another folder.
+    for (mailbox, uidvalidity, uid) in [("INBOX", 7, 6), ("INBOX", 8, 5), ("Apply", 7, 5)] {
+        let tries = store
+            .count_fetch_failure(mailbox, uidvalidity, uid, "e", now)
+            .await;
+        assert_eq!(tries.unwrap(), 1, "{mailbox} {uidvalidity} {uid}");
+    }
+    // Given up, it is listed like any mail for staff, and counted.
+    let mut tx = store.begin().await.unwrap();
+    let given_up = NewMessage {
+        identity: None,
+        message_id: None,
+        raw: b"",
+        outcome: MessageOutcome::Listed,
+        attention: Some(Attention::Unfetchable),
+        detail: Some("INBOX UID 5 (UIDVALIDITY 7) could not be fetched in 3 tries"),
+        ..message(5, None, now)
+    };
+    assert!(matches!(
+        tx.insert_message(&given_up).await.unwrap(),
+        Inserted::Row(_)
+    ));
+    tx.commit().await.unwrap();
+    let listed = store.attention().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].reason, Attention::Unfetchable);
+    assert_eq!(listed[0].detail.as_deref(), given_up.detail);
+    assert_eq!(store.counts(now).await.unwrap().waiting_for_staff, 1);
+}
+on_both!(failed_fetches_are_counted_per_message_and_a_given_up_one_is_listed);
+
+/// A SQLite database written before migration 0004 (messages without an
+/// identity, replies claimed rather than leased) is upgraded as 0004
+/// intends: the first acted-on copy of each mail gets its identity, mail
+/// never read and duplicates get none, and from then on a mail and a
+/// reply of one kind to one message are stored once.
+#[tokio::test]
+async fn a_database_from_before_exactly_once_is_upgraded() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let migrator = sqlx::migrate!("./migrations/sqlite");
+    migrator.run_to(3, &pool).await.unwrap();
+    // uid, Message-ID, sha256, outcome, attention: as 0003's code wrote them.
+    type Old<'a> = (i64, Option<&'a str>, &'a str, &'a str, Option<&'a str>);
+    let old: [Old<'_>; 10] = [
+        (1, Some("a@x"), "h1", "questions", None),
+        (2, Some("a@x"), "h1", "duplicate", None),
+        // Two processes acted on one mail (what 0004 prevents from now on).
+        (3, Some("a@x"), "h1", "answers", None),
+        (4, None, "h4", "questions", None),
+        (5, None, "h4", "attention", Some("robot")),
+        (6, None, "h6", "attention", Some("unparseable")),
+        // Never read, then the same mail read under another UID.
+        (7, Some("b@x"), "h7", "attention", Some("too-large")),
+        (8, Some("b@x"), "h7", "answers", None),
+        (9, Some("c@x"), "h9", "attention", Some("too-complex")),
+        (10, Some("d@x"), "h10", "attention", Some("robot")),
+    ];
+    for (uid, message_id, sha256, outcome, attention) in old {
+        sqlx::query(
+            "INSERT INTO messages (mailbox, uidvalidity, uid, message_id, sha256, received_at,
+                processed_at, size, raw, outcome, attention)
+             VALUES ('INBOX', 1, ?, ?, ?, '2024-01-01T00:00:00.000000Z',
+                '2024-01-01T00:00:00.000000Z', 3, X'616263', ?, ?)",
+        )
+        .bind(uid)
+        .bind(message_id)
+        .bind(sha256)
+        .bind(outcome)
+        .bind(attention)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    // Replies: sent, claimed mid-send, and one with no message.
+    for (message, kind, rfc822_id, claimed) in [
+        (Some(1), "questions", "r1@x", None),
+        (
+            Some(3),
+            "confirmation",
+            "r2@x",
+            Some("2024-01-01T00:00:01.000000Z"),
+        ),
+        (None, "questions", "r3@x", None),
+        (None, "questions", "r4@x", None),
+    ] {
+        sqlx::query(
+            "INSERT INTO outbox (message_id, kind, recipient, sender, rfc822_id, body, created_at,
+                claimed_at)
+             VALUES ((SELECT id FROM messages WHERE uid = ?), ?, 'ada@example.net',
+                'team@example.org', ?, X'00', '2024-01-01T00:00:00.000000Z', ?)",
+        )
+        .bind(message)
+        .bind(kind)
+        .bind(rfc822_id)
+        .bind(claimed)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+
+    migrator.run(&pool).await.unwrap();
+    let identities: Vec<(i64, Option<String>)> =
+        sqlx::query_as("SELECT uid, identity FROM messages ORDER BY uid")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let expected: Vec<(i64, Option<String>)> = [
+        (1, Some("a@x")),
+        (2, None),
+        (3, None),
+        (4, Some("sha256:h4")),
+        (5, None),
+        (6, None),
+        (7, None),
+        (8, Some("b@x")),
+        (9, None),
+        (10, Some("d@x")),
+    ]
+    .into_iter()
+    .map(|(uid, identity)| (uid, identity.map(str::to_string)))
+    .collect();
+    assert_eq!(identities, expected);
+    // The claim is gone; every reply is free to be leased.
+    let leased: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE lease_owner IS NULL")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(leased, 4);
+    pool.close().await;
+
+    // The upgraded database, as mailintake opens it.
+    let store = Store::connect(&format!("sqlite://{}", dir.path().join("old.db").display()))
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let mut tx = store.begin().await.unwrap();
+    for identity in ["a@x", "sha256:h4", "b@x", "d@x"] {
+        assert!(tx.identity_seen(identity).await.unwrap(), "{identity}");
+        // The same mail under a new UID is not acted on again.
+        assert_eq!(
+            tx.insert_message(&message(100, Some(identity), now))
+                .await
+                .unwrap(),
+            Inserted::Conflict,
+            "{identity}"
+        );
+    }
+    // Mail never read, or only listed as a duplicate, is read when it comes again.
+    for identity in ["sha256:h6", "c@x"] {
+        assert!(!tx.identity_seen(identity).await.unwrap(), "{identity}");
+    }
+    let first = tx.insert_message(&message(100, Some("c@x"), now)).await;
+    let Inserted::Row(row) = first.unwrap() else {
+        panic!("c@x refused")
+    };
+    // One reply of a kind per message: the old ones count too.
+    let old_row: i64 = sqlx::query_scalar("SELECT id FROM messages WHERE uid = 1")
+        .fetch_one(&mut *tx.inner)
+        .await
+        .unwrap();
+    assert_eq!(
+        tx.queue_reply(&reply(old_row, Reply::Questions, "r5@x", now))
+            .await
+            .unwrap(),
+        Inserted::Conflict
+    );
+    for (message, kind, id) in [
+        (old_row, Reply::Confirmation, "r6@x"),
+        (row, Reply::Questions, "r7@x"),
+    ] {
+        let queued = tx
+            .queue_reply(&reply(message, kind, id, now))
+            .await
+            .unwrap();
+        assert!(matches!(queued, Inserted::Row(_)), "{id}");
+    }
+    tx.commit().await.unwrap();
+}
+
 #[tokio::test]
 async fn a_live_sqlite_database_is_backed_up_whole() {
     let (dir, store) = sqlite().await;

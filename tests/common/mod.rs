@@ -73,22 +73,7 @@ impl MailStack {
             .collect();
         let port = |k: &str| -> u16 { vars[k].parse().expect("a port") };
 
-        // The watchdog outlives this process by design: when the test process
-        // is gone, it stops both servers and removes their files.
-        let watch = format!(
-            "while kill -0 {me} 2>/dev/null; do sleep 1; done; bash '{script}' stop '{dir}'; rm -rf '{dir}'",
-            me = std::process::id(),
-            script = script.display(),
-            dir = dir.display(),
-        );
-        let watchdog = Command::new("setsid")
-            .args(["sh", "-c", &watch])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the watchdog");
-        std::mem::forget(watchdog);
+        postgres::watchdog::stop_when_gone(&script, &dir);
 
         MailStack {
             imap_port: port("IMAP_PORT"),
@@ -147,6 +132,24 @@ impl MailStack {
         let tmp = md.join("tmp").join(name);
         std::fs::write(&tmp, raw).unwrap();
         std::fs::rename(&tmp, md.join("new").join(name)).unwrap();
+    }
+
+    /// Makes the delivered mail of `address` that holds `needle` unreadable
+    /// to Dovecot (which reads mail as `nobody`): Dovecot then answers its
+    /// FETCH with a BYE, as for a message file it cannot read.
+    pub fn make_unreadable(&self, address: &str, needle: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        let md = self.maildir(address);
+        let file = ["new", "cur"]
+            .iter()
+            .filter_map(|sub| std::fs::read_dir(md.join(sub)).ok())
+            .flat_map(|rd| rd.flatten().map(|e| e.path()))
+            .find(|p| {
+                std::fs::read(p)
+                    .is_ok_and(|raw| raw.windows(needle.len()).any(|w| w == needle.as_bytes()))
+            })
+            .unwrap_or_else(|| panic!("no mail of {address} holds {needle:?}"));
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).unwrap();
     }
 
     /// Waits until `address` holds at least `count` messages.
@@ -434,14 +437,26 @@ url = "sqlite://intake.db"
         serde_json::from_slice(&out.stdout).expect("report is JSON")
     }
 
+    /// The rows of one table of the JSON report (`applications`,
+    /// `attention`).
+    fn report_rows(&self, table: &str) -> Vec<serde_json::Value> {
+        match self.report_json()[table].take() {
+            serde_json::Value::Array(rows) => rows,
+            other => panic!("the report's {table} is not a list: {other}"),
+        }
+    }
+
+    /// The mails the JSON report lists for staff with `reason`.
+    pub fn listed(&self, reason: &str) -> Vec<serde_json::Value> {
+        let mut rows = self.report_rows("attention");
+        rows.retain(|a| a["reason"] == reason);
+        rows
+    }
+
     /// The application of `email` in the JSON report.
     pub fn application(&self, email: &str) -> Option<serde_json::Value> {
-        self.report_json()["applications"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["email"] == email)
-            .cloned()
+        let rows = self.report_rows("applications");
+        rows.into_iter().find(|a| a["email"] == email)
     }
 }
 

@@ -10,6 +10,11 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+// Declared here, not in mod.rs: the library's unit tests include this
+// file alone.
+#[path = "watchdog.rs"]
+pub mod watchdog;
+
 struct Server {
     dir: PathBuf,
     script: PathBuf,
@@ -35,22 +40,7 @@ fn server() -> &'static Server {
             "PostgreSQL did not start (run ./tests/run.sh, which installs it):\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        // Outlives this process by design: stops the server and removes
-        // its files when the test process is gone.
-        let watch = format!(
-            "while kill -0 {me} 2>/dev/null; do sleep 1; done; bash '{script}' stop '{dir}'; rm -rf '{dir}'",
-            me = std::process::id(),
-            script = script.display(),
-            dir = dir.display(),
-        );
-        let watchdog = Command::new("setsid")
-            .args(["sh", "-c", &watch])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the watchdog");
-        std::mem::forget(watchdog);
+        watchdog::stop_when_gone(&script, &dir);
         Server { dir, script }
     })
 }

@@ -375,7 +375,14 @@ async fn review_a_mail_delivered_after_the_select_is_in_the_next_search() {
     intake
         .receive(
             &grace,
-            &mail(&grace, "Grace", &intake.team, "Hello", "", "How do I apply?"),
+            &mail(
+                &grace,
+                "Grace",
+                &intake.team,
+                "Hello",
+                "",
+                "How do I apply?",
+            ),
         )
         .await;
     tokio::time::sleep(Duration::from_millis(500)).await;

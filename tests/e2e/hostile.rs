@@ -234,3 +234,69 @@ async fn hostile_and_broken_mail_is_stored_listed_and_never_stops_the_daemon() {
     assert_eq!(stack.delivered(&hostile_from).len(), before);
     assert_eq!(stack.delivered(&who).len(), 1);
 }
+
+/// A message Dovecot cannot read (its file unreadable: Dovecot answers its
+/// FETCH with a BYE) holds no mail up for good: each `once` tries it again
+/// and fails saying which message, and the third lists it for staff as
+/// `unfetchable`, at its arrival time, and answers the mail after it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_message_the_server_cannot_read_is_listed_and_the_mail_after_it_answered() {
+    let intake = Intake::new();
+    let stack = intake.stack;
+    let broken = stack.address("broken", "example.net");
+    let first = mail(
+        &broken,
+        "Bo",
+        &intake.team,
+        "Unreadable",
+        "",
+        "How do I apply?",
+    );
+    intake.receive(&broken, &first).await;
+    stack.make_unreadable(&intake.team, "Subject: Unreadable");
+    let who = stack.address("after", "example.net");
+    let second = mail(&who, "Ada", &intake.team, "After it", "", "How do I apply?");
+    intake.receive(&who, &second).await;
+
+    for run in 1..=2 {
+        let out = intake.cmd(&["once"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "run {run}: {stderr}");
+        assert!(
+            stderr
+                .contains("UID 1 could not be fetched: the server closed the connection in answer"),
+            "run {run}: {stderr}"
+        );
+        assert!(stack.delivered(&who).is_empty(), "run {run}: answered");
+    }
+    let third = chrono::Utc::now();
+    intake.once();
+    stack.wait_for(&who, 1);
+    assert!(
+        stack.delivered(&broken).is_empty(),
+        "an unread mail was answered"
+    );
+
+    let listed = intake.listed("unfetchable");
+    assert_eq!(listed.len(), 1, "{listed:#?}");
+    let detail = listed[0]["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("INBOX UID 1 (UIDVALIDITY ")
+            && detail.contains(") could not be fetched in 3 tries; the last: IMAP 127.0.0.1:"),
+        "{detail}"
+    );
+    // Dovecot gives its arrival time even for a file it cannot read.
+    let arrived =
+        chrono::DateTime::parse_from_rfc3339(listed[0]["received_at"].as_str().unwrap()).unwrap();
+    assert!(arrived < third, "{arrived} is not its arrival");
+    let status = intake.cmd(&["status", "--json"]);
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(status["waiting_for_staff"], 1, "{status}");
+
+    // Given up once: the next run finds nothing new.
+    intake.once();
+    assert_eq!(
+        intake.report_json()["attention"].as_array().unwrap().len(),
+        1
+    );
+}

@@ -160,14 +160,8 @@ async fn answers_in_an_attachment_are_not_read_and_the_applicant_is_told() {
         reply2.body
     );
 
-    let report = intake.report_json();
-    let att: Vec<&Value> = report["attention"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|a| a["reason"] == "attachment")
-        .collect();
-    assert_eq!(att.len(), 2, "{report:#}");
+    let att = intake.listed("attachment");
+    assert_eq!(att.len(), 2, "{att:#?}");
     assert!(
         att.iter()
             .any(|a| a["from"] == who.as_str() && a["detail"] == "answers.pdf")
