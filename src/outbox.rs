@@ -91,13 +91,20 @@ pub enum FlushError {
 /// first failure that is the server's or the settings' rather than one
 /// reply's ([`SendError::concerns_every_reply`]): the rest would fail
 /// alike.
-pub async fn flush<T: Transport>(store: &Store, transport: &T) -> Result<Flushed, FlushError> {
+pub async fn flush<T: Transport>(
+    store: &Store,
+    transport: &T,
+    mailbox: &str,
+) -> Result<Flushed, FlushError> {
     let mut out = Flushed::default();
     let now = store.clock().await?;
     let rows = store.pending_outbox(now).await?;
     out.waiting = store.outbox_not_due(now).await?;
-    let resend = if transport.delivery_copy() && rows.iter().any(|r| r.in_doubt) {
-        Resend::AfterMailboxUpTo(store.caught_up().await?)
+    // With copies, a reply is resent only past its copy's wait in the
+    // watched mailbox, including one that comes into doubt during this
+    // flush (another process killed mid-send).
+    let resend = if transport.delivery_copy() {
+        Resend::AfterMailboxUpTo(store.caught_up(mailbox).await?)
     } else {
         Resend::Now
     };
@@ -122,6 +129,15 @@ pub async fn flush<T: Transport>(store: &Store, transport: &T) -> Result<Flushed
             }
             continue;
         };
+        // The take may have waited on a busy database after `now` was
+        // read, and been written already lapsed: renewed from a fresh
+        // reading of the clock before anything is sent, or let go if
+        // another sender took it meanwhile.
+        let fresh = store.clock().await?;
+        if !store.renew_lease(&lease, fresh + LEASE).await? {
+            out.deferred += 1;
+            continue;
+        }
         if lease.in_doubt {
             // Cut off mid-send, and no delivery copy arrived in time (or
             // none is sent): the server did not take it, as far as can be

@@ -70,7 +70,7 @@ pub async fn cycle<S: Source, T: Transport>(
     let mut report = CycleReport::default();
     let never = watch::channel(false).1;
     let taken = take_in(pipeline, source, &mut report, &never, |_| {}).await;
-    let flushed = outbox::flush(&pipeline.store, transport).await;
+    let flushed = outbox::flush(&pipeline.store, transport, &pipeline.config.imap.mailbox).await;
     taken?;
     report.flushed = flushed?;
     Ok(report)
@@ -87,6 +87,11 @@ async fn take_in<S: Source>(
     mut after_each: impl FnMut(&Outcome),
 ) -> Result<(), CycleError> {
     let mailbox = pipeline.config.imap.mailbox.clone();
+    // Mail delivered before this is in the answer to the search below: read
+    // before the SELECT, as a server's search need not see mail delivered
+    // after it (Dovecot's does not). The database's clock, as for the
+    // leases it is weighed against.
+    let looked = pipeline.store.clock().await.map_err(PipelineError::from)?;
     let uidvalidity = source.open().await?;
     // The backfill window counts from the first opening, not from the
     // first mail processed (which may come days later).
@@ -100,9 +105,6 @@ async fn take_in<S: Source>(
         .last_uid(&mailbox, uidvalidity)
         .await
         .map_err(PipelineError::from)?;
-    // Mail delivered before this is in the answer to the search below. The
-    // database's clock, as for the leases it is weighed against.
-    let looked = pipeline.store.clock().await.map_err(PipelineError::from)?;
     let uids = source.uids_after(last).await?;
     if !uids.is_empty() {
         tracing::debug!(count = uids.len(), "new messages");
@@ -389,7 +391,7 @@ async fn send<T: Transport>(
     if !smtp.is_due() || !lock(database).is_due() {
         return Ok(());
     }
-    match outbox::flush(&pipeline.store, transport).await {
+    match outbox::flush(&pipeline.store, transport, &pipeline.config.imap.mailbox).await {
         Ok(flushed) => {
             lock(database).up();
             awaiting_copies.send_if_modified(|awaiting| {
@@ -425,7 +427,12 @@ fn tried(flushed: &Flushed) -> bool {
 /// After a shutdown signal, once both loops ended: send what is queued,
 /// until `end`.
 async fn drain<T: Transport>(pipeline: &Pipeline, transport: &T, end: Instant) {
-    match tokio::time::timeout_at(end, outbox::flush(&pipeline.store, transport)).await {
+    match tokio::time::timeout_at(
+        end,
+        outbox::flush(&pipeline.store, transport, &pipeline.config.imap.mailbox),
+    )
+    .await
+    {
         Ok(Ok(flushed)) if flushed.sent > 0 => {
             tracing::info!(sent = flushed.sent, "queued replies sent");
         }

@@ -92,13 +92,19 @@ pub(super) fn judge(step: Step, failure: Failure) -> Judged {
         (Step::Sender, Failure::Code(_)) => j(Class::Unreachable, false, Hint::None),
         (Step::Sender, Failure::Unanswered) => j(Class::Unreachable, false, Hint::Unanswered),
         (_, Failure::Unsupported) => j(Class::Rejected, false, Hint::None),
+        // RFC 5321 4.5.3.1.10: a 552 to RCPT is to be taken as temporary.
+        (Step::Recipient, Failure::Code(552)) => j(Class::Deferred, false, Hint::None),
+        // The DATA command itself carries nothing of this reply: a refusal
+        // or silence there holds for every reply alike; retried, never
+        // given up.
+        (Step::Data, Failure::Code(_) | Failure::Unanswered) => {
+            j(Class::Unreachable, false, Hint::Unanswered)
+        }
         (_, Failure::Code(c)) if c >= 500 => j(Class::Rejected, false, Hint::None),
         (_, Failure::Code(_)) => j(Class::Deferred, false, Hint::None),
         // A recipient the server is slow to check is this reply's problem:
         // the queue goes on without it.
-        (Step::Recipient | Step::Data, Failure::Unanswered) => {
-            j(Class::Deferred, false, Hint::Unanswered)
-        }
+        (Step::Recipient, Failure::Unanswered) => j(Class::Deferred, false, Hint::Unanswered),
         // The final dot may have been taken before the answer was lost.
         (Step::Message, Failure::Unanswered) => j(Class::Deferred, true, Hint::Unanswered),
     }
@@ -218,12 +224,14 @@ mod tests {
             (Sender, Unanswered, Unreachable, false),
             // RCPT: this applicant only.
             (Recipient, Code(550), Rejected, false),
+            (Recipient, Code(552), Deferred, false),
             (Recipient, Code(450), Deferred, false),
             (Recipient, Code(421), Unreachable, false),
             (Recipient, Unanswered, Deferred, false),
             (Recipient, Unsupported, Rejected, false),
-            (Data, Code(554), Rejected, false),
-            (Data, Unanswered, Deferred, false),
+            (Data, Code(554), Unreachable, false),
+            (Data, Code(451), Unreachable, false),
+            (Data, Unanswered, Unreachable, false),
             // After the message: taken or not, nobody knows.
             (Message, Code(552), Rejected, false),
             (Message, Code(451), Deferred, false),

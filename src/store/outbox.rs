@@ -69,7 +69,7 @@ impl Store {
     /// decides who sends.
     pub async fn pending_outbox(&self, now: DateTime<Utc>) -> Result<Vec<OutboxRow>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, recipient, sender, body, attempts, sending_since FROM outbox
+            "SELECT id, recipient, sender, body, attempts, sending_since, lease_expires_at FROM outbox
              WHERE sent_at IS NULL AND failed_at IS NULL
              AND (next_attempt_at IS NULL OR next_attempt_at <= $1) ORDER BY id",
         )
@@ -84,7 +84,11 @@ impl Store {
                 sender: r.get("sender"),
                 body: r.get("body"),
                 attempts: r.get("attempts"),
-                in_doubt: r.get::<Option<String>, _>("sending_since").is_some(),
+                // Cut off: a send began and its lease lapsed (a live
+                // sender's is not in doubt).
+                in_doubt: r.get::<Option<String>, _>("sending_since").is_some()
+                    && r.get::<Option<String>, _>("lease_expires_at")
+                        .is_none_or(|t| t < ts(now)),
             })
             .collect())
     }
@@ -157,13 +161,15 @@ impl Store {
         }))
     }
 
-    /// The time up to which the mailbox has been processed, the latest
-    /// of all mailboxes ([`Store::note_caught_up`]).
-    pub async fn caught_up(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let v: Option<String> = sqlx::query_scalar("SELECT MAX(caught_up_at) FROM mailboxes")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(v.as_deref().and_then(parse_ts))
+    /// The time up to which `mailbox` has been processed
+    /// ([`Store::note_caught_up`]); `None` before its first full look.
+    pub async fn caught_up(&self, mailbox: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let v: Option<Option<String>> =
+            sqlx::query_scalar("SELECT caught_up_at FROM mailboxes WHERE name = $1")
+                .bind(mailbox)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(v.flatten().as_deref().and_then(parse_ts))
     }
 
     /// Records that every mail in `mailbox` that was there at `at` has
