@@ -666,6 +666,32 @@ async fn a_reply_in_doubt_goes_again_though_no_mail_comes() {
 
 // Proof of delivery under races: found by review, kept as guards.
 
+/// A reply to `who`'s first mail, whose sender was killed mid-send: its
+/// lease (50 ms) has lapsed with the send begun. Its outbox id.
+async fn cut_off_mid_send(pipeline: &Pipeline, uid: u32, who: &str) -> i64 {
+    pipeline
+        .process("INBOX", 7, applicant_mail(uid, who), Utc::now())
+        .await
+        .expect("processed");
+    let store = &pipeline.store;
+    let id = queued_id(pipeline, who).await;
+    let now = store.clock().await.expect("clock");
+    store
+        .take_lease(
+            id,
+            "killed-process",
+            now,
+            now + chrono::Duration::milliseconds(50),
+            crate::store::Resend::AfterMailboxUpTo(None),
+            chrono::Duration::zero(),
+        )
+        .await
+        .expect("lease")
+        .expect("leased");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    id
+}
+
 /// The reply queued for `who`, by the database's clock.
 async fn queued_id(pipeline: &Pipeline, who: &str) -> i64 {
     let store = &pipeline.store;
@@ -739,31 +765,8 @@ async fn a_reply_that_comes_into_doubt_during_a_flush_waits_for_its_copy() {
 #[tokio::test]
 async fn a_reply_in_doubt_at_the_start_of_a_flush_waits() {
     let (pipeline, _dir) = pipeline().await;
-    pipeline
-        .process(
-            "INBOX",
-            7,
-            applicant_mail(2, "grace@example.net"),
-            Utc::now(),
-        )
-        .await
-        .expect("processed");
     let store = &pipeline.store;
-    let grace = queued_id(&pipeline, "grace@example.net").await;
-    let now = store.clock().await.expect("clock");
-    store
-        .take_lease(
-            grace,
-            "killed-process",
-            now,
-            now + chrono::Duration::milliseconds(50),
-            crate::store::Resend::AfterMailboxUpTo(None),
-            chrono::Duration::zero(),
-        )
-        .await
-        .expect("lease")
-        .expect("leased");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _grace = cut_off_mid_send(&pipeline, 2, "grace@example.net").await;
     let sent = Recorder {
         copies: true,
         ..Recorder::default()
@@ -851,26 +854,8 @@ async fn a_lease_granted_after_the_database_was_busy_has_not_lapsed_already() {
 #[tokio::test]
 async fn a_reply_in_doubt_waits_for_its_own_mailbox_not_any_mailbox() {
     let (pipeline, _dir) = pipeline().await;
-    pipeline
-        .process("INBOX", 7, applicant_mail(1, "ada@example.net"), Utc::now())
-        .await
-        .expect("processed");
     let store = &pipeline.store;
-    let ada = queued_id(&pipeline, "ada@example.net").await;
-    let now = store.clock().await.expect("clock");
-    store
-        .take_lease(
-            ada,
-            "killed-process",
-            now,
-            now + chrono::Duration::milliseconds(50),
-            crate::store::Resend::AfterMailboxUpTo(None),
-            chrono::Duration::zero(),
-        )
-        .await
-        .expect("lease")
-        .expect("leased");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _ada = cut_off_mid_send(&pipeline, 1, "ada@example.net").await;
     // Another folder, processed well past the cut; INBOX never was.
     store
         .note_first_open("Other", Utc::now())
