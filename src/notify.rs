@@ -6,8 +6,8 @@
 //! configuration, the database and the templates are open, not after the
 //! first IMAP login: a mail server down at boot is an outage the daemon
 //! rides out, and should not fail the unit's start. [`keep_alive`] feeds the
-//! watchdog only while the daemon loop reports [`alive`], so a loop that
-//! stops turning is restarted by systemd; [`stopping`] is sent when SIGTERM
+//! watchdog only while both daemon loops report [`alive`], so a daemon one
+//! of whose loops stops turning is restarted by systemd; [`stopping`] is sent when SIGTERM
 //! or SIGINT arrives.
 
 use std::sync::Mutex;
@@ -41,31 +41,53 @@ pub fn watchdog_interval() -> Option<Duration> {
         .filter(|half| !half.is_zero())
 }
 
-/// When the daemon loop last said it was turning.
-static LAST_ALIVE: Mutex<Option<Instant>> = Mutex::new(None);
+/// The daemon's two loops, each of which must keep turning for the
+/// watchdog to be fed: one stuck while the other turns is a stuck daemon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Loop {
+    /// Taking in new mail.
+    Intake,
+    /// Sending the queued replies.
+    Sender,
+}
 
-/// The daemon loop is turning: called at each turn and for each message,
-/// so that [`keep_alive`] goes on feeding the watchdog.
-pub fn alive() {
-    if let Ok(mut last) = LAST_ALIVE.lock() {
-        *last = Some(Instant::now());
+impl Loop {
+    const ALL: [Loop; 2] = [Loop::Intake, Loop::Sender];
+
+    fn name(self) -> &'static str {
+        match self {
+            Loop::Intake => "intake",
+            Loop::Sender => "sender",
+        }
     }
 }
 
-/// Whether [`alive`] was called within `stall` (before the first call: yes,
-/// the loop is starting).
-fn turning(stall: Duration) -> bool {
-    LAST_ALIVE
-        .lock()
-        .map(|last| fresh(*last, Instant::now(), stall))
-        .unwrap_or(true)
+/// When each loop last said it was turning (by [`Loop`] order).
+static LAST_ALIVE: Mutex<[Option<Instant>; 2]> = Mutex::new([None; 2]);
+
+/// `which` loop is turning: called at each turn and for each message or
+/// reply, so that [`keep_alive`] goes on feeding the watchdog.
+pub fn alive(which: Loop) {
+    if let Ok(mut last) = LAST_ALIVE.lock() {
+        last[which as usize] = Some(Instant::now());
+    }
+}
+
+/// The first loop that has not called [`alive`] within `stall` (one that
+/// never called it is starting, not stuck).
+fn stuck(stall: Duration) -> Option<Loop> {
+    let last = LAST_ALIVE.lock().map(|l| *l).unwrap_or([None; 2]);
+    let now = Instant::now();
+    Loop::ALL
+        .into_iter()
+        .find(|l| !fresh(last[*l as usize], now, stall))
 }
 
 fn fresh(last: Option<Instant>, now: Instant, stall: Duration) -> bool {
     last.is_none_or(|t| now.saturating_duration_since(t) <= stall)
 }
 
-/// Feeds the watchdog every [`watchdog_interval`] while the daemon loop
+/// Feeds the watchdog every [`watchdog_interval`] while each daemon loop
 /// called [`alive`] within `stall` (the longest a healthy turn can take:
 /// a poll interval plus its network timeouts). Never finishes; does
 /// nothing when there is no watchdog.
@@ -79,15 +101,20 @@ pub async fn keep_alive(stall: Duration) {
     let mut fed = true;
     loop {
         tick.tick().await;
-        if turning(stall) {
-            watchdog();
-            fed = true;
-        } else if fed {
-            fed = false;
-            tracing::error!(
-                stall_s = stall.as_secs(),
-                "the daemon loop stopped turning; systemd's watchdog will restart it"
-            );
+        match stuck(stall) {
+            None => {
+                watchdog();
+                fed = true;
+            }
+            Some(which) if fed => {
+                fed = false;
+                tracing::error!(
+                    stall_s = stall.as_secs(),
+                    "the daemon's {} loop stopped turning; systemd's watchdog will restart it",
+                    which.name()
+                );
+            }
+            Some(_) => {}
         }
     }
 }
@@ -110,5 +137,18 @@ mod tests {
         assert!(fresh(None, t, stall), "starting up");
         assert!(fresh(Some(t), t + Duration::from_secs(89), stall));
         assert!(!fresh(Some(t), t + Duration::from_secs(91), stall));
+    }
+
+    #[test]
+    fn one_loop_stuck_is_a_stuck_daemon() {
+        let stall = Duration::from_millis(100);
+        alive(Loop::Intake);
+        alive(Loop::Sender);
+        assert_eq!(stuck(stall), None);
+        std::thread::sleep(Duration::from_millis(150));
+        alive(Loop::Intake);
+        assert_eq!(stuck(stall), Some(Loop::Sender));
+        alive(Loop::Sender);
+        assert_eq!(stuck(stall), None);
     }
 }

@@ -111,7 +111,7 @@ pub async fn flush<T: Transport>(
     let total = rows.len();
     for (i, row) in rows.into_iter().enumerate() {
         // A long queue after an outage is progress, not a stuck loop.
-        crate::notify::alive();
+        crate::notify::alive(crate::notify::Loop::Sender);
         let now = store.clock().await?;
         let taken = store
             .take_lease(

@@ -115,7 +115,7 @@ async fn take_in<S: Source>(
         if total >= PROGRESS_EVERY && done > 0 && done % PROGRESS_EVERY == 0 {
             tracing::info!(done, total, "working through the mailbox");
         }
-        crate::notify::alive();
+        crate::notify::alive(crate::notify::Loop::Intake);
         if *stopping.borrow() {
             tracing::info!("stopping: the rest of the new mail waits for the next start");
             break;
@@ -270,7 +270,7 @@ async fn intake<S: Source>(
     let mut look = true;
     let mut next_poll = Instant::now() + poll;
     loop {
-        crate::notify::alive();
+        crate::notify::alive(crate::notify::Loop::Intake);
         if *stopping.borrow() {
             return Ok(());
         }
@@ -352,7 +352,7 @@ async fn sender<T: Transport>(
 ) -> Result<(), CycleError> {
     let mut smtp = Link::new(Some("SMTP"), OUTAGE);
     loop {
-        crate::notify::alive();
+        crate::notify::alive(crate::notify::Loop::Sender);
         if *stopping.borrow() {
             return Ok(());
         }
