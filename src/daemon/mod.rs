@@ -351,12 +351,14 @@ async fn sender<T: Transport>(
     mut stopping: watch::Receiver<bool>,
 ) -> Result<(), CycleError> {
     let mut smtp = Link::new(Some("SMTP"), OUTAGE);
+    let mut copies = CopyWatch::new(transport.delivery_copy());
     loop {
         crate::notify::alive(crate::notify::Loop::Sender);
         if *stopping.borrow() {
             return Ok(());
         }
         send(pipeline, transport, &mut smtp, database, awaiting_copies).await?;
+        copies.look(pipeline).await;
         let sweep = Instant::now() + OUTBOX_SWEEP;
         let retry = earliest(&[&smtp, &lock(database)]);
         tokio::select! {
@@ -365,6 +367,56 @@ async fn sender<T: Transport>(
             _ = stopping.wait_for(|s| *s) => return Ok(()),
         }
     }
+}
+
+/// Replies sent this long ago should have had their delivery copy.
+const COPY_LATE: chrono::Duration = chrono::Duration::minutes(10);
+
+/// Watches whether delivery copies reach the watched mailbox at all (they
+/// do not when the team address delivers elsewhere, or the provider drops
+/// a Bcc to oneself), and says so once: proof of delivery then does
+/// nothing, and a reply cut off mid-send may go twice.
+struct CopyWatch {
+    /// Off when no copies are sent, or once it has warned.
+    on: bool,
+    next: Instant,
+}
+
+impl CopyWatch {
+    /// How often the database is asked.
+    const EVERY: Duration = Duration::from_secs(60);
+
+    fn new(on: bool) -> Self {
+        Self {
+            on,
+            next: Instant::now() + Self::EVERY,
+        }
+    }
+
+    async fn look(&mut self, pipeline: &Pipeline) {
+        if !self.on || Instant::now() < self.next {
+            return;
+        }
+        self.next = Instant::now() + Self::EVERY;
+        let Ok(now) = pipeline.store.clock().await else {
+            return;
+        };
+        if let Ok((missing, seen)) = pipeline.store.delivery_copies(now - COPY_LATE).await
+            && copies_lost(missing, seen)
+        {
+            self.on = false;
+            tracing::warn!(
+                replies = missing,
+                mailbox = %pipeline.config.imap.mailbox,
+                "no delivery copy of the replies sent so far has reached the watched mailbox: check that intake.address (or smtp.delivery_copy) delivers into imap.mailbox; until then a reply cut off mid-send may be sent twice"
+            );
+        }
+    }
+}
+
+/// Copies look lost: none ever arrived, and several are late. Pure.
+fn copies_lost(late: i64, seen: i64) -> bool {
+    seen == 0 && late >= 3
 }
 
 /// The earliest retry time still to come among `links`. One already past

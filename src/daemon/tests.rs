@@ -1017,3 +1017,11 @@ async fn the_mailbox_is_caught_up_to_the_select_not_to_the_search() {
         "caught up to {caught_up}, after the SELECT at {selected}"
     );
 }
+
+#[test]
+fn delivery_copies_count_as_lost_only_when_none_ever_came() {
+    use super::copies_lost;
+    assert!(copies_lost(3, 0));
+    assert!(!copies_lost(2, 0), "a few late ones are a slow server");
+    assert!(!copies_lost(50, 1), "one came: they do reach the mailbox");
+}

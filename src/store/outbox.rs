@@ -161,6 +161,24 @@ impl Store {
         }))
     }
 
+    /// How many replies sent before `before` have had no delivery copy
+    /// arrive, and how many copies arrived at all: many of the first and
+    /// none of the second means the copies do not reach the watched
+    /// mailbox.
+    pub async fn delivery_copies(&self, before: DateTime<Utc>) -> Result<(i64, i64), StoreError> {
+        let missing: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE sent_at < $1 AND copy_seen_at IS NULL",
+        )
+        .bind(ts(before))
+        .fetch_one(&self.pool)
+        .await?;
+        let seen: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE copy_seen_at IS NOT NULL")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok((missing, seen))
+    }
+
     /// The time up to which `mailbox` has been processed
     /// ([`Store::note_caught_up`]); `None` before its first full look.
     pub async fn caught_up(&self, mailbox: &str) -> Result<Option<DateTime<Utc>>, StoreError> {

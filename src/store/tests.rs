@@ -447,6 +447,40 @@ async fn a_reply_cut_off_mid_send_waits_for_its_copy_or_the_mailbox(store: Store
 }
 on_both!(a_reply_cut_off_mid_send_waits_for_its_copy_or_the_mailbox);
 
+async fn sent_replies_without_their_copy_are_counted(store: Store) {
+    let now = Utc::now();
+    let mut tx = store.begin().await.unwrap();
+    let m = stored_mail(&mut tx, 1, now).await;
+    let mut ids = Vec::new();
+    for (kind, id) in [(Reply::Questions, "q@x"), (Reply::Confirmation, "c@x")] {
+        let Inserted::Row(row) = tx.queue_reply(&reply(m, kind, id, now)).await.unwrap() else {
+            panic!("not queued")
+        };
+        ids.push(row);
+    }
+    tx.commit().await.unwrap();
+    for id in &ids {
+        let lease = store
+            .take_lease(*id, "a", now, now + Duration::seconds(4), Resend::Now, WAIT)
+            .await
+            .unwrap()
+            .unwrap();
+        store.mark_sent(&lease, now).await.unwrap();
+    }
+    let later = now + Duration::minutes(1);
+    assert_eq!(store.delivery_copies(later).await.unwrap(), (2, 0));
+    assert_eq!(
+        store.delivery_copies(now).await.unwrap(),
+        (0, 0),
+        "not late yet"
+    );
+    let mut tx = store.begin().await.unwrap();
+    tx.note_delivery_copy(ids[0], now).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(store.delivery_copies(later).await.unwrap(), (1, 1));
+}
+on_both!(sent_replies_without_their_copy_are_counted);
+
 async fn the_mailbox_is_caught_up_only_forward(store: Store) {
     let t0 = Utc::now();
     let mut tx = store.begin().await.unwrap();
