@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Arrival to reply delivered on the real mail stack, IMAP IDLE against
-# polling, side by side in one run (see benches/latency.rs).
+# Arrival to reply delivered on the real mail stack: IMAP IDLE, polling
+# and fast polling, side by side in one run (see benches/latency.rs).
 #
-#   benches/latency.sh [MAILS] [POLL_SECONDS]     defaults: 40 and 10
+#   benches/latency.sh [MAILS] [POLL_SECONDS] [FAST_POLL_SECONDS]
+#                                          defaults: 40, 10 and 0.1 (seconds)
 #
 # Needs root and the mail stack (./tests/run.sh installs it); builds with
 # the release profile. Only one OpenSMTPD runs per machine: the run holds

@@ -242,16 +242,16 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let config = Config::load(&cli.config)?;
             let transport = SmtpTransport::for_replies(&config)?;
             let mut mailbox = ImapMailbox::new(config.imap.clone());
-            let poll = Duration::from_secs(config.intake.poll_seconds);
+            let poll = config.intake.poll;
             let pipeline = mailintake::open(config).await?;
             // How new mail is waited for: the poll interval is only a
             // fallback under IDLE (the mailbox says when the server lacks it).
             let imap = &pipeline.config.imap;
             if imap.idle {
-                let fallback_poll_s = poll.as_secs();
+                let fallback_poll_s = poll.as_secs_f64();
                 tracing::info!(mailbox = %imap.mailbox, wait = "idle", fallback_poll_s, "mailintake running");
             } else {
-                tracing::info!(mailbox = %imap.mailbox, wait = "poll", poll_s = poll.as_secs(), "mailintake running");
+                tracing::info!(mailbox = %imap.mailbox, wait = "poll", poll_s = poll.as_secs_f64(), "mailintake running");
             }
             notify::ready();
             // A healthy turn takes at most a poll interval (or an IDLE

@@ -364,18 +364,21 @@ fn json_logs_are_one_object_per_line_the_last_error_too() {
 }
 
 /// The start line says how new mail is waited for: IMAP IDLE with
-/// polling only as its fallback, or polling when `imap.idle` is off.
+/// polling only as its fallback, or polling when `imap.idle` is off, and
+/// the interval in seconds, fractions included.
 #[test]
 fn the_start_line_says_whether_idle_or_polling_waits_for_mail() {
     let idle = unreachable_servers();
-    let polling = idle.replace(
-        "security = \"none\"\nusername",
-        "security = \"none\"\nidle = false\nusername",
-    );
+    let polling = idle
+        .replace(
+            "security = \"none\"\nusername",
+            "security = \"none\"\nidle = false\nusername",
+        )
+        .replace("poll_seconds = 1\n", "poll_seconds = 0.5\n");
     assert_ne!(idle, polling);
-    for (text, wait, field) in [
-        (idle, "idle", "fallback_poll_s"),
-        (polling, "poll", "poll_s"),
+    for (text, wait, field, seconds) in [
+        (idle, "idle", "fallback_poll_s", 1.0),
+        (polling, "poll", "poll_s", 0.5),
     ] {
         let s = Setup::new(&text);
         let log = s.dir.path().join("run.log");
@@ -401,7 +404,7 @@ fn the_start_line_says_whether_idle_or_polling_waits_for_mail() {
         child.wait().unwrap();
         let record: serde_json::Value = serde_json::from_str(&line).unwrap();
         assert_eq!(record["wait"], wait, "{line}");
-        assert_eq!(record[field], 1, "{line}");
+        assert_eq!(record[field], seconds, "{line}");
         let other = if wait == "idle" {
             "poll_s"
         } else {

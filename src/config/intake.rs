@@ -1,6 +1,7 @@
 //! `[intake]` and the questions file it names: what every command needs.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
@@ -11,8 +12,16 @@ use crate::questions::{QuestionSet, QuestionsError};
 /// Default largest message processed as an applicant mail (bytes).
 pub const DEFAULT_MAX_MESSAGE_BYTES: u64 = 10 * 1024 * 1024;
 
-/// Default seconds between two looks at the mailbox.
-pub const DEFAULT_POLL_SECONDS: u64 = 10;
+/// Default time between two looks at the mailbox (10 s).
+pub const DEFAULT_POLL: Duration = Duration::from_secs(10);
+
+/// Shortest `intake.poll_seconds` (seconds): each look is a SELECT and a
+/// SEARCH on the server and a write to the database.
+const MIN_POLL_SECONDS: f64 = 0.1;
+
+/// Longest `intake.poll_seconds` (seconds, a day): longer is a mistake,
+/// and far longer could not be added to a clock reading.
+const MAX_POLL_SECONDS: f64 = 86_400.0;
 
 const NEEDED_BY: &str = "every command needs it";
 
@@ -29,8 +38,9 @@ pub struct Intake {
     pub templates_dir: Option<PathBuf>,
     /// Larger mail is stored and listed for staff, not processed.
     pub max_message_bytes: u64,
-    /// How often `run` looks for new mail when it is not told.
-    pub poll_seconds: u64,
+    /// Time between two looks at the mailbox when it does not push news
+    /// (`intake.poll_seconds`, at least 0.1 s).
+    pub poll: Duration,
     /// How far back mail already in the mailbox at the first start is
     /// answered (`backfill`, default `"24h"`).
     pub backfill: crate::domain::Backfill,
@@ -93,10 +103,10 @@ pub(super) fn intake(
                 origin.invalid("intake.backfill", e.to_string())
             })?,
     };
-    let poll_seconds = raw.poll_seconds.unwrap_or(DEFAULT_POLL_SECONDS);
-    if poll_seconds == 0 {
-        return Err(origin.invalid("intake.poll_seconds", "must be positive"));
-    }
+    let poll = match raw.poll_seconds {
+        None => DEFAULT_POLL,
+        Some(s) => poll(s, origin)?,
+    };
     let templates_dir = raw.templates.map(|p| origin.path(&p));
     if let Some(dir) = &templates_dir
         && !dir.is_dir()
@@ -125,9 +135,31 @@ pub(super) fn intake(
             closes_at,
             templates_dir,
             max_message_bytes,
-            poll_seconds,
+            poll,
             backfill,
         },
         questions,
     ))
+}
+
+/// `intake.poll_seconds` (seconds, a TOML integer or float) as a time:
+/// from 0.1 to a day.
+fn poll(seconds: f64, origin: &Origin) -> Result<Duration, ConfigError> {
+    const KEY: &str = "intake.poll_seconds";
+    if seconds.is_nan() {
+        return Err(origin.invalid(KEY, "nan is not a number of seconds"));
+    }
+    if seconds < MIN_POLL_SECONDS {
+        return Err(origin.invalid(
+            KEY,
+            format!("{seconds} is under the least, {MIN_POLL_SECONDS} (seconds)"),
+        ));
+    }
+    if seconds > MAX_POLL_SECONDS {
+        return Err(origin.invalid(
+            KEY,
+            format!("{seconds} is over the most, {MAX_POLL_SECONDS} (seconds, a day)"),
+        ));
+    }
+    Ok(Duration::from_secs_f64(seconds))
 }

@@ -20,7 +20,7 @@ use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
 pub use database::printable_url;
-pub use intake::{DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_POLL_SECONDS, Intake};
+pub use intake::{DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_POLL, Intake};
 pub use servers::{DeliveryCopy, Endpoint, Env, Imap, Secret, Security, Smtp};
 pub(crate) use toml_error::describe_toml_error;
 
@@ -166,7 +166,7 @@ impl Settings {
                 closes_at: None,
                 templates_dir: None,
                 max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
-                poll_seconds: DEFAULT_POLL_SECONDS,
+                poll: DEFAULT_POLL,
                 backfill: crate::domain::Backfill::default(),
             },
             questions,

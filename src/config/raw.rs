@@ -26,7 +26,8 @@ pub(super) struct RawIntake {
     pub backfill: Option<String>,
     pub templates: Option<PathBuf>,
     pub max_message_bytes: Option<u64>,
-    pub poll_seconds: Option<u64>,
+    /// Seconds; TOML gives an integer or a float.
+    pub poll_seconds: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

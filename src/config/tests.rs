@@ -406,3 +406,45 @@ fn the_delivery_copy_goes_to_the_team_unless_told_otherwise() {
         );
     }
 }
+
+#[test]
+fn the_poll_interval_takes_fractions_down_to_a_tenth_of_a_second() {
+    use std::time::Duration;
+    let (_dir, file) = setup();
+    let c = Config::from_str_at(GOOD, &file, &no_env).expect("valid");
+    assert_eq!(c.intake.poll, Duration::from_secs(10));
+    let with = |v: &str| {
+        GOOD.replace(
+            "questions = \"q.toml\"\n",
+            &format!("questions = \"q.toml\"\npoll_seconds = {v}\n"),
+        )
+    };
+    for (given, poll) in [
+        ("0.2", Duration::from_millis(200)),
+        ("0.1", Duration::from_millis(100)),
+        ("3", Duration::from_secs(3)),
+        ("2.5", Duration::from_millis(2500)),
+    ] {
+        let c = Config::from_str_at(&with(given), &file, &no_env).expect(given);
+        assert_eq!(c.intake.poll, poll, "{given}");
+    }
+    for (given, says) in [
+        ("0.05", "0.05 is under the least, 0.1"),
+        ("0", "0 is under the least, 0.1"),
+        ("0.0", "0 is under the least, 0.1"),
+        ("-1", "-1 is under the least, 0.1"),
+        ("nan", "nan is not a number of seconds"),
+        ("inf", "inf is over the most, 86400"),
+        ("86401", "86401 is over the most, 86400"),
+    ] {
+        let err = config_err(&with(given), &file);
+        assert!(
+            err.starts_with(&format!("{}: ", file.display())),
+            "{given}: {err}"
+        );
+        assert!(err.contains("`intake.poll_seconds`"), "{given}: {err}");
+        assert!(err.contains(says), "{given}: {err}");
+    }
+    let err = config_err(&with("\"fast\""), &file);
+    assert!(err.contains("intake.poll_seconds"), "{err}");
+}
