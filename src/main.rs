@@ -201,6 +201,9 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Once => {
             let config = Config::load(&cli.config)?;
+            for warning in config.warnings() {
+                tracing::warn!("{warning}");
+            }
             let transport = SmtpTransport::for_replies(&config)?;
             let mut mailbox = ImapMailbox::new(config.imap.clone());
             let pipeline = mailintake::open(config).await?;
@@ -240,6 +243,9 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Run => {
             let config = Config::load(&cli.config)?;
+            for warning in config.warnings() {
+                tracing::warn!("{warning}");
+            }
             let transport = SmtpTransport::for_replies(&config)?;
             let mut mailbox = ImapMailbox::new(config.imap.clone());
             let poll = config.intake.poll;

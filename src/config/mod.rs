@@ -238,6 +238,24 @@ impl Config {
         Self::complete(Settings::from_str_at(text, file)?, env)
     }
 
+    /// What a person should know before the daemon talks to its servers:
+    /// each `security = "none"`, which sends the password and the mail
+    /// unencrypted. One sentence each, naming the key.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (key, security) in [
+            ("imap.security", self.imap.security),
+            ("smtp.security", self.smtp.security),
+        ] {
+            if security == Security::None {
+                out.push(format!(
+                    "{key} = \"none\": the password and the mail cross the network unencrypted; use \"tls\" or \"starttls\" unless the server is on this host"
+                ));
+            }
+        }
+        out
+    }
+
     /// Checks the tables `settings` left for later, in file order.
     pub fn complete(settings: Settings, env: Env) -> Result<Self, ConfigError> {
         let imap = settings.imap(env)?;

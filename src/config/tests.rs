@@ -448,3 +448,22 @@ fn the_poll_interval_takes_fractions_down_to_a_tenth_of_a_second() {
     let err = config_err(&with("\"fast\""), &file);
     assert!(err.contains("intake.poll_seconds"), "{err}");
 }
+
+#[test]
+fn plaintext_is_warned_of_naming_the_key() {
+    let (_dir, file) = setup();
+    let c = Config::from_str_at(GOOD, &file, &no_env).expect("valid");
+    let both = c.warnings();
+    assert_eq!(both.len(), 2, "{both:?}");
+    assert!(both[0].starts_with("imap.security = \"none\""), "{both:?}");
+    assert!(both[1].starts_with("smtp.security = \"none\""), "{both:?}");
+    let (head, tail) = GOOD.split_at(GOOD.find("[smtp]").expect("smtp table"));
+    let text = format!(
+        "{head}{}",
+        tail.replacen("security = \"none\"", "security = \"tls\"", 1)
+    );
+    let c = Config::from_str_at(&text, &file, &no_env).expect("valid");
+    let one = c.warnings();
+    assert_eq!(one.len(), 1, "{one:?}");
+    assert!(one[0].starts_with("imap.security"), "{one:?}");
+}

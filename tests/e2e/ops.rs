@@ -73,3 +73,95 @@ async fn check_reaches_both_servers_and_warns_of_a_closed_call() {
         "{stdout}"
     );
 }
+
+/// At the default level (info), the log carries counts and ids only: no
+/// applicant's address, name, subject or answer, whatever the mail was (a
+/// first mail, answers, a robot's, one with a document).
+#[tokio::test(flavor = "multi_thread")]
+async fn info_logs_carry_no_personal_data() {
+    let intake = Intake::new();
+    let who = intake.stack.address("zelda-quux", "example.net");
+    let once_at_info = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_mailintake"))
+            .arg("--config")
+            .arg(&intake.config)
+            .arg("once")
+            .env("RUST_LOG", "info")
+            .output()
+            .unwrap();
+        let log = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "{log}");
+        log
+    };
+    let mut logs = String::new();
+    intake
+        .receive(
+            &who,
+            &mail(
+                &who,
+                "Zelda Quux",
+                &intake.team,
+                "Subject-Wombat-71",
+                "",
+                "Hello!",
+            ),
+        )
+        .await;
+    logs.push_str(&once_at_info());
+    intake.stack.wait_for(&who, 1);
+    let answers = "1. Zelda Quux\n2. Europe\n3. English\n4. Because of Zanzibar-42.";
+    intake
+        .receive(
+            &who,
+            &mail(
+                &who,
+                "Zelda Quux",
+                &intake.team,
+                "Re: Subject-Wombat-71",
+                "",
+                answers,
+            ),
+        )
+        .await;
+    let robot = intake.stack.address("autoreply-quux", "example.net");
+    intake
+        .receive(
+            &robot,
+            &mail(
+                &robot,
+                "Quux Robot",
+                &intake.team,
+                "Out of office: Subject-Wombat-72",
+                "Auto-Submitted: auto-replied\r\n",
+                "I am away.",
+            ),
+        )
+        .await;
+    logs.push_str(&once_at_info());
+    assert!(logs.contains("cycle done"), "logs are on:\n{logs}");
+    // The test stack speaks plaintext: said at each start, naming the key.
+    assert!(
+        logs.contains("WARN") && logs.contains("imap.security = \"none\""),
+        "{logs}"
+    );
+    let local = who.split('@').next().unwrap();
+    for personal in [
+        who.as_str(),
+        local,
+        robot.as_str(),
+        "Zelda",
+        "Quux",
+        "Wombat",
+        "Zanzibar",
+        "Europe",
+    ] {
+        assert!(
+            !logs.contains(personal),
+            "{personal:?} in the info log:\n{logs}"
+        );
+    }
+}
