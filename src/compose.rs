@@ -81,6 +81,18 @@ fn indent(value: &str) -> String {
         .join("\n")
 }
 
+/// The applicant's display name as it may go in our To header: control
+/// characters (CR, LF, tab, U+2028, …) dropped and spaces collapsed, `None`
+/// when nothing is left. A raw CR or LF makes lettre panic while writing
+/// the header, and must never reach the wire as a header break.
+fn display_name(name: &str) -> Option<String> {
+    let words: Vec<&str> = name
+        .split(|c: char| c.is_control() || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
 impl Composer<'_> {
     fn base(&self, applicant_name: Option<&str>) -> Context {
         let mut ctx = Context::new();
@@ -219,7 +231,10 @@ impl Composer<'_> {
         let rfc822_id = format!("{}@{}", uuid::Uuid::new_v4(), self.config.intake.domain());
         let mut b = Message::builder()
             .from(Mailbox::new(Some(self.config.intake.name.clone()), team))
-            .to(Mailbox::new(to.name.clone(), rcpt))
+            .to(Mailbox::new(
+                to.name.as_deref().and_then(display_name),
+                rcpt,
+            ))
             .subject(reply_subject(&inbound.subject, &self.config.intake.name))
             .message_id(Some(format!("<{rfc822_id}>")))
             .date_now()
@@ -250,7 +265,7 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    fn config(dir: &Path) -> Settings {
+    pub(super) fn config(dir: &Path) -> Settings {
         std::fs::write(
             dir.join("q.toml"),
             "[[question]]\nid = \"name\"\nprompt = \"Name?\"\nrequired = true\n\
@@ -309,5 +324,160 @@ mod tests {
             assert!(t.ends_with("-- \nGroup\n"), "signature:\n{t}");
         }
         assert!(texts[texts.len() - 4].contains("Problem: `Mars`"));
+    }
+}
+
+#[cfg(test)]
+mod header_injection {
+    use super::*;
+    use crate::ingest::HeaderFacts;
+    use mail_parser::{HeaderName as H, MessageParser};
+
+    fn inbound(subject: &str, message_id: &str) -> Inbound {
+        Inbound {
+            message_id: Some(message_id.into()),
+            from: None,
+            subject: subject.into(),
+            date: None,
+            parent_ids: vec![],
+            references: vec![message_id.into()],
+            body: String::new(),
+            body_source: String::new(),
+            attachments: vec![],
+            facts: HeaderFacts::default(),
+        }
+    }
+
+    /// The reply to a mail from `name` about `subject`, as a mail server
+    /// reads it: each header's name (lower case, in order), and the parsed
+    /// message.
+    fn reply_to(name: &str, subject: &str) -> (Vec<String>, mail_parser::Message<'static>) {
+        reply_to_id(name, subject, "m1@example.net")
+    }
+
+    fn reply_to_id(
+        name: &str,
+        subject: &str,
+        message_id: &str,
+    ) -> (Vec<String>, mail_parser::Message<'static>) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = super::tests::config(dir.path());
+        let templates = Templates::load(None).expect("templates");
+        let c = Composer {
+            config: &config,
+            templates: &templates,
+        };
+        let to = Sender {
+            address: "eve@example.net".into(),
+            name: Some(name.into()),
+        };
+        let bytes = c
+            .message(&to, &inbound(subject, message_id), "Thanks.\n".into())
+            .expect("composed")
+            .bytes;
+        let msg = MessageParser::default()
+            .parse(&bytes)
+            .expect("parses")
+            .into_owned();
+        let names = msg
+            .headers()
+            .iter()
+            .map(|h| h.name().to_ascii_lowercase())
+            .collect();
+        (names, msg)
+    }
+
+    fn recipients(msg: &mail_parser::Message<'_>) -> Vec<String> {
+        [msg.to(), msg.cc(), msg.bcc()]
+            .into_iter()
+            .flatten()
+            .flat_map(|a| a.iter())
+            .filter_map(|a| a.address().map(str::to_string))
+            .collect()
+    }
+
+    const HEADERS: [&str; 8] = [
+        "from",
+        "to",
+        "subject",
+        "message-id",
+        "date",
+        "auto-submitted",
+        "content-type",
+        "in-reply-to",
+    ];
+
+    fn assert_intact(names: &[String], msg: &mail_parser::Message<'_>) {
+        for n in names {
+            assert!(
+                HEADERS.contains(&n.as_str())
+                    || ["references", "mime-version", "content-transfer-encoding"]
+                        .contains(&n.as_str()),
+                "an extra header {n:?}: {names:?}"
+            );
+        }
+        let mut unique = names.to_vec();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "a header twice: {names:?}");
+        assert_eq!(recipients(msg), ["eve@example.net"]);
+        assert!(msg.header(H::Bcc).is_none());
+        assert!(msg.header(H::Cc).is_none());
+    }
+
+    #[test]
+    fn a_display_name_with_crlf_adds_no_header_and_no_recipient() {
+        for name in [
+            "Eve\r\nBcc: victim@example.com",
+            "Eve\nBcc: victim@example.com",
+            "Eve\rBcc: victim@example.com",
+            "Eve\r\n\r\nInjected body",
+            "Ève \u{2028}Bcc: victim@example.com",
+            "Eve\", victim@example.com, \"x",
+            "=?utf-8?q?Eve=0D=0ABcc:_victim@example.com?=",
+        ] {
+            let (names, msg) = reply_to(name, "Application");
+            assert_intact(&names, &msg);
+            assert_eq!(msg.subject(), Some("Re: Application"), "{name:?}");
+            assert_eq!(msg.body_text(0).as_deref().map(str::trim), Some("Thanks."));
+        }
+    }
+
+    #[test]
+    fn a_subject_with_crlf_or_non_ascii_adds_no_header() {
+        for subject in [
+            "Hello\r\nBcc: victim@example.com",
+            "Hello\nBcc: victim@example.com",
+            "Hello\r\n\r\nInjected body",
+            "Bewerbung für Müller\r\nBcc: victim@example.com",
+            "応募\r\nCc: victim@example.com",
+        ] {
+            let (names, msg) = reply_to("Eve", subject);
+            assert_intact(&names, &msg);
+            let shown = msg.subject().expect("subject");
+            assert!(shown.starts_with("Re: "), "{shown:?}");
+            assert!(!shown.contains(['\r', '\n']), "{shown:?}");
+            assert_eq!(msg.body_text(0).as_deref().map(str::trim), Some("Thanks."));
+        }
+        let (_, msg) = reply_to("Eve", "Bewerbung für Müller");
+        assert_eq!(msg.subject(), Some("Re: Bewerbung für Müller"));
+    }
+
+    #[test]
+    fn a_non_ascii_display_name_is_kept_and_encoded() {
+        let (names, msg) = reply_to("Zoë Ñúñez 張", "Application");
+        assert_intact(&names, &msg);
+        let to = msg.to().and_then(|a| a.first()).expect("to");
+        assert_eq!(to.name(), Some("Zoë Ñúñez 張"));
+        assert_eq!(to.address(), Some("eve@example.net"));
+        let (_, msg) = reply_to("Eve\r\nBcc: victim@example.com", "Application");
+        let to = msg.to().and_then(|a| a.first()).expect("to");
+        assert_eq!(to.name(), Some("Eve Bcc: victim@example.com"), "one line");
+    }
+
+    #[test]
+    fn a_message_id_with_crlf_adds_no_header() {
+        let (names, msg) = reply_to_id("Eve", "Application", "m1@x\r\nBcc: victim@example.com");
+        assert_intact(&names, &msg);
     }
 }

@@ -12,7 +12,7 @@ use mailintake::logging::LogFormat;
 use mailintake::mailbox::ImapMailbox;
 use mailintake::outbox::{FlushError, SmtpTransport};
 use mailintake::render::Templates;
-use mailintake::report::{Format, Report};
+use mailintake::report::{self, Format, Report};
 use mailintake::{check, compose::Composer, daemon, notify};
 
 #[derive(Debug, Parser)]
@@ -52,6 +52,10 @@ enum Command {
         /// Output file; standard output when absent.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// CSV only: start with a UTF-8 byte-order mark, so that Excel
+        /// reads the file as UTF-8.
+        #[arg(long)]
+        excel: bool,
     },
     /// Validate the configuration, the questions file, the templates and
     /// the database, then log in to IMAP and reach SMTP.
@@ -179,7 +183,14 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             println!("backup: {}", file.display());
             Ok(())
         }
-        Command::Report { format, output } => {
+        Command::Report {
+            format,
+            output,
+            excel,
+        } => {
+            if excel && format != Format::Csv {
+                bail!("--excel is for --format csv only");
+            }
             let settings = Settings::load(&cli.config)?;
             let templates = Templates::load(settings.intake.templates_dir.as_deref())?;
             let store =
@@ -187,6 +198,9 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let report = Report::load(&store, &settings.questions).await?;
             let text = match format {
                 Format::Json => report.json()?,
+                Format::Csv if excel => {
+                    format!("{}{}", report::UTF8_BOM, report.csv(&settings.questions)?)
+                }
                 Format::Csv => report.csv(&settings.questions)?,
                 Format::Html => {
                     report.html(&settings.intake.name, &settings.questions, &templates)?

@@ -108,23 +108,31 @@ impl Report {
     /// One row per application, one column per question id in question order.
     /// `check` names the marked answers like `missing`; `check_detail` gives,
     /// for each, `id (reason): as written`, separated by a blank line.
+    /// A question whose id is also a fixed column's name (`name`, `status`,
+    /// … in any case) is headed `question:ID`, so that no column name
+    /// appears twice (an id cannot hold a `:`). Every cell, the header
+    /// included, goes through [`spreadsheet_safe`].
     pub fn csv(&self, questions: &QuestionSet) -> Result<String, ReportError> {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(Vec::new());
         let werr = |e: csv::Error| ReportError::Write(e.to_string());
-        let mut header: Vec<&str> = vec![
-            "email",
-            "name",
-            "status",
-            "missing",
-            "check",
-            "check_detail",
-            "received_at",
-            "updated_at",
-        ];
-        header.extend(questions.iter().map(|q| q.id.as_str()));
-        w.write_record(&header).map_err(werr)?;
+        let mut header: Vec<String> = CSV_COLUMNS.iter().map(|c| c.to_string()).collect();
+        header.extend(questions.iter().map(|q| {
+            if CSV_COLUMNS.iter().any(|c| c.eq_ignore_ascii_case(&q.id)) {
+                format!("question:{}", q.id)
+            } else {
+                q.id.clone()
+            }
+        }));
+        let safe_record = |cells: &[&str]| -> Vec<String> {
+            cells
+                .iter()
+                .map(|c| spreadsheet_safe(c).into_owned())
+                .collect()
+        };
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        w.write_record(safe_record(&header)).map_err(werr)?;
         for a in &self.applications {
             let missing = a.missing.join(" ");
             let marked = a.checked_ids(questions);
@@ -150,7 +158,7 @@ impl Report {
                     .iter()
                     .map(|q| a.answers.get(&q.id).map_or("", String::as_str)),
             );
-            w.write_record(&row).map_err(werr)?;
+            w.write_record(safe_record(&row)).map_err(werr)?;
         }
         let bytes = w
             .into_inner()
@@ -287,6 +295,35 @@ impl Application {
     }
 }
 
+/// The CSV's fixed columns, before one per question.
+const CSV_COLUMNS: [&str; 8] = [
+    "email",
+    "name",
+    "status",
+    "missing",
+    "check",
+    "check_detail",
+    "received_at",
+    "updated_at",
+];
+
+/// Written first by `report --format csv --excel`: the UTF-8 byte-order
+/// mark, without which Excel reads a CSV file in the system's legacy
+/// code page and garbles every non-ASCII letter.
+pub const UTF8_BOM: &str = "\u{feff}";
+
+/// `cell` with a `'` put before it when it starts with `=`, `+`, `-`, `@`,
+/// tab or CR: a spreadsheet opening the CSV would otherwise run it as a
+/// formula (OWASP "CSV injection"), and applicants write the answers.
+/// Spreadsheets show the `'`; the text after it is the value as stored.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 /// Why an answer is marked, in words for staff.
 fn reason_words(r: CheckReason) -> &'static str {
     match r {
@@ -393,11 +430,149 @@ mod tests {
         let mut lines = csv.split("\r\n");
         assert_eq!(
             lines.next(),
-            Some("email,name,status,missing,check,check_detail,received_at,updated_at,name,why")
+            Some(
+                "email,name,status,missing,check,check_detail,received_at,updated_at,question:name,why"
+            )
         );
         assert!(
             csv.contains("\"Ada \"\"the\"\" Countess\",\"line one,\nline two <script>\""),
             "{csv}"
+        );
+    }
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_get_a_quote_before_them() {
+        for (typed, written) in [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+            (
+                "@SUM(1+1)*cmd|' /C calc'!A0",
+                "'@SUM(1+1)*cmd|' /C calc'!A0",
+            ),
+            ("\t=1+1", "'\t=1+1"),
+            ("\r=1+1", "'\r=1+1"),
+            // Only the first character matters to a spreadsheet.
+            ("Ada =1+1", "Ada =1+1"),
+            (" =1+1", " =1+1"),
+            ("", ""),
+            ("'quoted", "'quoted"),
+        ] {
+            assert_eq!(spreadsheet_safe(typed), written, "{typed:?}");
+        }
+    }
+
+    /// Questions `name`, `Status` and `-x`, answered with formulas in
+    /// every column a sender controls.
+    fn hostile() -> (Report, QuestionSet) {
+        let q = QuestionSet::parse(
+            "[[question]]\nid = \"name\"\nprompt = \"Name?\"\n\
+             [[question]]\nid = \"Status\"\nprompt = \"Status?\"\n\
+             [[question]]\nid = \"-x\"\nprompt = \"X?\"\n\
+             [[question]]\nid = \"why\"\nprompt = \"Why?\"\nkind = \"paragraph\"\n",
+            Path::new("q.toml"),
+        )
+        .expect("questions");
+        let answers: BTreeMap<String, String> = [
+            ("name", "=HYPERLINK(\"http://x\",\"y\")"),
+            ("Status", "+cmd|' /C calc'!A0"),
+            ("-x", "@SUM(1)"),
+            ("why", "-1\n=2"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let r = Report {
+            applications: vec![Application {
+                email: "=1+1@example.net".into(),
+                name: Some("\t=cmd".into()),
+                status: Status::Complete,
+                answers,
+                checks: BTreeMap::new(),
+                missing: vec![],
+                received_at: "2022-04-01T00:00:00.000000Z".into(),
+                updated_at: "2022-04-02T00:00:00.000000Z".into(),
+            }],
+            attention: vec![],
+        };
+        (r, q)
+    }
+
+    #[test]
+    fn csv_neutralises_formulas_in_every_column_and_the_header() {
+        let (r, q) = hostile();
+        let csv = r.csv(&q).expect("csv");
+        let mut rd = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(csv.as_bytes());
+        let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.expect("row")).collect();
+        assert_eq!(
+            rows[0].iter().collect::<Vec<_>>(),
+            [
+                "email",
+                "name",
+                "status",
+                "missing",
+                "check",
+                "check_detail",
+                "received_at",
+                "updated_at",
+                "question:name",
+                "question:Status",
+                "'-x",
+                "why",
+            ]
+        );
+        assert_eq!(
+            rows[1].iter().collect::<Vec<_>>(),
+            [
+                "'=1+1@example.net",
+                "'\t=cmd",
+                "complete",
+                "",
+                "",
+                "",
+                "2022-04-01T00:00:00.000000Z",
+                "2022-04-02T00:00:00.000000Z",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+                "'+cmd|' /C calc'!A0",
+                "'@SUM(1)",
+                "'-1\n=2",
+            ]
+        );
+        for (i, cell) in rows.iter().flatten().enumerate() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "cell {i}: {cell:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn csv_names_no_column_twice() {
+        let (r, q) = hostile();
+        let csv = r.csv(&q).expect("csv");
+        let mut rd = csv::Reader::from_reader(csv.as_bytes());
+        let header: Vec<String> = rd
+            .headers()
+            .expect("header")
+            .iter()
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let mut unique = header.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), header.len(), "{header:?}");
+        // The applicant's name where it always was; the answer beside it.
+        let row = rd.records().next().expect("row").expect("row");
+        let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+        assert_eq!(&row[col("name")], "'\t=cmd");
+        assert_eq!(
+            &row[col("question:name")],
+            "'=HYPERLINK(\"http://x\",\"y\")"
         );
     }
 

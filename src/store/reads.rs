@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use super::record::add_answer_row;
-use super::{Backend, Store, StoreError, ts};
+use super::{Backend, Store, StoreError, create_private, ts};
 use crate::domain::{Attention, CurrentAnswers, MessageOutcome, Reply};
 
 #[derive(Debug, Clone)]
@@ -211,7 +211,8 @@ impl Store {
 
     /// Writes a consistent copy of a live SQLite database, its WAL
     /// included, to `target` (which must not exist), with SQLite's own
-    /// `VACUUM INTO`: readers and the writer go on meanwhile.
+    /// `VACUUM INTO`: readers and the writer go on meanwhile. The copy has
+    /// mode 0600.
     ///
     /// # Errors
     /// [`StoreError::BackupNotSqlite`] on PostgreSQL (use `pg_dump`).
@@ -219,10 +220,19 @@ impl Store {
         if self.backend != Backend::Sqlite {
             return Err(StoreError::BackupNotSqlite);
         }
-        sqlx::query("VACUUM INTO $1")
+        // Made here, new, empty and 0600, so that the copy is as private as
+        // the database (`VACUUM INTO` would create it 0644 under the usual
+        // umask, and it accepts an empty file).
+        create_private(target)?;
+        let copied = sqlx::query("VACUUM INTO $1")
             .bind(target.display().to_string())
             .execute(&self.pool)
-            .await?;
+            .await;
+        if let Err(e) = copied {
+            // No half-made file left behind to be taken for a backup.
+            let _ = std::fs::remove_file(target);
+            return Err(e.into());
+        }
         Ok(())
     }
 }

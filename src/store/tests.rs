@@ -890,10 +890,52 @@ async fn a_live_sqlite_database_is_backed_up_whole() {
         .await
         .unwrap();
     assert_eq!(restored.last_uid("INBOX", 1).await.unwrap(), 1);
+    assert_eq!(mode(&copy), 0o600, "the copy is readable by others");
     assert!(
         store.backup(&copy).await.is_err(),
         "an existing file was overwritten"
     );
+    // A copy that fails leaves no file to be taken for a backup.
+    let nowhere = dir.path().join("no-such-dir").join("copy.db");
+    assert!(store.backup(&nowhere).await.is_err());
+    assert!(!nowhere.exists());
+}
+
+/// Permission bits of `path` (`0o600` for owner read and write only).
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[tokio::test]
+async fn a_new_sqlite_database_is_readable_by_its_owner_only() {
+    let (dir, store) = sqlite().await;
+    let mut tx = store.begin().await.unwrap();
+    stored_mail(&mut tx, 1, Utc::now()).await;
+    tx.commit().await.unwrap();
+    let db = dir.path().join("t.db");
+    for file in [
+        db.clone(),
+        db.with_extension("db-wal"),
+        db.with_extension("db-shm"),
+    ] {
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
+}
+
+#[tokio::test]
+async fn an_existing_sqlite_file_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    std::fs::write(&db, b"").unwrap();
+    // Chosen by the operator (a group that reads the report, say).
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let store = Store::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    store.ping().await.unwrap();
+    assert_eq!(mode(&db), 0o640);
 }
 
 #[tokio::test]
