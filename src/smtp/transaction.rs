@@ -97,9 +97,8 @@ pub(super) fn judge(step: Step, failure: Failure) -> Judged {
         // The DATA command itself carries nothing of this reply: a refusal
         // or silence there holds for every reply alike; retried, never
         // given up.
-        (Step::Data, Failure::Code(_) | Failure::Unanswered) => {
-            j(Class::Unreachable, false, Hint::Unanswered)
-        }
+        (Step::Data, Failure::Code(_)) => j(Class::Unreachable, false, Hint::None),
+        (Step::Data, Failure::Unanswered) => j(Class::Unreachable, false, Hint::Unanswered),
         (_, Failure::Code(c)) if c >= 500 => j(Class::Rejected, false, Hint::None),
         (_, Failure::Code(_)) => j(Class::Deferred, false, Hint::None),
         // A recipient the server is slow to check is this reply's problem:
