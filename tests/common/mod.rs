@@ -518,3 +518,18 @@ pub fn reply(
         body.replace('\n', "\r\n")
     )
 }
+
+/// Waits until OpenSMTPD holds nothing more to deliver (its queue is
+/// machine-wide), so that a count of delivered mail is final.
+pub fn smtpd_idle() {
+    daemon::wait_until(
+        Duration::from_secs(30),
+        || {
+            Command::new("smtpctl")
+                .args(["show", "queue"])
+                .output()
+                .is_ok_and(|o| o.status.success() && o.stdout.is_empty())
+        },
+        || "OpenSMTPD's queue did not empty".into(),
+    );
+}

@@ -5,9 +5,9 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::{applicant, ask, mails_to, wait_mails};
-use crate::common::daemon::{Daemon, wait_until};
+use crate::common::daemon::Daemon;
 use crate::common::proxy::Proxy;
-use crate::common::{Intake, MailStack, mail, postgres, reply};
+use crate::common::{Intake, MailStack, mail, postgres, reply, smtpd_idle};
 
 /// A config edit: the database is a fresh PostgreSQL database.
 pub fn on_postgres(c: &mut String) {
@@ -313,16 +313,7 @@ async fn a_reply_whose_final_answer_is_lost_is_settled_by_its_delivery_copy() {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         // Time for a second copy, had one been sent, to arrive.
-        wait_until(
-            Duration::from_secs(30),
-            || {
-                std::process::Command::new("smtpctl")
-                    .args(["show", "queue"])
-                    .output()
-                    .is_ok_and(|o| o.status.success() && o.stdout.is_empty())
-            },
-            || "OpenSMTPD's queue did not empty".into(),
-        );
+        smtpd_idle();
         tokio::time::sleep(Duration::from_secs(2)).await;
         let got = intake.stack.delivered(&who).len();
         let (_, copy_seen) = settled().await;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::common::daemon::{Daemon, wait_until};
 use super::common::proxy::Proxy;
-use super::common::{self, Intake, MailStack, mail, parse_mail};
+use super::common::{self, Intake, MailStack, mail, parse_mail, smtpd_idle};
 
 /// An intake whose IMAP or SMTP goes through `port`, with `extra` lines
 /// added to its `[imap]` and `[intake]` tables.
@@ -63,22 +63,6 @@ fn answered(intake: &Intake, who: &str) -> Instant {
         reply.body
     );
     Instant::now()
-}
-
-/// Waits until OpenSMTPD holds nothing more to deliver, so that a count of
-/// delivered mail is final.
-fn smtpd_idle() {
-    wait_until(
-        Duration::from_secs(30),
-        || {
-            std::process::Command::new("smtpctl")
-                .args(["show", "queue"])
-                .output()
-                .map(|o| o.status.success() && o.stdout.is_empty())
-                .unwrap_or(false)
-        },
-        || "OpenSMTPD's queue did not empty".into(),
-    );
 }
 
 /// Each of `people` got exactly one mail, and the outbox sent each one reply.
