@@ -26,6 +26,7 @@ pub mod robot;
 pub mod smtp;
 pub mod store;
 pub mod tls;
+pub mod token;
 
 use std::sync::Arc;
 

@@ -979,3 +979,15 @@ async fn postgresql_is_reached_over_tls_when_the_url_asks() {
         .unwrap();
     assert!(tls, "sslmode=require connected without TLS");
 }
+
+/// The server key is made once and read back the same, by every caller:
+/// tokens in replies sent before a restart must still vouch after it.
+async fn the_server_key_is_made_once(store: Store) {
+    let (a, b) = tokio::join!(store.key(), store.key());
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let id = a.message_id("ada@example.org", "t.example");
+    assert!(b.vouches(&id, "ada@example.org"));
+    let again = store.key().await.unwrap();
+    assert_eq!(again.keyed_hash("x"), a.keyed_hash("x"));
+}
+on_both!(the_server_key_is_made_once);
