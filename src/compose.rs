@@ -14,6 +14,7 @@ use crate::config::Settings;
 use crate::domain::reply_subject;
 use crate::ingest::{Inbound, Sender};
 use crate::render::{RenderError, Templates};
+use crate::token::Key;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ComposeError {
@@ -200,6 +201,7 @@ impl Composer<'_> {
             self.problems_text(None, &none, 0, &all, &BTreeMap::new())?,
             self.closed_text(None)?,
             self.attachment_text(None, &[])?,
+            self.confirm_address_text()?,
         ])
     }
 
@@ -214,13 +216,24 @@ impl Composer<'_> {
         Ok(self.templates.render("attachment.txt", &ctx)?)
     }
 
+    /// Asks the address to reply to confirm answers from a mail that
+    /// replied to none of ours. Names no one: the From may be forged.
+    pub fn confirm_address_text(&self) -> Result<String, ComposeError> {
+        Ok(self
+            .templates
+            .render("confirm-address.txt", &self.base(None))?)
+    }
+
     pub fn closed_text(&self, name: Option<&str>) -> Result<String, ComposeError> {
         Ok(self.templates.render("closed.txt", &self.base(name))?)
     }
 
     /// Wraps `text` in a reply to `inbound`, threaded and marked automatic.
+    /// The Message-ID carries a token for `to` made with `key`
+    /// ([`Key::message_id`]): a reply to it vouches for the address.
     pub fn message(
         &self,
+        key: &Key,
         to: &Sender,
         inbound: &Inbound,
         text: String,
@@ -228,7 +241,7 @@ impl Composer<'_> {
         let build = |e: &dyn std::fmt::Display| ComposeError::Build(e.to_string());
         let team: lettre::Address = self.config.intake.address.parse().map_err(|e| build(&e))?;
         let rcpt: lettre::Address = to.address.parse().map_err(|e| build(&e))?;
-        let rfc822_id = format!("{}@{}", uuid::Uuid::new_v4(), self.config.intake.domain());
+        let rfc822_id = key.message_id(&to.address, &self.config.intake.domain());
         let mut b = Message::builder()
             .from(Mailbox::new(Some(self.config.intake.name.clone()), team))
             .to(Mailbox::new(
@@ -372,7 +385,12 @@ mod header_injection {
             name: Some(name.into()),
         };
         let bytes = c
-            .message(&to, &inbound(subject, message_id), "Thanks.\n".into())
+            .message(
+                &Key::random(),
+                &to,
+                &inbound(subject, message_id),
+                "Thanks.\n".into(),
+            )
             .expect("composed")
             .bytes;
         let msg = MessageParser::default()

@@ -86,10 +86,16 @@ pub async fn open(config: Config) -> Result<Pipeline, OpenError> {
     let templates = Templates::load(config.intake.templates_dir.as_deref())?;
     let extractor = extractor(&config, &templates)?;
     let store = open_store(&config, config.database_url.expose()).await?;
+    let key = store.key().await.map_err(|reason| OpenError::Database {
+        file: config.file.clone(),
+        url: config::printable_url(config.database_url.expose()),
+        reason,
+    })?;
     Ok(Pipeline {
         config: Arc::new(config),
         store,
         templates: Arc::new(templates),
         extractor: Arc::new(extractor),
+        key,
     })
 }

@@ -21,6 +21,7 @@ use crate::ingest::{self, Inbound, Sender};
 use crate::mailbox::Fetched;
 use crate::render::Templates;
 use crate::store::{Inserted, NewMessage, NewReply, Store, StoreError, Tx};
+use crate::token::Key;
 
 /// Longest time spent reading one message before it is left to staff.
 pub const PARSE_TIME_LIMIT: Duration = Duration::from_secs(10);
@@ -47,6 +48,8 @@ pub struct Pipeline {
     pub store: Store,
     pub templates: Arc<Templates>,
     pub extractor: Arc<Extractor>,
+    /// The server key: the tokens in our Message-IDs.
+    pub key: Key,
 }
 
 /// Result of reading a mail off the async runtime.
@@ -284,6 +287,15 @@ impl Pipeline {
             Some(f) if parsed => gather(&mut tx, &f.address).await?,
             _ => (None, Known::default()),
         };
+        // Vouched: the mail replies to one of ours to its From address.
+        let vouched = match (inbound, from) {
+            (Some(i), Some(f)) if parsed => self.key.vouched_by(&i.parent_ids, &f.address),
+            _ => false,
+        };
+        let held = match (inbound, from) {
+            (Some(i), Some(f)) if vouched => held_for(&mut tx, &self.key, i, &f.address).await?,
+            _ => None,
+        };
         let decision = domain::decide(&Facts {
             now,
             received_at: mail.received_at,
@@ -297,6 +309,8 @@ impl Pipeline {
             team_address: &self.config.intake.address,
             closes_at: self.config.intake.closes_at,
             questions: &self.config.questions,
+            vouched,
+            held: held.as_ref(),
         });
         let Decision::Record(written) = &decision else {
             return Ok(decision.outcome());
@@ -378,12 +392,32 @@ impl Pipeline {
                     .await
                     .map_err(PipelineError::from)?;
             }
+            ApplicationChange::Hold { answers } => {
+                if application.is_none() {
+                    tx.insert_application(
+                        &sender.address,
+                        sender.name.as_deref(),
+                        Status::Unconfirmed,
+                        mail.received_at,
+                    )
+                    .await
+                    .map_err(PipelineError::from)?;
+                }
+                for answer in answers {
+                    tx.hold_answer(message_row, answer, now)
+                        .await
+                        .map_err(PipelineError::from)?;
+                }
+            }
+        }
+        if let Some(held) = w.release {
+            tx.release_held(held).await.map_err(PipelineError::from)?;
         }
         if let Some(reply) = &w.reply {
             let text = self.render(reply)?;
             let composed = self
                 .composer()
-                .message(sender, inbound, text)
+                .message(&self.key, sender, inbound, text)
                 .map_err(PipelineError::from)?;
             let queued = tx
                 .queue_reply(&NewReply {
@@ -423,6 +457,7 @@ impl Pipeline {
                 missing,
                 invalid,
             } => c.problems_text(name.as_deref(), current, *stored, missing, invalid)?,
+            ReplyText::ConfirmAddress => c.confirm_address_text()?,
         })
     }
 }
@@ -472,17 +507,44 @@ async fn gather(tx: &mut Tx, address: &str) -> Result<(Option<i64>, Known), Retr
         last_closed_notice_at.map_err(PipelineError::from)?,
         last_attachment_notice_at.map_err(PipelineError::from)?,
     );
+    let last_confirm_request_at = tx
+        .last_reply_at(address, Reply::ConfirmAddress)
+        .await
+        .map_err(PipelineError::from)?;
     Ok((
         application.as_ref().map(|a| a.id),
         Known {
             applicant: application.is_some(),
+            status: application.as_ref().map(|a| a.status),
             name: application.and_then(|a| a.name),
             current,
             last_questions_at,
             last_closed_notice_at,
             last_attachment_notice_at,
+            last_confirm_request_at,
         },
     ))
+}
+
+/// The answers held for this sender's unvouched mail, when this mail
+/// replies to our request to confirm them (a parent id that vouches for
+/// `address` and names a confirm request to it).
+async fn held_for(
+    tx: &mut Tx,
+    key: &Key,
+    inbound: &Inbound,
+    address: &str,
+) -> Result<Option<domain::Held>, PipelineError> {
+    for id in inbound
+        .parent_ids
+        .iter()
+        .filter(|id| key.vouches(id, address))
+    {
+        if let Some(message) = tx.replied_mail(id, Reply::ConfirmAddress, address).await? {
+            return Ok(Some(tx.held_answers(message).await?));
+        }
+    }
+    Ok(None)
 }
 
 /// The application's id, created (incomplete, no answers, dated by this

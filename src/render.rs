@@ -14,6 +14,10 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("problems.txt", include_str!("../templates/problems.txt")),
     ("closed.txt", include_str!("../templates/closed.txt")),
     (
+        "confirm-address.txt",
+        include_str!("../templates/confirm-address.txt"),
+    ),
+    (
         "attachment.txt",
         include_str!("../templates/attachment.txt"),
     ),

@@ -74,7 +74,7 @@ impl Report {
             })
             .map(|(a, current)| Application {
                 missing: crate::domain::missing(&current.values, questions),
-                status: crate::domain::status(&current.values, questions),
+                status: crate::domain::standing(a.status, &current.values, questions),
                 answers: current.values,
                 checks: current.checks,
                 email: a.email,

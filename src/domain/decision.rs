@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::{
-    Attention, Backfill, CurrentAnswers, Known, MessageOutcome, Plan, Reply, Status, check,
+    Attention, Backfill, CurrentAnswers, Known, MessageOutcome, Plan, Reply, Status, check, due,
     missing, plan, status,
 };
 use crate::answers::{Check, Extracted};
@@ -56,6 +56,21 @@ pub struct Facts<'a> {
     pub team_address: &'a str,
     pub closes_at: Option<DateTime<Utc>>,
     pub questions: &'a QuestionSet,
+    /// The mail replies to one of ours sent to its From address (a token
+    /// in its In-Reply-To or References, see [`crate::token`]): only the
+    /// owner of the address could have read that mail.
+    pub vouched: bool,
+    /// Answers held from an earlier, unvouched mail of this sender, when
+    /// this mail (vouched) replies to our request to confirm them.
+    pub held: Option<&'a Held>,
+}
+
+/// Answers held from a mail that replied to none of ours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    /// The stored mail they came in (its row id).
+    pub message: i64,
+    pub answers: Vec<NewAnswer>,
 }
 
 /// What to do with the mail.
@@ -84,6 +99,9 @@ pub struct Written {
     /// The mail is the delivery copy of this queued reply (its outbox
     /// id): the reply is marked delivered.
     pub delivery_of: Option<i64>,
+    /// The held answers of this stored mail were taken in: they are
+    /// dropped from the held list, and the mail from the staff list.
+    pub release: Option<i64>,
 }
 
 /// What happens to the sender's application.
@@ -98,6 +116,12 @@ pub enum ApplicationChange {
         new: Vec<NewAnswer>,
         name: Option<String>,
         status: Status,
+    },
+    /// Answers held for this mail until the address confirms; an
+    /// application is created (unconfirmed) only if the sender has none.
+    /// A held answer never changes an application.
+    Hold {
+        answers: Vec<NewAnswer>,
     },
 }
 
@@ -139,6 +163,10 @@ pub enum ReplyText {
         /// Question id to why its answer was refused.
         invalid: BTreeMap<String, String>,
     },
+    /// Asks the address to reply to confirm answers it may not have sent.
+    /// Carries no name and nothing of the mail: its From may be forged,
+    /// and the stranger's words must not reach the address's owner.
+    ConfirmAddress,
 }
 
 impl ReplyText {
@@ -149,6 +177,7 @@ impl ReplyText {
             ReplyText::Attachment { .. } => Reply::Attachment,
             ReplyText::Confirmation { .. } => Reply::Confirmation,
             ReplyText::Problems { .. } => Reply::Problems,
+            ReplyText::ConfirmAddress => Reply::ConfirmAddress,
         }
     }
 }
@@ -164,6 +193,7 @@ impl Written {
             reply: None,
             note: None,
             delivery_of: None,
+            release: None,
         }
     }
 }
@@ -189,6 +219,7 @@ pub fn decide(f: &Facts<'_>) -> Decision {
             reply: None,
             note: None,
             delivery_of: None,
+            release: None,
         });
     }
     // Our own reply, sent to the team mailbox too as proof that the server
@@ -208,6 +239,7 @@ pub fn decide(f: &Facts<'_>) -> Decision {
             reply: None,
             note: None,
             delivery_of: Some(outbox_id),
+            release: None,
         });
     }
     // An address no reply can go to is as good as none: listed, and never
@@ -282,10 +314,12 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
         reply: None,
         note: None,
         delivery_of: None,
+        release: None,
     };
+    let held = f.held.filter(|h| !h.answers.is_empty());
     match plan(
         known,
-        !extracted.is_empty(),
+        !extracted.is_empty() || held.is_some(),
         has_documents,
         f.now,
         f.closes_at,
@@ -315,11 +349,25 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
                 again: known.applicant,
             });
         }
+        Plan::Answers if !f.vouched => hold(&mut w, f, extracted),
         Plan::Answers => {
             w.outcome = MessageOutcome::Answers;
             let checked = check(extracted, f.questions);
             let mut current: CurrentAnswers = known.current.clone();
             let mut new = Vec::new();
+            // Held answers first, so that this mail's own answer to the
+            // same question is the newer version.
+            if let Some(held) = held {
+                w.release = Some(held.message);
+                for a in &held.answers {
+                    if !checked.valid.contains_key(&a.question_id)
+                        && !current.is_current(&a.question_id, &a.value, a.check.as_ref())
+                    {
+                        current.set(&a.question_id, &a.value, a.check.as_ref());
+                        new.push(a.clone());
+                    }
+                }
+            }
             for (qid, value) in &checked.valid {
                 // A guessed reading is stored with its mark for staff; a
                 // new version also when only the mark changes, so that a
@@ -361,6 +409,29 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
         }
     }
     w
+}
+
+/// Answers in a mail that replies to none of ours: its From may be forged,
+/// so they are held, change no application, and count only when the
+/// address confirms by replying to our request (sent at most daily).
+fn hold(w: &mut Written, f: &Facts<'_>, extracted: &Extracted) {
+    let answers: Vec<NewAnswer> = check(extracted, f.questions)
+        .valid
+        .into_iter()
+        .map(|(question_id, value)| NewAnswer {
+            check: extracted.checks.get(&question_id).cloned(),
+            question_id,
+            value,
+        })
+        .collect();
+    w.outcome = MessageOutcome::Unconfirmed;
+    w.attention = Some(Attention::Unconfirmed);
+    w.detail = Some(format!(
+        "{} answer(s) held: the mail replies to none of ours, so its From may be forged; they count when the address confirms by replying",
+        answers.len()
+    ));
+    w.application = ApplicationChange::Hold { answers };
+    w.reply = due(f.known.last_confirm_request_at, f.now).then_some(ReplyText::ConfirmAddress);
 }
 
 /// The applicant's name from a question with id `name`, if there is one.

@@ -14,7 +14,7 @@ mod tests;
 
 pub use backfill::Backfill;
 pub use decision::{
-    ApplicationChange, Decision, Facts, NewAnswer, Reading, ReplyText, Written, decide,
+    ApplicationChange, Decision, Facts, Held, NewAnswer, Reading, ReplyText, Written, decide,
 };
 
 /// What became of a message, as the caller (the daemon, a test) sees it.
@@ -62,10 +62,13 @@ pub enum Attention {
     /// recorded with what could be had of it, so that the mail after it
     /// goes on.
     Unfetchable,
+    /// Answers in a mail that replies to none of ours (its From may be
+    /// forged): held until the address confirms by replying.
+    Unconfirmed,
 }
 
 impl Attention {
-    const ALL: [Attention; 12] = [
+    const ALL: [Attention; 13] = [
         Attention::Robot,
         Attention::NoAnswers,
         Attention::Closed,
@@ -78,6 +81,7 @@ impl Attention {
         Attention::Backlog,
         Attention::ReplyFailed,
         Attention::Unfetchable,
+        Attention::Unconfirmed,
     ];
 
     /// The reason as read back from its [`Attention::as_str`] name.
@@ -100,20 +104,27 @@ impl Attention {
             Attention::Backlog => "backlog",
             Attention::ReplyFailed => "reply-failed",
             Attention::Unfetchable => "unfetchable",
+            Attention::Unconfirmed => "unconfirmed",
         }
     }
 }
 
+/// Where an application stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    /// Every required question has an answer.
     Complete,
+    /// Some required answer is missing.
     Incomplete,
+    /// Made by a mail that replied to none of ours: its answers are held
+    /// until the address confirms, and none count yet.
+    Unconfirmed,
 }
 
 impl Status {
     pub fn parse(s: &str) -> Option<Self> {
-        [Status::Complete, Status::Incomplete]
+        [Status::Complete, Status::Incomplete, Status::Unconfirmed]
             .into_iter()
             .find(|v| v.as_str() == s)
     }
@@ -122,6 +133,7 @@ impl Status {
         match self {
             Status::Complete => "complete",
             Status::Incomplete => "incomplete",
+            Status::Unconfirmed => "unconfirmed",
         }
     }
 }
@@ -156,6 +168,9 @@ pub enum Reply {
     Problems,
     Closed,
     Attachment,
+    /// Asks the address to confirm, by replying, answers sent in a mail
+    /// that replied to none of ours.
+    ConfirmAddress,
 }
 
 impl Reply {
@@ -166,6 +181,7 @@ impl Reply {
             Reply::Problems,
             Reply::Closed,
             Reply::Attachment,
+            Reply::ConfirmAddress,
         ]
         .into_iter()
         .find(|v| v.as_str() == s)
@@ -178,6 +194,7 @@ impl Reply {
             Reply::Problems => "problems",
             Reply::Closed => "closed",
             Reply::Attachment => "attachment",
+            Reply::ConfirmAddress => "confirm-address",
         }
     }
 }
@@ -200,6 +217,9 @@ pub enum MessageOutcome {
     Listed,
     /// The team mailbox's copy of one of our replies: proof it was sent.
     DeliveryCopy,
+    /// Answers from a mail that replied to none of ours: held until the
+    /// address confirms.
+    Unconfirmed,
 }
 
 impl MessageOutcome {
@@ -212,6 +232,7 @@ impl MessageOutcome {
             MessageOutcome::Duplicate,
             MessageOutcome::Listed,
             MessageOutcome::DeliveryCopy,
+            MessageOutcome::Unconfirmed,
         ]
         .into_iter()
         .find(|v| v.as_str() == s)
@@ -227,6 +248,7 @@ impl MessageOutcome {
             // The name rows were written with before the enum existed.
             MessageOutcome::Listed => "attention",
             MessageOutcome::DeliveryCopy => "delivery-copy",
+            MessageOutcome::Unconfirmed => "unconfirmed",
         }
     }
 }
@@ -269,6 +291,9 @@ impl CurrentAnswers {
 pub struct Known {
     /// The sender has an application.
     pub applicant: bool,
+    /// Its stored status (the decision recomputes complete or incomplete
+    /// from the answers; see [`standing`]).
+    pub status: Option<Status>,
     /// The name on it, when known.
     pub name: Option<String>,
     /// Its current answers.
@@ -276,6 +301,7 @@ pub struct Known {
     pub last_questions_at: Option<DateTime<Utc>>,
     pub last_closed_notice_at: Option<DateTime<Utc>>,
     pub last_attachment_notice_at: Option<DateTime<Utc>>,
+    pub last_confirm_request_at: Option<DateTime<Utc>>,
 }
 
 /// The decision for a mail from a person, before answers are merged.
@@ -367,6 +393,21 @@ pub fn missing(current: &BTreeMap<String, String>, questions: &QuestionSet) -> V
         .collect()
 }
 
+/// The status staff see for an application stored as `stored` with these
+/// current answers: a standing the applicant chose or has yet to confirm
+/// is kept; otherwise it follows from the answers ([`status`]).
+pub fn standing(
+    stored: Status,
+    current: &BTreeMap<String, String>,
+    questions: &QuestionSet,
+) -> Status {
+    match stored {
+        Status::Unconfirmed => stored,
+        Status::Complete | Status::Incomplete => status(current, questions),
+    }
+}
+
+/// Complete when no required answer is missing, incomplete otherwise.
 pub fn status(current: &BTreeMap<String, String>, questions: &QuestionSet) -> Status {
     if missing(current, questions).is_empty() {
         Status::Complete

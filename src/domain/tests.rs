@@ -68,6 +68,10 @@ struct World {
     opened_ago: Duration,
     backfill: Backfill,
     closed_ago: Option<Duration>,
+    /// The mail replies to one of ours to its sender (most cases: an
+    /// applicant answering our questions).
+    vouched: bool,
+    held: Option<Held>,
 }
 
 impl Default for World {
@@ -81,6 +85,8 @@ impl Default for World {
             opened_ago: Duration::days(10),
             backfill: Backfill::default(),
             closed_ago: None,
+            vouched: true,
+            held: None,
         }
     }
 }
@@ -104,6 +110,8 @@ fn decide_with(case: &Case, w: &World) -> Decision {
         team_address: TEAM,
         closes_at: w.closed_ago.map(|a| now - a),
         questions: &qs,
+        vouched: w.vouched,
+        held: w.held.as_ref(),
     })
 }
 
@@ -198,6 +206,8 @@ fn an_unread_mail_is_listed_with_its_reason_and_no_identity() {
         backfill: Backfill::default(),
         known: &known,
         team_address: TEAM,
+        vouched: false,
+        held: None,
         closes_at: None,
         questions: &qs,
     });
@@ -576,4 +586,110 @@ fn plans() {
         plan(&noticed, false, false, now, closed),
         Plan::Closed { send: false }
     );
+}
+
+/// Answers in a mail that replies to none of ours (not vouched) change no
+/// application: they are held, listed as `unconfirmed`, and the address
+/// is asked at most daily to confirm, by a mail naming no one.
+#[test]
+fn answers_that_reply_to_none_of_ours_are_held_until_confirmed() {
+    let cold = |known: Known| World {
+        vouched: false,
+        known,
+        ..Default::default()
+    };
+    let complete = applicant(&[("name", "Ada"), ("region", "Asia"), ("why", "Old")]);
+    let asked_today = Known {
+        last_confirm_request_at: Some(Utc::now() - Duration::hours(3)),
+        ..applicant(&[])
+    };
+    let asked_yesterday = Known {
+        last_confirm_request_at: Some(Utc::now() - Duration::hours(25)),
+        ..applicant(&[])
+    };
+    let table: [(&str, World, bool); 4] = [
+        ("a stranger's first mail", cold(Known::default()), true),
+        ("over a complete application", cold(complete), true),
+        ("asked to confirm 3 h ago", cold(asked_today), false),
+        ("asked to confirm 25 h ago", cold(asked_yesterday), true),
+    ];
+    for (name, world, asks) in table {
+        let w = written(decide_with(&mail("", COMPLETE), &world));
+        assert_eq!(w.outcome, MessageOutcome::Unconfirmed, "{name}");
+        assert_eq!(w.attention, Some(Attention::Unconfirmed), "{name}");
+        let ApplicationChange::Hold { answers } = &w.application else {
+            panic!("{name}: {:?}", w.application);
+        };
+        let held: Vec<(&str, &str)> = answers
+            .iter()
+            .map(|a| (a.question_id.as_str(), a.value.as_str()))
+            .collect();
+        assert_eq!(
+            held,
+            [
+                ("name", "Ada Lovelace"),
+                ("region", "Europe"),
+                ("why", "To help.")
+            ],
+            "{name}"
+        );
+        assert_eq!(w.reply, asks.then_some(ReplyText::ConfirmAddress), "{name}");
+    }
+    // Without answers, a first mail still gets the questions.
+    let w = written(decide_with(
+        &mail("", "Hello, how do I apply?"),
+        &cold(Known::default()),
+    ));
+    assert!(matches!(w.reply, Some(ReplyText::Questions { .. })));
+    assert_eq!(w.application, ApplicationChange::Ensure);
+}
+
+/// The reply to our request to confirm takes the held answers in (this
+/// mail's own answer to a question wins) and releases the held mail.
+#[test]
+fn a_reply_to_the_confirm_request_takes_the_held_answers_in() {
+    let held = Held {
+        message: 41,
+        answers: vec![
+            NewAnswer {
+                question_id: "name".into(),
+                value: "Ada Lovelace".into(),
+                check: None,
+            },
+            NewAnswer {
+                question_id: "region".into(),
+                value: "Asia".into(),
+                check: None,
+            },
+        ],
+    };
+    let world = World {
+        known: Known {
+            applicant: true,
+            status: Some(Status::Unconfirmed),
+            ..Default::default()
+        },
+        held: Some(held),
+        ..Default::default()
+    };
+    let w = written(decide_with(&mail("", "Yes, that was me."), &world));
+    assert_eq!(w.release, Some(41));
+    let ApplicationChange::Answers { new, status, .. } = &w.application else {
+        panic!("{:?}", w.application);
+    };
+    assert_eq!(new.len(), 2);
+    assert_eq!(*status, Status::Complete);
+    assert!(matches!(w.reply, Some(ReplyText::Confirmation { .. })));
+    // The confirming mail's own answer is the newer version.
+    let w = written(decide_with(&mail("", "2. Africa"), &world));
+    let ApplicationChange::Answers { new, .. } = &w.application else {
+        panic!("{:?}", w.application);
+    };
+    let region: Vec<&str> = new
+        .iter()
+        .filter(|a| a.question_id == "region")
+        .map(|a| a.value.as_str())
+        .collect();
+    assert_eq!(region, ["Africa"]);
+    assert_eq!(w.release, Some(41));
 }

@@ -14,6 +14,7 @@
 //! and starts the message again, seeing what the winner wrote.
 
 mod fetches;
+mod held;
 mod key;
 mod outbox;
 mod reads;

@@ -8,13 +8,15 @@ use sqlx::Row;
 
 use super::record::add_answer_row;
 use super::{Backend, Store, StoreError, create_private, ts};
-use crate::domain::{Attention, CurrentAnswers, MessageOutcome, Reply};
+use crate::domain::{Attention, CurrentAnswers, MessageOutcome, Reply, Status};
 
 #[derive(Debug, Clone)]
 pub struct ApplicationRow {
     pub id: i64,
     pub email: String,
     pub name: Option<String>,
+    /// As stored; staff see [`crate::domain::standing`] of it.
+    pub status: Status,
     /// When the first mail of the application arrived (RFC 3339 UTC).
     pub created_at: String,
     /// When the mail that last changed it arrived (RFC 3339 UTC).
@@ -87,21 +89,29 @@ impl Store {
 
     pub async fn applications(&self) -> Result<Vec<ApplicationRow>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, email, name, created_at, updated_at FROM applications
+            "SELECT id, email, name, status, created_at, updated_at FROM applications
              ORDER BY created_at, id",
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| ApplicationRow {
-                id: r.get("id"),
-                email: r.get("email"),
-                name: r.get("name"),
-                created_at: r.get("created_at"),
-                updated_at: r.get("updated_at"),
+        rows.into_iter()
+            .map(|r| {
+                let status: String = r.get("status");
+                Ok(ApplicationRow {
+                    id: r.get("id"),
+                    email: r.get("email"),
+                    name: r.get("name"),
+                    status: Status::parse(&status).ok_or_else(|| StoreError::Unknown {
+                        table: "applications",
+                        column: "status",
+                        value: status.clone(),
+                        row: r.get("id"),
+                    })?,
+                    created_at: r.get("created_at"),
+                    updated_at: r.get("updated_at"),
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Every application's current answers and checks, by application id.

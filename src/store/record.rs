@@ -49,6 +49,7 @@ pub enum Inserted {
 pub struct StoredApplication {
     pub id: i64,
     pub name: Option<String>,
+    pub status: Status,
 }
 
 /// A reply to queue.
@@ -141,14 +142,24 @@ impl Tx {
         &mut self,
         email: &str,
     ) -> Result<Option<StoredApplication>, StoreError> {
-        let row = sqlx::query("SELECT id, name FROM applications WHERE email = $1")
+        let row = sqlx::query("SELECT id, name, status FROM applications WHERE email = $1")
             .bind(email.to_lowercase())
             .fetch_optional(&mut *self.inner)
             .await?;
-        Ok(row.map(|r| StoredApplication {
-            id: r.get("id"),
-            name: r.get("name"),
-        }))
+        row.map(|r| {
+            let status: String = r.get("status");
+            Ok(StoredApplication {
+                id: r.get("id"),
+                name: r.get("name"),
+                status: Status::parse(&status).ok_or_else(|| StoreError::Unknown {
+                    table: "applications",
+                    column: "status",
+                    value: status.clone(),
+                    row: r.get("id"),
+                })?,
+            })
+        })
+        .transpose()
     }
 
     /// Creates the application, dated by the mail that started it.

@@ -1,0 +1,110 @@
+//! Answers held from unvouched mail (table `held_answers`), and what a
+//! reply of ours was about, to find the held answers a confirmation is for.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use super::{StoreError, Tx, ts};
+use crate::answers::{Check, CheckReason};
+use crate::domain::{Held, NewAnswer, Reply};
+
+impl Tx {
+    /// Holds `answer`, read from the stored mail `message_id`, until the
+    /// address confirms.
+    pub async fn hold_answer(
+        &mut self,
+        message_id: i64,
+        answer: &NewAnswer,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let check = answer.check.as_ref();
+        sqlx::query(
+            "INSERT INTO held_answers (message_id, question_id, value, check_reason, as_written,
+                created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(message_id)
+        .bind(answer.question_id.as_str())
+        .bind(answer.value.as_str())
+        .bind(check.map(|c| c.reason.as_str()))
+        .bind(check.map(|c| c.as_written.as_str()))
+        .bind(ts(now))
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// The answers held for the mail `message_id`, in question order of
+    /// their storing; empty when none are (left).
+    pub async fn held_answers(&mut self, message_id: i64) -> Result<Held, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, question_id, value, check_reason, as_written FROM held_answers
+             WHERE message_id = $1 ORDER BY id",
+        )
+        .bind(message_id)
+        .fetch_all(&mut *self.inner)
+        .await?;
+        let mut answers = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let reason: Option<String> = r.get("check_reason");
+            let as_written: Option<String> = r.get("as_written");
+            let check = match (reason, as_written) {
+                (Some(reason), Some(as_written)) => Some(Check {
+                    reason: CheckReason::parse(&reason).ok_or_else(|| StoreError::Unknown {
+                        table: "held_answers",
+                        column: "check_reason",
+                        value: reason.clone(),
+                        row: r.get("id"),
+                    })?,
+                    as_written,
+                }),
+                _ => None,
+            };
+            answers.push(NewAnswer {
+                question_id: r.get("question_id"),
+                value: r.get("value"),
+                check,
+            });
+        }
+        Ok(Held {
+            message: message_id,
+            answers,
+        })
+    }
+
+    /// The held answers of `message_id` were taken in: their rows go, and
+    /// the mail leaves the staff list.
+    pub async fn release_held(&mut self, message_id: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM held_answers WHERE message_id = $1")
+            .bind(message_id)
+            .execute(&mut *self.inner)
+            .await?;
+        sqlx::query("UPDATE messages SET attention = NULL WHERE id = $1 AND attention = $2")
+            .bind(message_id)
+            .bind(crate::domain::Attention::Unconfirmed.as_str())
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(())
+    }
+
+    /// The stored mail a reply of ours (by its Message-ID, without angle
+    /// brackets) answered, when it was a reply of kind `kind` to
+    /// `recipient`.
+    pub async fn replied_mail(
+        &mut self,
+        rfc822_id: &str,
+        kind: Reply,
+        recipient: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        let id: Option<Option<i64>> = sqlx::query_scalar(
+            "SELECT message_id FROM outbox WHERE rfc822_id = $1 AND kind = $2
+             AND lower(recipient) = $3",
+        )
+        .bind(rfc822_id)
+        .bind(kind.as_str())
+        .bind(recipient.to_lowercase())
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        Ok(id.flatten())
+    }
+}
