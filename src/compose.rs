@@ -241,7 +241,7 @@ impl Composer<'_> {
         let build = |e: &dyn std::fmt::Display| ComposeError::Build(e.to_string());
         let team: lettre::Address = self.config.intake.address.parse().map_err(|e| build(&e))?;
         let rcpt: lettre::Address = to.address.parse().map_err(|e| build(&e))?;
-        let rfc822_id = key.message_id(&to.address, &self.config.intake.domain());
+        let rfc822_id = key.message_id(&to.address, self.config.intake.domain());
         let mut b = Message::builder()
             .from(Mailbox::new(Some(self.config.intake.name.clone()), team))
             .to(Mailbox::new(
