@@ -7,6 +7,8 @@ mod common;
 mod durability;
 #[path = "e2e/first_start.rs"]
 mod first_start;
+#[path = "e2e/forgery.rs"]
+mod forgery;
 #[path = "e2e/hostile.rs"]
 mod hostile;
 #[path = "e2e/network.rs"]
