@@ -539,10 +539,13 @@ impl Store {
     /// On SQLite, rebuilds the database file from its live rows (`VACUUM`)
     /// and empties the WAL (`wal_checkpoint(TRUNCATE)`): what was deleted
     /// or overwritten, in this process or long before, is then in no free
-    /// page, page slack or WAL frame. (`secure_delete` alone zeroes only
-    /// what is freed while it is on, and leaves older free pages and the
-    /// WAL.) Writers wait meanwhile. Nothing on PostgreSQL, whose deleted
-    /// rows stay in its files until it reuses the space (see README).
+    /// page, page slack or WAL frame. Both are needed, as the test of the
+    /// files' bytes shows: `VACUUM` alone leaves the old pages in the WAL;
+    /// a checkpoint alone, even with `secure_delete` on for the erase,
+    /// leaves the copies made before it (a reply's row rewritten each time
+    /// it is leased, an answer replaced) in free pages. Writers wait
+    /// meanwhile. Nothing on PostgreSQL, whose deleted rows stay in its
+    /// files until it reuses the space (see README).
     ///
     /// # Errors
     /// A database error, or [`StoreError::Sqlx`] with a busy error when
