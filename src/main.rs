@@ -367,11 +367,7 @@ fn address(email: &str) -> anyhow::Result<&str> {
 
 /// `erase`: with `--yes` at once; otherwise it says what would go and
 /// asks, on a terminal only (a script must say `--yes`).
-async fn erase(
-    store: &mailintake::store::Store,
-    email: &str,
-    yes: bool,
-) -> anyhow::Result<()> {
+async fn erase(store: &mailintake::store::Store, email: &str, yes: bool) -> anyhow::Result<()> {
     use std::io::{BufRead, IsTerminal, Write};
     if !yes {
         let preview = store.erase_preview(email).await?;

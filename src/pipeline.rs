@@ -348,7 +348,13 @@ impl Pipeline {
     ) -> Result<(), Retry> {
         if w.outcome == MessageOutcome::Erased {
             let seen = tx
-                .insert_erased(mail.mailbox, mail.uidvalidity, mail.uid, identity, &mail.sha256)
+                .insert_erased(
+                    mail.mailbox,
+                    mail.uidvalidity,
+                    mail.uid,
+                    identity,
+                    &mail.sha256,
+                )
                 .await
                 .map_err(PipelineError::from)?;
             return match seen {

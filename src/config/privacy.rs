@@ -25,10 +25,7 @@ pub(super) fn retention(
             KEY,
             format!("{days} is under the least, 1 (days); leave the key out to keep everything"),
         )),
-        _ => Err(origin.invalid(
-            KEY,
-            format!("{days} is over the most, {MAX_DAYS} (days)"),
-        )),
+        _ => Err(origin.invalid(KEY, format!("{days} is over the most, {MAX_DAYS} (days)"))),
     }
 }
 

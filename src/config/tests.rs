@@ -481,8 +481,14 @@ fn retention_is_optional_and_a_wrong_number_names_the_key() {
     );
     let name = file.display();
     for (value, message) in [
-        ("0", "0 is under the least, 1 (days); leave the key out to keep everything"),
-        ("-3", "-3 is under the least, 1 (days); leave the key out to keep everything"),
+        (
+            "0",
+            "0 is under the least, 1 (days); leave the key out to keep everything",
+        ),
+        (
+            "-3",
+            "-3 is under the least, 1 (days); leave the key out to keep everything",
+        ),
         ("36501", "36501 is over the most, 36500 (days)"),
     ] {
         let s = settings(&format!("[privacy]\nretention_days = {value}\n")).expect("parses");
@@ -498,7 +504,11 @@ fn retention_is_optional_and_a_wrong_number_names_the_key() {
     assert!(err.contains("key `privacy.retention`"), "{err}");
     // `purge` cannot do without it, and says where it is missing.
     assert_eq!(
-        settings("").expect("valid").retention_required().expect_err("none").to_string(),
+        settings("")
+            .expect("valid")
+            .retention_required()
+            .expect_err("none")
+            .to_string(),
         format!("{name}: table `[privacy]` is missing: `purge` needs it")
     );
     assert_eq!(

@@ -115,8 +115,11 @@ mod tests {
     #[test]
     fn each_occurrence_is_replaced_and_the_rest_kept() {
         assert_eq!(
-            redact_text("From: Ada <Ada@Example.net>\r\nCc: linda@example.net, ada@example.net", ADA)
-                .as_deref(),
+            redact_text(
+                "From: Ada <Ada@Example.net>\r\nCc: linda@example.net, ada@example.net",
+                ADA
+            )
+            .as_deref(),
             Some("From: Ada <[erased]>\r\nCc: linda@example.net, [erased]")
         );
         assert_eq!(redact_text("nothing here", ADA), None);
@@ -126,7 +129,13 @@ mod tests {
             Some(b"\xff [erased] \xfe".to_vec())
         );
         // A non-ASCII address matches as written.
-        assert!(mentions("An: jürgen@example.de".as_bytes(), "jürgen@example.de"));
-        assert!(!mentions("An: björn.jürgen@example.de".as_bytes(), "jürgen@example.de"));
+        assert!(mentions(
+            "An: jürgen@example.de".as_bytes(),
+            "jürgen@example.de"
+        ));
+        assert!(!mentions(
+            "An: björn.jürgen@example.de".as_bytes(),
+            "jürgen@example.de"
+        ));
     }
 }

@@ -46,7 +46,10 @@ pub const TABLES: &[(&str, &str)] = &[
     ),
     ("outbox", "every reply to it deleted"),
     ("fetch_failures", "the counts for its deleted mails deleted"),
-    ("erased", "gains the tombstones: keyed hashes and places only"),
+    (
+        "erased",
+        "gains the tombstones: keyed hashes and places only",
+    ),
     ("mailboxes", "holds no address"),
     ("server_key", "holds no address"),
 ];
@@ -94,7 +97,11 @@ impl std::fmt::Display for Erased {
             n(self.answers, "answer version", "answer versions"),
             n(self.mails, "mail", "mails"),
             n(self.replies, "reply", "replies"),
-            n(self.fetch_failures, "failed-fetch count", "failed-fetch counts"),
+            n(
+                self.fetch_failures,
+                "failed-fetch count",
+                "failed-fetch counts"
+            ),
             n(self.redacted, "row", "rows"),
         )
     }
@@ -159,7 +166,14 @@ impl Plan {
         }
     }
 
-    fn redact_text(&mut self, table: &'static str, column: &'static str, id: i64, text: Option<&str>, address: &str) {
+    fn redact_text(
+        &mut self,
+        table: &'static str,
+        column: &'static str,
+        id: i64,
+        text: Option<&str>,
+        address: &str,
+    ) {
         if let Some(new) = text.and_then(|t| mention::redact_text(t, address)) {
             self.redactions.push(Redaction {
                 table,
@@ -211,11 +225,15 @@ fn fate(m: &MailFacts) -> Fate {
 /// Finds everything an erase of `address` (lower-case) does, reading
 /// only.
 async fn plan(conn: &mut AnyConnection, address: &str) -> Result<Plan, StoreError> {
-    let mut plan = Plan::default();
-    plan.application = sqlx::query_scalar("SELECT id FROM applications WHERE email = $1")
-        .bind(address)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let application: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM applications WHERE email = $1")
+            .bind(address)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let mut plan = Plan {
+        application,
+        ..Plan::default()
+    };
     let app = plan.application.unwrap_or(-1);
     let answers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM answers WHERE application_id = $1")
         .bind(app)
@@ -397,10 +415,11 @@ async fn plan_others(
             plan.redact_text("answers", "as_written", id, as_written.as_deref(), address);
         }
     }
-    let names = sqlx::query("SELECT id, name FROM applications WHERE id <> $1 AND name IS NOT NULL")
-        .bind(app)
-        .fetch_all(&mut *conn)
-        .await?;
+    let names =
+        sqlx::query("SELECT id, name FROM applications WHERE id <> $1 AND name IS NOT NULL")
+            .bind(app)
+            .fetch_all(&mut *conn)
+            .await?;
     for r in &names {
         let name: String = r.get("name");
         plan.redact_text("applications", "name", r.get("id"), Some(&name), address);
@@ -410,10 +429,9 @@ async fn plan_others(
         .iter()
         .map(|m| (m.mailbox.as_str(), m.uidvalidity, m.uid))
         .collect();
-    let failures =
-        sqlx::query("SELECT mailbox, uidvalidity, uid, last_error FROM fetch_failures")
-            .fetch_all(&mut *conn)
-            .await?;
+    let failures = sqlx::query("SELECT mailbox, uidvalidity, uid, last_error FROM fetch_failures")
+        .fetch_all(&mut *conn)
+        .await?;
     let mut found = Vec::new();
     for r in &failures {
         let key: (String, i64, i64) = (r.get("mailbox"), r.get("uidvalidity"), r.get("uid"));
@@ -473,12 +491,14 @@ async fn apply(conn: &mut AnyConnection, plan: &Plan, key: &Key) -> Result<(), S
             .await?;
     }
     for (mailbox, uidvalidity, uid) in &plan.fetch_failures {
-        sqlx::query("DELETE FROM fetch_failures WHERE mailbox = $1 AND uidvalidity = $2 AND uid = $3")
-            .bind(mailbox.as_str())
-            .bind(uidvalidity)
-            .bind(uid)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "DELETE FROM fetch_failures WHERE mailbox = $1 AND uidvalidity = $2 AND uid = $3",
+        )
+        .bind(mailbox.as_str())
+        .bind(uidvalidity)
+        .bind(uid)
+        .execute(&mut *conn)
+        .await?;
     }
     for r in &plan.redactions {
         debug_assert!(
@@ -507,7 +527,9 @@ impl Store {
     /// changing anything.
     pub async fn erase_preview(&self, address: &str) -> Result<Erased, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        Ok(plan(&mut conn, &address.trim().to_lowercase()).await?.counts())
+        Ok(plan(&mut conn, &address.trim().to_lowercase())
+            .await?
+            .counts())
     }
 
     /// Erases everything stored about `address` (any case), in one
@@ -526,12 +548,14 @@ impl Store {
         // The pipeline works on one sender at a time under this lock: no
         // mail of theirs is half-processed while they are erased.
         tx.lock_sender(&address).await?;
-        let plan = plan(&mut *tx.inner, &address).await?;
-        apply(&mut *tx.inner, &plan, &key).await?;
+        let plan = plan(&mut tx.inner, &address).await?;
+        apply(&mut tx.inner, &plan, &key).await?;
         tx.commit().await?;
         let erased = plan.counts();
         if !erased.is_empty() {
-            self.scrub().await.map_err(|e| StoreError::Scrub(e.to_string()))?;
+            self.scrub()
+                .await
+                .map_err(|e| StoreError::Scrub(e.to_string()))?;
         }
         Ok(erased)
     }
@@ -650,12 +674,36 @@ mod tests {
         use Fate::*;
         let cases = [
             ("from them", facts(true, false, false, true, false), Delete),
-            ("from them, not naming them in the body", facts(true, false, false, false, false), Delete),
-            ("our reply's delivery copy", facts(false, true, false, true, false), Delete),
-            ("a bounce or auto-reply naming them", facts(false, false, true, true, false), Delete),
-            ("a robot's mail about someone else", facts(false, false, true, false, false), Keep),
-            ("another person's mail naming them", facts(false, false, false, true, false), Redact),
-            ("another applicant's answers naming them", facts(true, false, false, true, true), Redact),
+            (
+                "from them, not naming them in the body",
+                facts(true, false, false, false, false),
+                Delete,
+            ),
+            (
+                "our reply's delivery copy",
+                facts(false, true, false, true, false),
+                Delete,
+            ),
+            (
+                "a bounce or auto-reply naming them",
+                facts(false, false, true, true, false),
+                Delete,
+            ),
+            (
+                "a robot's mail about someone else",
+                facts(false, false, true, false, false),
+                Keep,
+            ),
+            (
+                "another person's mail naming them",
+                facts(false, false, false, true, false),
+                Redact,
+            ),
+            (
+                "another applicant's answers naming them",
+                facts(true, false, false, true, true),
+                Redact,
+            ),
             ("unrelated", facts(false, false, false, false, false), Keep),
         ];
         for (name, f, expected) in cases {

@@ -89,9 +89,10 @@ pub(super) async fn mail_ids_from(
     conn: &mut AnyConnection,
     address: &str,
 ) -> Result<Vec<i64>, StoreError> {
-    let rows = sqlx::query("SELECT id, from_addr FROM messages WHERE from_addr IS NOT NULL ORDER BY id")
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows =
+        sqlx::query("SELECT id, from_addr FROM messages WHERE from_addr IS NOT NULL ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await?;
     Ok(rows
         .iter()
         .filter(|r| r.get::<String, _>("from_addr").trim().to_lowercase() == address)
@@ -167,8 +168,9 @@ impl Store {
                 let as_written: Option<String> = r.get("as_written");
                 let check = match (reason, as_written) {
                     (Some(reason), Some(as_written)) => Some(Check {
-                        reason: CheckReason::parse(&reason)
-                            .ok_or_else(|| unknown("answers", "check_reason", reason.clone(), id))?,
+                        reason: CheckReason::parse(&reason).ok_or_else(|| {
+                            unknown("answers", "check_reason", reason.clone(), id)
+                        })?,
                         as_written,
                     }),
                     _ => None,

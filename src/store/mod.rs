@@ -67,7 +67,9 @@ pub enum StoreError {
     /// Rows were erased or purged, but the SQLite file could not be
     /// rebuilt: copies may stay in free pages or the WAL until a later
     /// erase or purge (or a `VACUUM`) succeeds.
-    #[error("database: the rows are gone, but the file still holds copies of them ({0}); run the command again")]
+    #[error(
+        "database: the rows are gone, but the file still holds copies of them ({0}); run the command again"
+    )]
     Scrub(String),
     /// `backup` is for SQLite; PostgreSQL has `pg_dump`.
     #[error("backup: the database is PostgreSQL; back it up with pg_dump (see README)")]

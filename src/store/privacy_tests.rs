@@ -88,7 +88,13 @@ async fn traces(store: &Store, needle: &str) -> Vec<String> {
 }
 
 /// A mail as the pipeline stores it.
-fn mail<'a>(uid: u32, from: &'a str, id: &'a str, raw: &'a [u8], at: DateTime<Utc>) -> NewMessage<'a> {
+fn mail<'a>(
+    uid: u32,
+    from: &'a str,
+    id: &'a str,
+    raw: &'a [u8],
+    at: DateTime<Utc>,
+) -> NewMessage<'a> {
     NewMessage {
         identity: Some(id),
         message_id: Some(id),
@@ -131,42 +137,126 @@ async fn queue(tx: &mut Tx, message_id: i64, to: &str, rfc822_id: &str, body: &[
 async fn two_applicants_and_a_bystander(store: &Store) {
     let now = Utc::now();
     let mut tx = store.begin().await.unwrap();
-    let m1 = row(&mut tx, &mail(1, "Ada@Example.net", "a1@example.net", b"From: Ada <Ada@Example.net>\r\n\r\n1. Ada\r\n2. Asia", now)).await;
+    let m1 = row(
+        &mut tx,
+        &mail(
+            1,
+            "Ada@Example.net",
+            "a1@example.net",
+            b"From: Ada <Ada@Example.net>\r\n\r\n1. Ada\r\n2. Asia",
+            now,
+        ),
+    )
+    .await;
     let ada = tx
         .insert_application(ADA, Some("Ada"), Status::Incomplete, now)
         .await
         .unwrap();
-    tx.insert_answer(ada, &answer("name", "Ada", None), m1, now).await.unwrap();
-    tx.insert_answer(ada, &answer("region", "Asia", None), m1, now).await.unwrap();
-    queue(&mut tx, m1, ADA, "r1@team.example.org", b"To: ada@example.net\r\n\r\nThanks Ada").await;
+    tx.insert_answer(ada, &answer("name", "Ada", None), m1, now)
+        .await
+        .unwrap();
+    tx.insert_answer(ada, &answer("region", "Asia", None), m1, now)
+        .await
+        .unwrap();
+    queue(
+        &mut tx,
+        m1,
+        ADA,
+        "r1@team.example.org",
+        b"To: ada@example.net\r\n\r\nThanks Ada",
+    )
+    .await;
     let copy = NewMessage {
         outcome: MessageOutcome::DeliveryCopy,
-        ..mail(2, "team@example.org", "r1@team.example.org", b"To: ada@example.net\r\n\r\nThanks Ada", now)
+        ..mail(
+            2,
+            "team@example.org",
+            "r1@team.example.org",
+            b"To: ada@example.net\r\n\r\nThanks Ada",
+            now,
+        )
     };
     row(&mut tx, &copy).await;
     let bounce = NewMessage {
         outcome: MessageOutcome::Listed,
         attention: Some(Attention::Robot),
         detail: Some("a delivery report"),
-        ..mail(3, "mailer-daemon@example.org", "b1@example.org", b"Final-Recipient: rfc822; ada@example.net", now)
+        ..mail(
+            3,
+            "mailer-daemon@example.org",
+            "b1@example.org",
+            b"Final-Recipient: rfc822; ada@example.net",
+            now,
+        )
     };
     row(&mut tx, &bounce).await;
-    let bo_mail = row(&mut tx, &mail(4, "bo@example.net", "bo1@example.net", b"My friend ada@example.net applies too.", now)).await;
+    let bo_mail = row(
+        &mut tx,
+        &mail(
+            4,
+            "bo@example.net",
+            "bo1@example.net",
+            b"My friend ada@example.net applies too.",
+            now,
+        ),
+    )
+    .await;
     let bo = tx
         .insert_application("bo@example.net", Some("Bo"), Status::Incomplete, now)
         .await
         .unwrap();
-    tx.insert_answer(bo, &answer("heard", "From ADA@example.net", None), bo_mail, now)
+    tx.insert_answer(
+        bo,
+        &answer("heard", "From ADA@example.net", None),
+        bo_mail,
+        now,
+    )
+    .await
+    .unwrap();
+    queue(
+        &mut tx,
+        bo_mail,
+        "bo@example.net",
+        "r2@team.example.org",
+        b"Heard: From ADA@example.net",
+    )
+    .await;
+    row(
+        &mut tx,
+        &mail(
+            5,
+            "linda@example.net",
+            "l1@example.net",
+            b"From: linda@example.net",
+            now,
+        ),
+    )
+    .await;
+    // Her second mail is the newest in the mailbox.
+    let m2 = row(
+        &mut tx,
+        &mail(
+            7,
+            ADA,
+            "a2@example.net",
+            b"From: ada@example.net\r\n\r\n2. Europe",
+            now,
+        ),
+    )
+    .await;
+    tx.insert_answer(ada, &answer("region", "Europe", None), m2, now)
         .await
         .unwrap();
-    queue(&mut tx, bo_mail, "bo@example.net", "r2@team.example.org", b"Heard: From ADA@example.net").await;
-    row(&mut tx, &mail(5, "linda@example.net", "l1@example.net", b"From: linda@example.net", now)).await;
-    // Her second mail is the newest in the mailbox.
-    let m2 = row(&mut tx, &mail(7, ADA, "a2@example.net", b"From: ada@example.net\r\n\r\n2. Europe", now)).await;
-    tx.insert_answer(ada, &answer("region", "Europe", None), m2, now).await.unwrap();
     tx.commit().await.unwrap();
-    for (uid, error) in [(7, "NO [UNAVAILABLE]"), (9, "BYE cannot read ada@example.net's mail"), (10, "NO other")] {
-        store.count_fetch_failure("INBOX", 1, uid, error, now).await.unwrap();
+    for (uid, error) in [
+        (7, "NO [UNAVAILABLE]"),
+        (9, "BYE cannot read ada@example.net's mail"),
+        (10, "NO other"),
+    ] {
+        store
+            .count_fetch_failure("INBOX", 1, uid, error, now)
+            .await
+            .unwrap();
     }
 }
 
@@ -177,7 +267,12 @@ async fn an_erased_address_leaves_no_trace_and_its_mail_stays_processed(store: S
     assert_eq!(app.answers["region"], "Europe");
     assert_eq!(before.answer_history.len(), 3);
     assert_eq!(
-        before.answer_history.iter().filter(|v| !v.current).map(|v| v.value.as_str()).collect::<Vec<_>>(),
+        before
+            .answer_history
+            .iter()
+            .filter(|v| !v.current)
+            .map(|v| v.value.as_str())
+            .collect::<Vec<_>>(),
         ["Asia"]
     );
     assert_eq!(before.mails.len(), 2, "{:?}", before.mails);
@@ -208,7 +303,10 @@ async fn an_erased_address_leaves_no_trace_and_its_mail_stays_processed(store: S
         Some("My friend [erased] applies too.")
     );
     let linda = store.mails_from("linda@example.net").await.unwrap();
-    assert_eq!(linda[0].raw.as_deref(), Some(&b"From: linda@example.net"[..]));
+    assert_eq!(
+        linda[0].raw.as_deref(),
+        Some(&b"From: linda@example.net"[..])
+    );
     let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM fetch_failures")
         .fetch_one(&store.pool)
         .await
@@ -229,14 +327,20 @@ async fn an_erased_address_leaves_no_trace_and_its_mail_stays_processed(store: S
     assert!(!tx.erased("a3@example.net", "new bytes").await.unwrap());
     // A copy seen again is recorded by its place alone, once.
     assert_eq!(
-        tx.insert_erased("INBOX", 1, 20, "a1@example.net", "a1@example.net").await.unwrap(),
-        Inserted::Row(match tx.insert_erased("INBOX", 1, 21, "x", "y").await.unwrap() {
-            Inserted::Row(id) => id - 1,
-            Inserted::Conflict => panic!("uid 21 taken"),
-        })
+        tx.insert_erased("INBOX", 1, 20, "a1@example.net", "a1@example.net")
+            .await
+            .unwrap(),
+        Inserted::Row(
+            match tx.insert_erased("INBOX", 1, 21, "x", "y").await.unwrap() {
+                Inserted::Row(id) => id - 1,
+                Inserted::Conflict => panic!("uid 21 taken"),
+            }
+        )
     );
     assert_eq!(
-        tx.insert_erased("INBOX", 1, 20, "a1@example.net", "a1@example.net").await.unwrap(),
+        tx.insert_erased("INBOX", 1, 20, "a1@example.net", "a1@example.net")
+            .await
+            .unwrap(),
         Inserted::Conflict
     );
     assert!(tx.uid_seen("INBOX", 1, 20).await.unwrap());
@@ -262,9 +366,15 @@ async fn every_table_is_placed_by_the_erase(store: Store) {
              WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations'"
         }
     };
-    let mut tables: Vec<String> = sqlx::query_scalar(sql).fetch_all(&store.pool).await.unwrap();
+    let mut tables: Vec<String> = sqlx::query_scalar(sql)
+        .fetch_all(&store.pool)
+        .await
+        .unwrap();
     tables.sort();
-    let mut placed: Vec<String> = super::super::ERASE_TABLES.iter().map(|(t, _)| t.to_string()).collect();
+    let mut placed: Vec<String> = super::super::ERASE_TABLES
+        .iter()
+        .map(|(t, _)| t.to_string())
+        .collect();
     placed.sort();
     assert_eq!(tables, placed);
 }
@@ -277,7 +387,10 @@ async fn retention_purges_old_raw_mail_and_superseded_answers_only(store: Store)
     let mut tx = store.begin().await.unwrap();
     let m1 = row(&mut tx, &mail(1, ADA, "a1@x", b"old mail", old)).await;
     let m2 = row(&mut tx, &mail(2, ADA, "a2@x", b"recent mail", recent)).await;
-    let ada = tx.insert_application(ADA, None, Status::Incomplete, old).await.unwrap();
+    let ada = tx
+        .insert_application(ADA, None, Status::Incomplete, old)
+        .await
+        .unwrap();
     for (q, v, m) in [
         ("region", "Asia", m1),
         ("name", "Ada", m1),
@@ -285,7 +398,9 @@ async fn retention_purges_old_raw_mail_and_superseded_answers_only(store: Store)
         ("why", "first try", m2),
         ("why", "second try", m2),
     ] {
-        tx.insert_answer(ada, &answer(q, v, None), m, now).await.unwrap();
+        tx.insert_answer(ada, &answer(q, v, None), m, now)
+            .await
+            .unwrap();
     }
     let sent_old = queue(&mut tx, m1, ADA, "r1@x", b"old reply").await;
     let pending_old = tx
@@ -323,22 +438,43 @@ async fn retention_purges_old_raw_mail_and_superseded_answers_only(store: Store)
         }
     );
     let e = export(&store, ADA, now).await.unwrap();
-    let raw: Vec<Option<&str>> = e.mails.iter().map(|m| m.raw.as_ref().map(|r| r.data.as_str())).collect();
+    let raw: Vec<Option<&str>> = e
+        .mails
+        .iter()
+        .map(|m| m.raw.as_ref().map(|r| r.data.as_str()))
+        .collect();
     assert_eq!(raw, [None, Some("recent mail")]);
     assert!(e.mails[0].raw_purged_at.is_some());
     assert_eq!(e.mails[0].outcome, MessageOutcome::Answers, "the row stays");
-    let bodies: Vec<Option<&str>> = e.replies.iter().map(|r| r.message.as_ref().map(|b| b.data.as_str())).collect();
+    let bodies: Vec<Option<&str>> = e
+        .replies
+        .iter()
+        .map(|r| r.message.as_ref().map(|b| b.data.as_str()))
+        .collect();
     assert_eq!(bodies, [None, Some("still to send"), Some("recent reply")]);
     let app = e.application.unwrap();
     assert_eq!(
-        (app.answers["region"].as_str(), app.answers["name"].as_str(), app.answers["why"].as_str()),
+        (
+            app.answers["region"].as_str(),
+            app.answers["name"].as_str(),
+            app.answers["why"].as_str()
+        ),
         ("Europe", "Ada", "second try")
     );
-    let mut history: Vec<(&str, &str)> = e.answer_history.iter().map(|v| (v.question.as_str(), v.value.as_str())).collect();
+    let mut history: Vec<(&str, &str)> = e
+        .answer_history
+        .iter()
+        .map(|v| (v.question.as_str(), v.value.as_str()))
+        .collect();
     history.sort();
     assert_eq!(
         history,
-        [("name", "Ada"), ("region", "Europe"), ("why", "first try"), ("why", "second try")]
+        [
+            ("name", "Ada"),
+            ("region", "Europe"),
+            ("why", "first try"),
+            ("why", "second try")
+        ]
     );
     // The purged mail stays processed.
     let mut tx = store.begin().await.unwrap();
@@ -348,7 +484,10 @@ async fn retention_purges_old_raw_mail_and_superseded_answers_only(store: Store)
     // Purged once: a second purge finds nothing.
     assert_eq!(store.purge(cutoff, now).await.unwrap(), Purged::default());
     // The call closed ten days ago: nothing is due under 30 days.
-    assert_eq!(Retention { days: 30 }.cutoff(Some(now - Duration::days(10)), now), None);
+    assert_eq!(
+        Retention { days: 30 }.cutoff(Some(now - Duration::days(10)), now),
+        None
+    );
 }
 on_both!(retention_purges_old_raw_mail_and_superseded_answers_only);
 
@@ -369,12 +508,23 @@ async fn the_sqlite_files_keep_no_copy_of_an_erased_address() {
     let now = Utc::now();
     let big = format!("From: {ADA}\r\n\r\n{}", "My long story.\r\n".repeat(2_000));
     let mut tx = store.begin().await.unwrap();
-    let m = row(&mut tx, &mail(30, ADA, "a30@example.net", big.as_bytes(), now)).await;
+    let m = row(
+        &mut tx,
+        &mail(30, ADA, "a30@example.net", big.as_bytes(), now),
+    )
+    .await;
     let r = queue(&mut tx, m, ADA, "r30@team.example.org", big.as_bytes()).await;
     tx.commit().await.unwrap();
     for turn in 0..5 {
         let lease = store
-            .take_lease(r, &format!("owner{turn}"), now, now + Duration::seconds(4), super::Resend::Now, Duration::seconds(3))
+            .take_lease(
+                r,
+                &format!("owner{turn}"),
+                now,
+                now + Duration::seconds(4),
+                super::Resend::Now,
+                Duration::seconds(3),
+            )
             .await
             .unwrap()
             .unwrap();
@@ -385,7 +535,11 @@ async fn the_sqlite_files_keep_no_copy_of_an_erased_address() {
     }
     store.erase(ADA).await.unwrap();
     let db = dir.path().join("t.db");
-    for file in [db.clone(), db.with_extension("db-wal"), db.with_extension("db-shm")] {
+    for file in [
+        db.clone(),
+        db.with_extension("db-wal"),
+        db.with_extension("db-shm"),
+    ] {
         assert!(!in_file(&file, ADA), "{} holds the address", file.display());
     }
     // Still there for Linda: the grep looks where it should.
