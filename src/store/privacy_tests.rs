@@ -424,6 +424,15 @@ async fn retention_purges_old_raw_mail_and_superseded_answers_only(store: Store)
             .await
             .unwrap();
     }
+    // The delivery copies of both sent replies arrive today; the old
+    // reply's goes with it.
+    for (uid, id) in [(3, "r1@x"), (4, "r3@x")] {
+        let copy = NewMessage {
+            outcome: MessageOutcome::DeliveryCopy,
+            ..mail(uid, "team@example.org", id, b"copy of a reply", now)
+        };
+        row(&mut tx, &copy).await;
+    }
     tx.commit().await.unwrap();
     assert!(matches!(pending_old, Inserted::Row(_)));
 
@@ -432,7 +441,7 @@ async fn retention_purges_old_raw_mail_and_superseded_answers_only(store: Store)
     assert_eq!(
         purged,
         Purged {
-            mails: 1,
+            mails: 2,
             replies: 1,
             answers: 1
         }
@@ -476,6 +485,13 @@ async fn retention_purges_old_raw_mail_and_superseded_answers_only(store: Store)
             ("why", "second try")
         ]
     );
+    let copies: Vec<bool> = sqlx::query_scalar(
+        "SELECT raw_purged_at IS NOT NULL FROM messages WHERE outcome = 'delivery-copy' ORDER BY uid",
+    )
+    .fetch_all(&store.pool)
+    .await
+    .unwrap();
+    assert_eq!(copies, [true, false]);
     // The purged mail stays processed.
     let mut tx = store.begin().await.unwrap();
     assert!(tx.uid_seen("INBOX", 1, 1).await.unwrap());

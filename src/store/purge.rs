@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Store, StoreError, ts};
+use crate::domain::MessageOutcome;
 
 /// What one purge removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -42,8 +43,9 @@ impl Purged {
 
 impl Store {
     /// Purges, at `now`, what dates from `cutoff` or before. A mail is
-    /// dated by its arrival, and so are our reply to it and the answers
-    /// read from it: the three go together.
+    /// dated by its arrival, and so are our reply to it (and the reply's
+    /// delivery copy, which arrives later) and the answers read from it:
+    /// they go together.
     ///
     /// - each such mail's raw bytes (`raw` becomes empty and
     ///   `raw_purged_at` is set). The row stays, with its sender, subject,
@@ -69,10 +71,15 @@ impl Store {
         let mut tx = self.begin().await?;
         let mails = sqlx::query(
             "UPDATE messages SET raw = $1, raw_purged_at = $2
-             WHERE raw_purged_at IS NULL AND received_at <= $3",
+             WHERE raw_purged_at IS NULL AND (received_at <= $3
+                OR (outcome = $4 AND message_id IN (
+                    SELECT o.rfc822_id FROM outbox o JOIN messages m ON m.id = o.message_id
+                    WHERE m.received_at <= $5)))",
         )
         .bind(Vec::<u8>::new())
         .bind(now.as_str())
+        .bind(cutoff.as_str())
+        .bind(MessageOutcome::DeliveryCopy.as_str())
         .bind(cutoff.as_str())
         .execute(&mut *tx.inner)
         .await?
