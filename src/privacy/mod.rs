@@ -1,5 +1,5 @@
 //! Applicants own their data (issue 10): everything stored about one
-//! address as one JSON document ([`export`]), erasing it
+//! address as one JSON document ([`export()`]), erasing it
 //! ([`crate::store::Store::erase`]), and how long raw mail and answer
 //! history are kept ([`Retention`], applied by
 //! [`crate::store::Store::purge`]).
