@@ -217,6 +217,7 @@ pub fn decide(f: &Facts<'_>) -> Decision {
             reply: None,
             note: None,
             delivery_of: None,
+            release: None,
         });
     }
     let (inbound, extracted) = match f.reading {

@@ -24,6 +24,9 @@ pub struct Export {
     /// Every stored version of every answer, by question id and then
     /// oldest first; `current` marks the version in force.
     pub answer_history: Vec<AnswerVersion>,
+    /// Answers held from its mail until the address confirms (mail that
+    /// replied to none of ours), in the order they were held.
+    pub held_answers: Vec<HeldAnswer>,
     /// Every stored mail from the address, in arrival order.
     pub mails: Vec<Mail>,
     /// Our replies to the address, oldest first.
@@ -52,6 +55,14 @@ pub struct AnswerVersion {
     pub value: String,
     pub stored_at: String,
     pub current: bool,
+    pub check: Option<Check>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HeldAnswer {
+    pub question: String,
+    pub value: String,
+    pub held_at: String,
     pub check: Option<Check>,
 }
 
@@ -123,6 +134,7 @@ impl Export {
     pub fn is_empty(&self) -> bool {
         self.application.is_none()
             && self.answer_history.is_empty()
+            && self.held_answers.is_empty()
             && self.mails.is_empty()
             && self.replies.is_empty()
     }
@@ -162,6 +174,17 @@ pub async fn export(
         answers: a.current.values,
         checks: a.current.checks,
     });
+    let held_answers = store
+        .held_from(&email)
+        .await?
+        .into_iter()
+        .map(|h| HeldAnswer {
+            question: h.question_id,
+            value: h.value,
+            held_at: h.created_at,
+            check: h.check,
+        })
+        .collect();
     let mails = store
         .mails_from(&email)
         .await?
@@ -200,6 +223,7 @@ pub async fn export(
         exported_at: ts(now),
         application,
         answer_history,
+        held_answers,
         mails,
         replies,
     })

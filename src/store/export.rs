@@ -34,6 +34,17 @@ pub struct AnswerVersion {
     pub current: bool,
 }
 
+/// An answer held from a mail until its address confirms (the mail
+/// replied to none of ours).
+#[derive(Debug, Clone)]
+pub struct HeldAnswer {
+    pub question_id: String,
+    pub value: String,
+    pub check: Option<Check>,
+    /// When it was held, RFC 3339 UTC.
+    pub created_at: String,
+}
+
 /// A stored mail.
 #[derive(Debug, Clone)]
 pub struct MailRow {
@@ -233,6 +244,44 @@ impl Store {
             });
         }
         out.sort_by(|a, b| a.received_at.cmp(&b.received_at));
+        Ok(out)
+    }
+
+    /// The answers held from mails of `address` (any case) until it
+    /// confirms, in the order they were held.
+    pub async fn held_from(&self, address: &str) -> Result<Vec<HeldAnswer>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let ids = mail_ids_from(&mut conn, &address.trim().to_lowercase()).await?;
+        let mut out = Vec::new();
+        for message in ids {
+            let rows = sqlx::query(
+                "SELECT id, question_id, value, check_reason, as_written, created_at
+                 FROM held_answers WHERE message_id = $1 ORDER BY id",
+            )
+            .bind(message)
+            .fetch_all(&mut *conn)
+            .await?;
+            for r in &rows {
+                let id: i64 = r.get("id");
+                let reason: Option<String> = r.get("check_reason");
+                let as_written: Option<String> = r.get("as_written");
+                let check = match (reason, as_written) {
+                    (Some(reason), Some(as_written)) => Some(Check {
+                        reason: CheckReason::parse(&reason).ok_or_else(|| {
+                            unknown("held_answers", "check_reason", reason.clone(), id)
+                        })?,
+                        as_written,
+                    }),
+                    _ => None,
+                };
+                out.push(HeldAnswer {
+                    question_id: r.get("question_id"),
+                    value: r.get("value"),
+                    check,
+                    created_at: r.get("created_at"),
+                });
+            }
+        }
         Ok(out)
     }
 

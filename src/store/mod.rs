@@ -33,7 +33,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 pub use erase::{Erased, TABLES as ERASE_TABLES};
-pub use export::{AnswerVersion, MailRow, ReplyRow, StoredApplicationFull};
+pub use export::{AnswerVersion, HeldAnswer, MailRow, ReplyRow, StoredApplicationFull};
 pub use outbox::{Failed, Lease, OutboxRow, Resend};
 pub use purge::Purged;
 pub use reads::{ApplicationRow, AttentionRow, Counts};

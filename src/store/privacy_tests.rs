@@ -221,7 +221,7 @@ async fn two_applicants_and_a_bystander(store: &Store) {
         b"Heard: From ADA@example.net",
     )
     .await;
-    row(
+    let linda = row(
         &mut tx,
         &mail(
             5,
@@ -247,6 +247,18 @@ async fn two_applicants_and_a_bystander(store: &Store) {
     tx.insert_answer(ada, &answer("region", "Europe", None), m2, now)
         .await
         .unwrap();
+    // Answers held until the address confirms: hers, and Linda's that
+    // names her.
+    tx.hold_answer(m2, &answer("heard", "A friend", None), now)
+        .await
+        .unwrap();
+    tx.hold_answer(
+        linda,
+        &answer("heard", "ada@example.net told me", None),
+        now,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     for (uid, error) in [
         (7, "NO [UNAVAILABLE]"),
@@ -277,18 +289,20 @@ async fn an_erased_address_leaves_no_trace_and_its_mail_stays_processed(store: S
     );
     assert_eq!(before.mails.len(), 2, "{:?}", before.mails);
     assert_eq!(before.replies.len(), 1);
+    assert_eq!(before.held_answers[0].value, "A friend");
     assert!(!traces(&store, ADA).await.is_empty());
 
     let expected = Erased {
         applications: 1,
         answers: 3,
+        held_answers: 1,
         // Her two mails, the delivery copy, the bounce.
         mails: 4,
         replies: 1,
         // Her mail's, and one whose error names her.
         fetch_failures: 2,
-        // Bo's mail, answer and reply.
-        redacted: 3,
+        // Bo's mail, answer and reply; Linda's held answer.
+        redacted: 4,
     };
     assert_eq!(store.erase_preview(ADA).await.unwrap(), expected);
     assert_eq!(store.erase("Ada@Example.NET").await.unwrap(), expected);
@@ -402,6 +416,12 @@ async fn retention_purges_old_raw_mail_and_superseded_answers_only(store: Store)
             .await
             .unwrap();
     }
+    tx.hold_answer(m1, &answer("heard", "old, never confirmed", None), now)
+        .await
+        .unwrap();
+    tx.hold_answer(m2, &answer("heard", "recent", None), now)
+        .await
+        .unwrap();
     let sent_old = queue(&mut tx, m1, ADA, "r1@x", b"old reply").await;
     let pending_old = tx
         .queue_reply(&NewReply {
@@ -443,7 +463,8 @@ async fn retention_purges_old_raw_mail_and_superseded_answers_only(store: Store)
         Purged {
             mails: 2,
             replies: 1,
-            answers: 1
+            answers: 1,
+            held_answers: 1,
         }
     );
     let e = export(&store, ADA, now).await.unwrap();
@@ -485,13 +506,16 @@ async fn retention_purges_old_raw_mail_and_superseded_answers_only(store: Store)
             ("why", "second try")
         ]
     );
-    let copies: Vec<bool> = sqlx::query_scalar(
-        "SELECT raw_purged_at IS NOT NULL FROM messages WHERE outcome = 'delivery-copy' ORDER BY uid",
+    let copies: Vec<Option<String>> = sqlx::query_scalar(
+        "SELECT raw_purged_at FROM messages WHERE outcome = 'delivery-copy' ORDER BY uid",
     )
     .fetch_all(&store.pool)
     .await
     .unwrap();
+    let copies: Vec<bool> = copies.iter().map(Option::is_some).collect();
     assert_eq!(copies, [true, false]);
+    let held: Vec<&str> = e.held_answers.iter().map(|h| h.value.as_str()).collect();
+    assert_eq!(held, ["recent"]);
     // The purged mail stays processed.
     let mut tx = store.begin().await.unwrap();
     assert!(tx.uid_seen("INBOX", 1, 1).await.unwrap());

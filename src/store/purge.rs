@@ -16,6 +16,8 @@ pub struct Purged {
     pub replies: u64,
     /// Superseded answer versions deleted.
     pub answers: u64,
+    /// Answers held from unvouched mail, never confirmed, deleted.
+    pub held_answers: u64,
 }
 
 /// "raw bytes of 3 mails, bodies of 2 replies, 1 superseded answer version".
@@ -24,13 +26,15 @@ impl std::fmt::Display for Purged {
         let s = |count: u64| if count == 1 { "" } else { "s" };
         write!(
             f,
-            "raw bytes of {} mail{}, bodies of {} repl{}, {} superseded answer version{}",
+            "raw bytes of {} mail{}, bodies of {} repl{}, {} superseded answer version{}, {} held answer{}",
             self.mails,
             s(self.mails),
             self.replies,
             if self.replies == 1 { "y" } else { "ies" },
             self.answers,
             s(self.answers),
+            self.held_answers,
+            s(self.held_answers),
         )
     }
 }
@@ -55,7 +59,9 @@ impl Store {
     ///   answers of its time). A reply still to be sent keeps it;
     /// - each such answer version that is no longer current (a later one
     ///   replaced it). Current answers, the application and its status
-    ///   stay: they are what staff decide on.
+    ///   stay: they are what staff decide on;
+    /// - the answers held from such mail that its address never confirmed
+    ///   (mail that replied to none of ours).
     ///
     /// Then, when anything was purged, the SQLite file is rebuilt
     /// ([`Store::scrub`]), so that the purged bytes are gone from it.
@@ -106,11 +112,20 @@ impl Store {
         .execute(&mut *tx.inner)
         .await?
         .rows_affected();
+        let held_answers = sqlx::query(
+            "DELETE FROM held_answers
+             WHERE message_id IN (SELECT id FROM messages WHERE received_at <= $1)",
+        )
+        .bind(cutoff.as_str())
+        .execute(&mut *tx.inner)
+        .await?
+        .rows_affected();
         tx.commit().await?;
         let purged = Purged {
             mails,
             replies,
             answers,
+            held_answers,
         };
         if !purged.is_empty() {
             self.scrub()

@@ -13,6 +13,8 @@
 //! - `outbox`: every reply to the address, and any reply to a mail
 //!   deleted above; each leaves the keyed hash of its Message-ID, so that
 //!   its delivery copy, arriving later, is known too.
+//! - `held_answers`: the answers held from those mails until the address
+//!   confirmed (mail that replied to none of ours).
 //! - `fetch_failures`: the counts for the messages deleted above.
 //! - Everywhere else the address is named (another person's mail, our
 //!   replies to them, their answers or name, a staff detail, a server's
@@ -44,6 +46,10 @@ pub const TABLES: &[(&str, &str)] = &[
         "its mails, delivery copies of our replies to it and robots' mail naming it deleted",
     ),
     ("outbox", "every reply to it deleted"),
+    (
+        "held_answers",
+        "answers held from its deleted mails deleted (unconfirmed mail)",
+    ),
     ("fetch_failures", "the counts for its deleted mails deleted"),
     (
         "erased",
@@ -60,6 +66,8 @@ pub struct Erased {
     pub applications: u64,
     /// Answer versions, the current ones and the history.
     pub answers: u64,
+    /// Answers held from its mail until it confirmed (unvouched mail).
+    pub held_answers: u64,
     /// Stored mails deleted whole (each leaves a tombstone).
     pub mails: u64,
     /// Our replies (outbox rows) deleted.
@@ -78,9 +86,10 @@ impl std::fmt::Display for Erased {
         };
         write!(
             f,
-            "{}, {}, {}, {}, {}; the address named in {} of other people's data",
+            "{}, {}, {}, {}, {}, {}; the address named in {} of other people's data",
             n(self.applications, "application", "applications"),
             n(self.answers, "answer version", "answer versions"),
+            n(self.held_answers, "held answer", "held answers"),
             n(self.mails, "mail", "mails"),
             n(self.replies, "reply", "replies"),
             n(

@@ -20,6 +20,7 @@ const MENTIONS: &[(&str, &[&str])] = &[
     ("messages", &["raw", "subject", "from_name", "detail"]),
     ("outbox", &["body", "last_error"]),
     ("answers", &["value", "as_written"]),
+    ("held_answers", &["value", "as_written"]),
     ("applications", &["name"]),
 ];
 /// Rows read per query while looking through stored mail: a bound on
@@ -57,6 +58,7 @@ struct Redaction {
 pub(super) struct Plan {
     application: Option<i64>,
     answers: u64,
+    held_answers: u64,
     mails: Vec<Gone>,
     /// Outbox ids and Message-IDs.
     replies: Vec<(i64, String)>,
@@ -70,6 +72,7 @@ impl Plan {
         Erased {
             applications: u64::from(self.application.is_some()),
             answers: self.answers,
+            held_answers: self.held_answers,
             mails: self.mails.len() as u64,
             replies: self.replies.len() as u64,
             fetch_failures: self.fetch_failures.len() as u64,
@@ -159,6 +162,14 @@ pub(super) async fn plan(conn: &mut AnyConnection, address: &str) -> Result<Plan
             .collect();
     let from_them: HashSet<i64> = mail_ids_from(conn, address).await?.into_iter().collect();
     plan_mails(conn, address, app, &our_ids, &from_them, &mut plan).await?;
+    for m in &plan.mails {
+        let held: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM held_answers WHERE message_id = $1")
+                .bind(m.id)
+                .fetch_one(&mut *conn)
+                .await?;
+        plan.held_answers += held as u64;
+    }
     plan_replies(conn, address, &mut plan).await?;
     plan_others(conn, address, app, &mut plan).await?;
     Ok(plan)
@@ -203,13 +214,20 @@ async fn plan_mails(
             let theirs_or_robots = from_them.contains(&id)
                 || message_id.as_ref().is_some_and(|m| our_ids.contains(m))
                 || named;
-            // Only a mail that may go is asked whose answers it carries.
+            // Only a mail that may go is asked whose answers it carries:
+            // another application's, or answers held for its sender when
+            // that is not them.
             let carries_others_answers = theirs_or_robots && {
                 let n: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM answers WHERE message_id = $1 AND application_id <> $2",
+                    "SELECT (SELECT COUNT(*) FROM answers
+                             WHERE message_id = $1 AND application_id <> $2)
+                          + (SELECT COUNT(*) FROM held_answers
+                             WHERE message_id = $3 AND $4)",
                 )
                 .bind(id)
                 .bind(app)
+                .bind(id)
+                .bind(!from_them.contains(&id))
                 .fetch_one(&mut *conn)
                 .await?;
                 n > 0
@@ -325,6 +343,26 @@ async fn plan_others(
             plan.redact_text("answers", "as_written", id, as_written.as_deref(), address);
         }
     }
+    let gone_mails: HashSet<i64> = plan.mails.iter().map(|m| m.id).collect();
+    let held = sqlx::query("SELECT id, message_id, value, as_written FROM held_answers")
+        .fetch_all(&mut *conn)
+        .await?;
+    for r in &held {
+        if gone_mails.contains(&r.get::<i64, _>("message_id")) {
+            continue;
+        }
+        let id: i64 = r.get("id");
+        let value: String = r.get("value");
+        let as_written: Option<String> = r.get("as_written");
+        plan.redact_text("held_answers", "value", id, Some(&value), address);
+        plan.redact_text(
+            "held_answers",
+            "as_written",
+            id,
+            as_written.as_deref(),
+            address,
+        );
+    }
     let names =
         sqlx::query("SELECT id, name FROM applications WHERE id <> $1 AND name IS NOT NULL")
             .bind(app)
@@ -381,6 +419,10 @@ pub(super) async fn apply(
             .await?;
     }
     for m in &plan.mails {
+        sqlx::query("DELETE FROM held_answers WHERE message_id = $1")
+            .bind(m.id)
+            .execute(&mut *conn)
+            .await?;
         sqlx::query("DELETE FROM messages WHERE id = $1")
             .bind(m.id)
             .execute(&mut *conn)
