@@ -115,6 +115,7 @@ pub struct Body {
 }
 
 impl Body {
+    /// `bytes` as text when they are UTF-8, else as base64.
     pub fn of(bytes: Vec<u8>) -> Body {
         match String::from_utf8(bytes) {
             Ok(text) => Body {

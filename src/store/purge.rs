@@ -40,6 +40,7 @@ impl std::fmt::Display for Purged {
 }
 
 impl Purged {
+    /// Nothing was purged.
     pub fn is_empty(&self) -> bool {
         *self == Purged::default()
     }
