@@ -72,6 +72,12 @@ async fn local(settings: &Settings) -> anyhow::Result<()> {
         )
     })?;
     println!("database: ok ({})", printable_url(url));
+    if let Some(retention) = settings.retention()? {
+        println!(
+            "privacy: raw mail and answer history kept {} days after intake.closes_at, or after their arrival when later",
+            retention.days
+        );
+    }
     Ok(())
 }
 

@@ -19,6 +19,7 @@ pub mod mailbox;
 pub mod notify;
 pub mod outbox;
 pub mod pipeline;
+pub mod privacy;
 pub mod questions;
 pub mod render;
 pub mod report;

@@ -78,6 +78,28 @@ enum Command {
         /// Where to write the copy.
         file: PathBuf,
     },
+    /// Print as JSON everything stored about one address: its application,
+    /// every version of its answers, every mail from it (raw) and our
+    /// replies to it. With nothing stored, the same shape, empty.
+    Export {
+        /// The applicant's address (any case).
+        #[arg(long)]
+        email: String,
+    },
+    /// Erase everything stored about one address, leaving only keyed
+    /// hashes so that its old mail is never processed again. Without
+    /// --yes, says what would go and asks (on a terminal only).
+    Erase {
+        /// The applicant's address (any case).
+        #[arg(long)]
+        email: String,
+        /// Erase without asking.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Purge raw mail and answer history past privacy.retention_days, as
+    /// `run` does every hour.
+    Purge,
     /// Print the question mail exactly as applicants get it.
     Questions,
     /// Show how one mail file is read: robot verdict, the part read, each
@@ -183,6 +205,43 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             println!("backup: {}", file.display());
             Ok(())
         }
+        Command::Export { email } => {
+            let settings = Settings::load(&cli.config)?;
+            let store =
+                mailintake::open_store(&settings, settings.database_url()?.expose()).await?;
+            let export =
+                mailintake::privacy::export(&store, address(&email)?, chrono::Utc::now()).await?;
+            if export.is_empty() {
+                eprintln!("nothing is stored about {}", export.email);
+            }
+            println!("{}", serde_json::to_string_pretty(&export)?);
+            Ok(())
+        }
+        Command::Erase { email, yes } => {
+            let settings = Settings::load(&cli.config)?;
+            let store =
+                mailintake::open_store(&settings, settings.database_url()?.expose()).await?;
+            erase(&store, address(&email)?, yes).await
+        }
+        Command::Purge => {
+            let settings = Settings::load(&cli.config)?;
+            let retention = settings.retention_required()?;
+            let store =
+                mailintake::open_store(&settings, settings.database_url()?.expose()).await?;
+            let closes_at = settings.intake.closes_at;
+            let now = chrono::Utc::now();
+            if retention.cutoff(closes_at, now).is_none() {
+                println!(
+                    "nothing to purge yet: privacy.retention_days ({}) counts from intake.closes_at ({})",
+                    retention.days,
+                    closes_at.map_or_else(String::new, |c| c.to_rfc3339())
+                );
+                return Ok(());
+            }
+            let purged = daemon::retention::purge_due(&store, retention, closes_at, now).await?;
+            println!("purged: {purged}");
+            Ok(())
+        }
         Command::Report {
             format,
             output,
@@ -263,7 +322,16 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let transport = SmtpTransport::for_replies(&config)?;
             let mut mailbox = ImapMailbox::new(config.imap.clone());
             let poll = config.intake.poll;
+            let retention = config.retention()?;
+            let closes_at = config.intake.closes_at;
             let pipeline = mailintake::open(config).await?;
+            if let Some(retention) = retention {
+                tokio::spawn(daemon::retention::keep(
+                    pipeline.store.clone(),
+                    retention,
+                    closes_at,
+                ));
+            }
             // How new mail is waited for: the poll interval is only a
             // fallback under IDLE (the mailbox says when the server lacks it).
             let imap = &pipeline.config.imap;
@@ -286,6 +354,49 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             Ok(ran?)
         }
     }
+}
+
+/// The address `--email` gives, trimmed; an error when it is none.
+fn address(email: &str) -> anyhow::Result<&str> {
+    let email = email.trim();
+    if email.parse::<lettre::Address>().is_err() {
+        bail!("--email: `{email}` is not an email address");
+    }
+    Ok(email)
+}
+
+/// `erase`: with `--yes` at once; otherwise it says what would go and
+/// asks, on a terminal only (a script must say `--yes`).
+async fn erase(store: &mailintake::store::Store, email: &str, yes: bool) -> anyhow::Result<()> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !yes {
+        let preview = store.erase_preview(email).await?;
+        if preview.is_empty() {
+            println!("nothing is stored about {email}: nothing to erase");
+            return Ok(());
+        }
+        println!("{email}: would erase {preview}");
+        if !std::io::stdin().is_terminal() {
+            bail!(
+                "not erased: standard input is not a terminal to confirm on; run again with --yes to erase"
+            );
+        }
+        print!("Erase all of it? It cannot be undone. [y/N] ");
+        std::io::stdout().flush()?;
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
+            println!("not erased");
+            return Ok(());
+        }
+    }
+    let erased = store.erase(email).await?;
+    if erased.is_empty() {
+        println!("nothing is stored about {email}: nothing to erase");
+    } else {
+        println!("{email}: erased {erased}");
+    }
+    Ok(())
 }
 
 /// "1 reply", "2 replies".

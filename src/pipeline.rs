@@ -14,8 +14,8 @@ use crate::compose::{ComposeError, Composer};
 use crate::config::Config;
 pub use crate::domain::Outcome;
 use crate::domain::{
-    self, ApplicationChange, Attention, Decision, Facts, Known, Reading, Reply, ReplyText, Status,
-    Written,
+    self, ApplicationChange, Attention, Decision, Facts, Known, MessageOutcome, Reading, Reply,
+    ReplyText, Status, Written,
 };
 use crate::ingest::{self, Inbound, Sender};
 use crate::mailbox::Fetched;
@@ -266,6 +266,10 @@ impl Pipeline {
             Some(id) => id.to_string(),
             None => format!("sha256:{}", mail.sha256),
         };
+        let erased = tx
+            .erased(&identity, &mail.sha256)
+            .await
+            .map_err(PipelineError::from)?;
         let parsed = matches!(reading, Reading::Parsed { .. });
         let duplicate = parsed
             && tx
@@ -302,6 +306,7 @@ impl Pipeline {
             reading,
             seen,
             duplicate,
+            erased,
             own_reply,
             first_opened,
             backfill: self.config.intake.backfill,
@@ -341,6 +346,22 @@ impl Pipeline {
         w: &Written,
         now: DateTime<Utc>,
     ) -> Result<(), Retry> {
+        if w.outcome == MessageOutcome::Erased {
+            let seen = tx
+                .insert_erased(
+                    mail.mailbox,
+                    mail.uidvalidity,
+                    mail.uid,
+                    identity,
+                    &mail.sha256,
+                )
+                .await
+                .map_err(PipelineError::from)?;
+            return match seen {
+                Inserted::Row(_) => Ok(()),
+                Inserted::Conflict => Err(Retry::Raced),
+            };
+        }
         let from = inbound.and_then(|i| i.from.as_ref());
         let record = NewMessage {
             mailbox: mail.mailbox,

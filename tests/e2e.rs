@@ -15,6 +15,8 @@ mod hostile;
 mod network;
 #[path = "e2e/ops.rs"]
 mod ops;
+#[path = "e2e/privacy.rs"]
+mod privacy;
 #[path = "e2e/robots.rs"]
 mod robots;
 #[path = "e2e/shapes.rs"]

@@ -150,7 +150,7 @@ fn questions_need_no_database_and_report_names_it() {
     s.ok(&["questions"]);
     let expected = format!(
         "mailintake: {}: table `[database]` is missing: \
-         `run`, `once`, `report`, `status`, `backup` and `check` need it\n",
+         `run`, `once`, `report`, `status`, `backup`, `export`, `erase`, `purge` and `check` need it\n",
         s.config_name()
     );
     assert_eq!(s.fails(&["report", "--format", "csv"]), expected);

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use super::raw::RawDatabase;
 use super::{ConfigError, Origin, Secret};
 
-const NEEDED_BY: &str = "`run`, `once`, `report`, `status`, `backup` and `check` need it";
+const NEEDED_BY: &str =
+    "`run`, `once`, `report`, `status`, `backup`, `export`, `erase`, `purge` and `check` need it";
 
 /// The database URL, a relative SQLite path made relative to the config;
 /// secret, since a PostgreSQL URL may hold a password.

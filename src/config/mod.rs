@@ -10,6 +10,7 @@
 
 mod database;
 mod intake;
+mod privacy;
 mod raw;
 mod servers;
 #[cfg(test)]
@@ -25,7 +26,7 @@ pub use servers::{DeliveryCopy, Endpoint, Env, Imap, Secret, Security, Smtp};
 pub(crate) use toml_error::describe_toml_error;
 
 use crate::questions::{QuestionSet, QuestionsError};
-use raw::{RawConfig, RawDatabase, RawImap, RawSmtp};
+use raw::{RawConfig, RawDatabase, RawImap, RawPrivacy, RawSmtp};
 
 /// What is wrong with the configuration, naming the file and the key.
 #[derive(Debug, thiserror::Error)]
@@ -120,6 +121,7 @@ pub struct Settings {
     database: Option<RawDatabase>,
     imap: Option<RawImap>,
     smtp: Option<RawSmtp>,
+    privacy: Option<RawPrivacy>,
 }
 
 impl Settings {
@@ -151,6 +153,7 @@ impl Settings {
             database: raw.database,
             imap: raw.imap,
             smtp: raw.smtp,
+            privacy: raw.privacy,
         })
     }
 
@@ -176,6 +179,7 @@ impl Settings {
             database: None,
             imap: None,
             smtp: None,
+            privacy: None,
         }
     }
 
@@ -183,6 +187,18 @@ impl Settings {
     /// `postgres://…`; secret, since a PostgreSQL URL may hold a password.
     pub fn database_url(&self) -> Result<Secret, ConfigError> {
         database::url(self.database.as_ref(), &self.origin)
+    }
+
+    /// `privacy.retention_days`: how long raw mail and answer history are
+    /// kept; `None` when not set (kept for ever).
+    pub fn retention(&self) -> Result<Option<crate::privacy::Retention>, ConfigError> {
+        privacy::retention(self.privacy.as_ref(), &self.origin)
+    }
+
+    /// `privacy.retention_days`, for `purge`, which has nothing to go by
+    /// without it: an error names the missing table or key.
+    pub fn retention_required(&self) -> Result<crate::privacy::Retention, ConfigError> {
+        privacy::required(self.privacy.as_ref(), &self.origin)
     }
 
     /// `[imap]`, its password read from the key, its file or `env`.

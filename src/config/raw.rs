@@ -14,6 +14,7 @@ pub(super) struct RawConfig {
     pub imap: Option<RawImap>,
     pub smtp: Option<RawSmtp>,
     pub database: Option<RawDatabase>,
+    pub privacy: Option<RawPrivacy>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,4 +74,11 @@ pub(super) enum RawDeliveryCopy {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawDatabase {
     pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPrivacy {
+    /// Days; signed, so that a negative number is named as such.
+    pub retention_days: Option<i64>,
 }

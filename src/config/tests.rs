@@ -118,7 +118,7 @@ fn toml_errors_are_one_line_naming_the_place() {
     assert_eq!(
         err("[database]", "[databse]"),
         "table `[databse]` (line 14): unknown field `databse`, \
-         expected one of `intake`, `imap`, `smtp`, `database`"
+         expected one of `intake`, `imap`, `smtp`, `database`, `privacy`"
     );
     assert_eq!(
         err(
@@ -466,4 +466,57 @@ fn plaintext_is_warned_of_naming_the_key() {
     let one = c.warnings();
     assert_eq!(one.len(), 1, "{one:?}");
     assert!(one[0].starts_with("imap.security"), "{one:?}");
+}
+
+#[test]
+fn retention_is_optional_and_a_wrong_number_names_the_key() {
+    let (_dir, file) = setup();
+    let settings = |extra: &str| Settings::from_str_at(&format!("{NO_MAIL}{extra}"), &file);
+    let s = settings("").expect("valid");
+    assert_eq!(s.retention().expect("absent is fine"), None);
+    let s = settings("[privacy]\nretention_days = 30\n").expect("valid");
+    assert_eq!(
+        s.retention().expect("valid"),
+        Some(crate::privacy::Retention { days: 30 })
+    );
+    let name = file.display();
+    for (value, message) in [
+        (
+            "0",
+            "0 is under the least, 1 (days); leave the key out to keep everything",
+        ),
+        (
+            "-3",
+            "-3 is under the least, 1 (days); leave the key out to keep everything",
+        ),
+        ("36501", "36501 is over the most, 36500 (days)"),
+    ] {
+        let s = settings(&format!("[privacy]\nretention_days = {value}\n")).expect("parses");
+        assert_eq!(
+            s.retention().expect_err(value).to_string(),
+            format!("{name}: key `privacy.retention_days`: {message}"),
+        );
+    }
+    // Unknown keys in the table are refused, like anywhere.
+    let err = settings("[privacy]\nretention = 30\n")
+        .expect_err("unknown key")
+        .to_string();
+    assert!(err.contains("key `privacy.retention`"), "{err}");
+    // `purge` cannot do without it, and says where it is missing.
+    assert_eq!(
+        settings("")
+            .expect("valid")
+            .retention_required()
+            .expect_err("none")
+            .to_string(),
+        format!("{name}: table `[privacy]` is missing: `purge` needs it")
+    );
+    assert_eq!(
+        settings("[privacy]\n")
+            .expect("valid")
+            .retention_required()
+            .expect_err("none")
+            .to_string(),
+        format!("{name}: key `privacy.retention_days` is missing: `purge` needs it")
+    );
 }

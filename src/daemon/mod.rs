@@ -16,6 +16,7 @@ use crate::outbox::{self, FlushError, Flushed, Transport};
 use crate::pipeline::{Outcome, Pipeline, PipelineError};
 
 mod link;
+pub mod retention;
 #[cfg(test)]
 mod tests;
 mod unfetchable;

@@ -3,7 +3,7 @@
 //! transaction and applies the decision in the same transaction.
 //!
 //! The gates come in a fixed order, each a small check that may end the
-//! decision: already recorded, unreadable, duplicate, our own reply's
+//! decision: already recorded, erased, unreadable, duplicate, our own reply's
 //! delivery copy, no usable sender, robot, backlog; then the plan for a person's mail (closed, answers,
 //! attachment, questions).
 
@@ -43,6 +43,8 @@ pub struct Facts<'a> {
     pub seen: bool,
     /// A mail with the same identity was already acted on.
     pub duplicate: bool,
+    /// A mail with the same identity or bytes was erased with its sender.
+    pub erased: bool,
     /// The mail's Message-ID is that of this reply of ours (its outbox
     /// id): with the team address as sender, it is the reply's delivery
     /// copy.
@@ -202,6 +204,21 @@ impl Written {
 pub fn decide(f: &Facts<'_>) -> Decision {
     if f.seen {
         return Decision::AlreadyProcessed;
+    }
+    // A copy of an erased person's mail: processed before, and nothing of
+    // it may be stored again, readable or not.
+    if f.erased {
+        return Decision::record(Written {
+            outcome: MessageOutcome::Erased,
+            identity: false,
+            attention: None,
+            detail: None,
+            application: ApplicationChange::Untouched,
+            reply: None,
+            note: None,
+            delivery_of: None,
+            release: None,
+        });
     }
     let (inbound, extracted) = match f.reading {
         Reading::Unread { reason, detail } => {
@@ -456,7 +473,9 @@ impl Decision {
             Decision::Record(w) => match (&w.reply, w.attention, w.outcome) {
                 (Some(r), _, _) => Outcome::Replied(r.kind()),
                 (None, Some(a), _) => Outcome::Attention(a),
-                (None, None, MessageOutcome::Duplicate) => Outcome::Duplicate,
+                (None, None, MessageOutcome::Duplicate | MessageOutcome::Erased) => {
+                    Outcome::Duplicate
+                }
                 (None, None, MessageOutcome::DeliveryCopy) => Outcome::DeliveryCopy,
                 (None, None, _) => Outcome::Quiet,
             },

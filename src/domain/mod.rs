@@ -220,6 +220,9 @@ pub enum MessageOutcome {
     /// Answers from a mail that replied to none of ours: held until the
     /// address confirms.
     Unconfirmed,
+    /// A copy of a mail whose sender was erased: only its place and keyed
+    /// hashes are recorded (table `erased`), never the mail.
+    Erased,
 }
 
 impl MessageOutcome {
@@ -233,6 +236,7 @@ impl MessageOutcome {
             MessageOutcome::Listed,
             MessageOutcome::DeliveryCopy,
             MessageOutcome::Unconfirmed,
+            MessageOutcome::Erased,
         ]
         .into_iter()
         .find(|v| v.as_str() == s)
@@ -249,6 +253,7 @@ impl MessageOutcome {
             MessageOutcome::Listed => "attention",
             MessageOutcome::DeliveryCopy => "delivery-copy",
             MessageOutcome::Unconfirmed => "unconfirmed",
+            MessageOutcome::Erased => "erased",
         }
     }
 }

@@ -63,6 +63,7 @@ struct World {
     known: Known,
     seen: bool,
     duplicate: bool,
+    erased: bool,
     own_reply: Option<i64>,
     received_ago: Duration,
     opened_ago: Duration,
@@ -80,6 +81,7 @@ impl Default for World {
             known: Known::default(),
             seen: false,
             duplicate: false,
+            erased: false,
             own_reply: None,
             received_ago: Duration::seconds(1),
             opened_ago: Duration::days(10),
@@ -103,6 +105,7 @@ fn decide_with(case: &Case, w: &World) -> Decision {
         },
         seen: w.seen,
         duplicate: w.duplicate,
+        erased: w.erased,
         own_reply: w.own_reply,
         first_opened: now - w.opened_ago,
         backfill: w.backfill,
@@ -149,6 +152,44 @@ fn a_message_already_recorded_is_left_alone() {
     );
     assert_eq!(d, Decision::AlreadyProcessed);
     assert_eq!(d.outcome(), Outcome::AlreadyProcessed);
+}
+
+/// A copy of an erased person's mail (seen again under another UID) is
+/// recorded as erased: nothing stored of it, no reply, whatever it holds.
+#[test]
+fn a_copy_of_an_erased_mail_is_recorded_as_erased_and_nothing_else() {
+    let w = written(decide_with(
+        &mail("", COMPLETE),
+        &World {
+            erased: true,
+            ..Default::default()
+        },
+    ));
+    assert_eq!(w.outcome, MessageOutcome::Erased);
+    assert_eq!((w.attention, &w.reply), (None, &None));
+    assert_eq!(w.application, ApplicationChange::Untouched);
+    assert!(!w.identity);
+    assert_eq!(
+        decide_with(
+            &mail("", COMPLETE),
+            &World {
+                erased: true,
+                ..Default::default()
+            }
+        )
+        .outcome(),
+        Outcome::Duplicate
+    );
+    // The same UID seen again is still just already processed.
+    let d = decide_with(
+        &mail("", COMPLETE),
+        &World {
+            erased: true,
+            seen: true,
+            ..Default::default()
+        },
+    );
+    assert_eq!(d, Decision::AlreadyProcessed);
 }
 
 #[test]
@@ -201,6 +242,7 @@ fn an_unread_mail_is_listed_with_its_reason_and_no_identity() {
         },
         seen: false,
         duplicate: false,
+        erased: false,
         own_reply: None,
         first_opened: now,
         backfill: Backfill::default(),

@@ -13,10 +13,13 @@
 //! message and kind. A writer that loses a race gets [`Inserted::Conflict`]
 //! and starts the message again, seeing what the winner wrote.
 
+mod erase;
+mod export;
 mod fetches;
 mod held;
 mod key;
 mod outbox;
+mod purge;
 mod reads;
 mod record;
 #[cfg(test)]
@@ -29,7 +32,10 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
+pub use erase::{Erased, TABLES as ERASE_TABLES};
+pub use export::{AnswerVersion, HeldAnswer, MailRow, ReplyRow, StoredApplicationFull};
 pub use outbox::{Failed, Lease, OutboxRow, Resend};
+pub use purge::Purged;
 pub use reads::{ApplicationRow, AttentionRow, Counts};
 pub use record::{Inserted, NewMessage, NewReply, StoredApplication};
 
@@ -58,6 +64,13 @@ pub enum StoreError {
     /// A SQLite file, or a backup, could not be created.
     #[error("database: cannot create {path}: {error}")]
     Create { path: String, error: std::io::Error },
+    /// Rows were erased or purged, but the SQLite file could not be
+    /// rebuilt: copies may stay in free pages or the WAL until a later
+    /// erase or purge (or a `VACUUM`) succeeds.
+    #[error(
+        "database: the rows are gone, but the file still holds copies of them ({0}); run the command again"
+    )]
+    Scrub(String),
     /// `backup` is for SQLite; PostgreSQL has `pg_dump`.
     #[error("backup: the database is PostgreSQL; back it up with pg_dump (see README)")]
     BackupNotSqlite,

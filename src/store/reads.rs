@@ -75,11 +75,16 @@ impl Store {
         Ok(first)
     }
 
-    /// Highest UID already recorded for this mailbox generation.
+    /// Highest UID already recorded for this mailbox generation, erased
+    /// mail included.
     pub async fn last_uid(&self, mailbox: &str, uidvalidity: u32) -> Result<u32, StoreError> {
         let v: Option<i64> = sqlx::query_scalar(
-            "SELECT MAX(uid) FROM messages WHERE mailbox = $1 AND uidvalidity = $2",
+            "SELECT MAX(uid) FROM (
+                SELECT uid FROM messages WHERE mailbox = $1 AND uidvalidity = $2
+                UNION ALL SELECT uid FROM erased WHERE mailbox = $3 AND uidvalidity = $4) seen",
         )
+        .bind(mailbox)
+        .bind(i64::from(uidvalidity))
         .bind(mailbox)
         .bind(i64::from(uidvalidity))
         .fetch_one(&self.pool)

@@ -79,7 +79,8 @@ impl Tx {
         Ok(())
     }
 
-    /// Whether this IMAP message (mailbox, UIDVALIDITY, UID) is recorded.
+    /// Whether this IMAP message (mailbox, UIDVALIDITY, UID) is recorded,
+    /// or was and has been erased.
     pub async fn uid_seen(
         &mut self,
         mailbox: &str,
@@ -87,8 +88,14 @@ impl Tx {
         uid: u32,
     ) -> Result<bool, StoreError> {
         let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM messages WHERE mailbox = $1 AND uidvalidity = $2 AND uid = $3",
+            "SELECT (SELECT COUNT(*) FROM messages
+                     WHERE mailbox = $1 AND uidvalidity = $2 AND uid = $3)
+                  + (SELECT COUNT(*) FROM erased
+                     WHERE mailbox = $4 AND uidvalidity = $5 AND uid = $6)",
         )
+        .bind(mailbox)
+        .bind(i64::from(uidvalidity))
+        .bind(i64::from(uid))
         .bind(mailbox)
         .bind(i64::from(uidvalidity))
         .bind(i64::from(uid))

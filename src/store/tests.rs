@@ -991,3 +991,6 @@ async fn the_server_key_is_made_once(store: Store) {
     assert_eq!(again.keyed_hash("x"), a.keyed_hash("x"));
 }
 on_both!(the_server_key_is_made_once);
+
+#[path = "privacy_tests.rs"]
+mod privacy;
