@@ -383,6 +383,20 @@ url = "sqlite://intake.db"
         self.wait_inbound(before + 1);
     }
 
+    /// Each of `who` writes a first mail; after one `once`, the question
+    /// mail each got (in order): what a reply must answer for its answers
+    /// to count (a token for the address in our Message-ID).
+    pub async fn questions_for(&self, who: &[&str]) -> Vec<Mail> {
+        for w in who {
+            self.receive(w, &mail(w, "", &self.team, "Hello", "", "How do I apply?"))
+                .await;
+        }
+        self.once();
+        who.iter()
+            .map(|w| parse_mail(&self.stack.wait_for(w, 1)[0]))
+            .collect()
+    }
+
     /// The team mailbox without the delivery copies of our own replies
     /// (which come from the team address, marked automatic), which arrive
     /// at their own pace.
@@ -517,6 +531,36 @@ pub fn reply(
         refs.join(" "),
         body.replace('\n', "\r\n")
     )
+}
+
+/// `raw` (a mail client's reply, from a fixture) as a reply to `parent`:
+/// its In-Reply-To and References (with their folded lines) replaced by
+/// `parent`'s Message-ID, the rest untouched.
+pub fn threaded(raw: &[u8], parent: &Mail) -> Vec<u8> {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|p| p + 2)
+        .or_else(|| raw.windows(2).position(|w| w == b"\n\n").map(|p| p + 1))
+        .unwrap();
+    let (head, body) = raw.split_at(split);
+    let head = String::from_utf8_lossy(head);
+    let mut kept = String::new();
+    let mut dropping = false;
+    for line in head.split_inclusive('\n') {
+        let folded = line.starts_with([' ', '\t']);
+        if !folded {
+            let lower = line.to_ascii_lowercase();
+            dropping = lower.starts_with("in-reply-to:") || lower.starts_with("references:");
+        }
+        if !dropping {
+            kept.push_str(line);
+        }
+    }
+    let eol = if head.contains("\r\n") { "\r\n" } else { "\n" };
+    let id = &parent.message_id;
+    let threading = format!("In-Reply-To: <{id}>{eol}References: <{id}>{eol}");
+    [threading.as_bytes(), kept.as_bytes(), body].concat()
 }
 
 /// Waits until OpenSMTPD holds nothing more to deliver (its queue is

@@ -3,7 +3,7 @@
 //! listed for staff; and people whose mail merely looks like a robot's
 //! (`X-Auto-Response-Suppress`, an out-of-office subject) still answered.
 
-use super::common::{Intake, mail, parse_mail, reply};
+use super::common::{Intake, Mail, mail, parse_mail, reply};
 
 /// An Exchange out-of-office reply as Exchange sends it when the RFC 3834
 /// headers are missing: Outlook's thread headers, a localized subject.
@@ -46,6 +46,11 @@ async fn robots_known_by_content_are_not_answered_and_answers_win() {
     intake.once();
     let question = parse_mail(&stack.wait_for(&colleague, 1)[0]);
     assert!(question.body.contains("1. What is your name?"));
+    // Two people get the questions too; their answers below reply to them.
+    let person = stack.address("outlook-person", "example.net");
+    let thread = stack.address("ooo-thread", "example.net");
+    let asked = intake.questions_for(&[&person, &thread]).await;
+    let threading = |q: &Mail| format!("In-Reply-To: <{0}>\r\nReferences: <{0}>\r\n", q.message_id);
 
     // 1. A German Exchange out-of-office reply, no RFC 3834 header at all.
     let ooo_de = stack.address("ooo-de", "example.de");
@@ -109,7 +114,6 @@ async fn robots_known_by_content_are_not_answered_and_answers_win() {
 
     // A person whose Outlook adds `X-Auto-Response-Suppress: All`, with
     // numbered answers: an ordinary applicant.
-    let person = stack.address("outlook-person", "example.net");
     intake
         .receive(
             &person,
@@ -118,7 +122,7 @@ async fn robots_known_by_content_are_not_answered_and_answers_win() {
                 "Jonas Weber",
                 &team,
                 "Application",
-                "X-Auto-Response-Suppress: All\r\nThread-Topic: Application\r\nThread-Index: AQHYR3BlcnNvbg==\r\nX-MS-Has-Attach:\r\nContent-Language: en-US\r\n",
+                &format!("{}X-Auto-Response-Suppress: All\r\nThread-Topic: Application\r\nThread-Index: AQHYR3BlcnNvbg==\r\nX-MS-Has-Attach:\r\nContent-Language: en-US\r\n", threading(&asked[0])),
                 "Hello,\n\nhere are my answers.\n\n1. Jonas Weber\n2. Europe\n3. English, German\n4. I have led volunteer teams for six years.\n5. Yes\n\nBest regards,\nJonas",
             ),
         )
@@ -126,7 +130,6 @@ async fn robots_known_by_content_are_not_answered_and_answers_win() {
 
     // A person answering on an out-of-office thread: the subject looks like
     // a robot's, the answers are a person's, and answers win.
-    let thread = stack.address("ooo-thread", "example.net");
     intake
         .receive(
             &thread,
@@ -135,7 +138,7 @@ async fn robots_known_by_content_are_not_answered_and_answers_win() {
                 "Mia Schulz",
                 &team,
                 "AW: Automatische Antwort: Call for members",
-                "",
+                &threading(&asked[1]),
                 "Hallo,\n\n1. Mia Schulz\n2. Europe\n3. German\n\nViele Grüße\nMia",
             ),
         )
@@ -144,8 +147,8 @@ async fn robots_known_by_content_are_not_answered_and_answers_win() {
     intake.once();
     // The people's replies have arrived; anything sent to a robot in the
     // same run would have been sent before `once` returned.
-    let to_person = stack.wait_for(&person, 1);
-    let to_thread = stack.wait_for(&thread, 1);
+    let to_person = stack.wait_for(&person, 2);
+    let to_thread = stack.wait_for(&thread, 2);
     std::thread::sleep(std::time::Duration::from_secs(2));
 
     for robot in [&ooo_de, &ooo_fr, &autoreply, &helpdesk] {
@@ -194,9 +197,9 @@ async fn robots_known_by_content_are_not_answered_and_answers_win() {
     }
 
     // The Outlook person: exactly one reply, a confirmation, answers stored.
-    assert_eq!(to_person.len(), 1);
-    assert_eq!(stack.delivered(&person).len(), 1);
-    let c = parse_mail(&to_person[0]);
+    assert_eq!(to_person.len(), 2);
+    assert_eq!(stack.delivered(&person).len(), 2);
+    let c = parse_mail(&to_person[1]);
     assert_eq!(c.subject, "Re: Application");
     assert!(c.body.contains("is complete"), "{}", c.body);
     let app = intake
@@ -215,9 +218,9 @@ async fn robots_known_by_content_are_not_answered_and_answers_win() {
 
     // The out-of-office thread person: answered (naming what is missing),
     // answers stored, nothing listed.
-    assert_eq!(to_thread.len(), 1);
-    assert_eq!(stack.delivered(&thread).len(), 1);
-    let p = parse_mail(&to_thread[0]);
+    assert_eq!(to_thread.len(), 2);
+    assert_eq!(stack.delivered(&thread).len(), 2);
+    let p = parse_mail(&to_thread[1]);
     assert!(
         p.body.contains("These questions still need an answer"),
         "{}",

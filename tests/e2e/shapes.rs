@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::common::{INTAKE_NAME, Intake, parse_mail};
+use super::common::{INTAKE_NAME, Intake, parse_mail, threaded};
 
 fn fixture(name: &str) -> (Vec<u8>, Value) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/replies");
@@ -54,14 +54,20 @@ async fn replies_from_many_clients_are_read_right_end_to_end() {
         "intl-ru-gmail-koi8r",
         "enc-latin9-euro-kmail",
     ];
+    // Each applicant first gets the questions, and replies to them.
+    let who: Vec<String> = shapes
+        .iter()
+        .map(|name| intake.stack.address(name, "example.net"))
+        .collect();
+    let asked = intake
+        .questions_for(&who.iter().map(String::as_str).collect::<Vec<_>>())
+        .await;
     let mut sent = Vec::new();
-    for name in shapes {
+    for ((name, who), question) in shapes.into_iter().zip(who).zip(&asked) {
         let (raw, expected) = fixture(name);
-        let who = intake.stack.address(name, "example.net");
         let from = expected["from"].as_str().unwrap();
-        intake
-            .receive_raw(&who, &as_sent(&raw, from, &who, &intake.team))
-            .await;
+        let raw = threaded(&as_sent(&raw, from, &who, &intake.team), question);
+        intake.receive_raw(&who, &raw).await;
         sent.push((name, who, expected));
     }
     intake.once();
@@ -81,7 +87,7 @@ async fn replies_from_many_clients_are_read_right_end_to_end() {
         };
         assert_eq!(app["status"], status, "{name}");
         // The applicant hears back: a confirmation, or what is wrong.
-        let reply = parse_mail(&intake.stack.wait_for(who, 1)[0]);
+        let reply = parse_mail(&intake.stack.wait_for(who, 2)[1]);
         assert_eq!(reply.from_name.as_deref(), Some(INTAKE_NAME));
         if invalid || required_missing {
             assert!(
@@ -130,12 +136,14 @@ async fn answers_in_an_attachment_are_not_read_and_the_applicant_is_told() {
     intake
         .receive_raw(&who, &as_sent(&raw, from, &who, &intake.team))
         .await;
+    intake.once();
+    // The one who also answers in the body replies to our questions.
     let (raw2, expected2) = fixture("attach-odt-thunderbird-partial-body");
     let who2 = intake.stack.address("odt", "example.net");
+    let asked = intake.questions_for(&[&who2]).await;
     let from2 = expected2["from"].as_str().unwrap();
-    intake
-        .receive_raw(&who2, &as_sent(&raw2, from2, &who2, &intake.team))
-        .await;
+    let raw2 = threaded(&as_sent(&raw2, from2, &who2, &intake.team), &asked[0]);
+    intake.receive_raw(&who2, &raw2).await;
     intake.once();
 
     let reply = parse_mail(&intake.stack.wait_for(&who, 1)[0]);
@@ -153,7 +161,7 @@ async fn answers_in_an_attachment_are_not_read_and_the_applicant_is_told() {
     // The one who also answered in the body gets those answers stored.
     let app2 = intake.application(&who2).unwrap();
     assert_eq!(app2["answers"], expected2["answers"]);
-    let reply2 = parse_mail(&intake.stack.wait_for(&who2, 1)[0]);
+    let reply2 = parse_mail(&intake.stack.wait_for(&who2, 2)[1]);
     assert!(
         reply2.body.contains("Please reply to this mail"),
         "{}",
