@@ -201,7 +201,11 @@ impl Composer<'_> {
             self.problems_text(None, &none, 0, &all, &BTreeMap::new())?,
             self.closed_text(None)?,
             self.attachment_text(None, &[])?,
-            self.confirm_address_text()?,
+            self.simple_text("confirm-address.txt", None)?,
+            self.simple_text("confirm-withdraw.txt", None)?,
+            self.simple_text("confirm-data.txt", None)?,
+            self.simple_text("confirm-erase.txt", None)?,
+            self.simple_text("withdrawn.txt", None)?,
         ])
     }
 
@@ -216,12 +220,11 @@ impl Composer<'_> {
         Ok(self.templates.render("attachment.txt", &ctx)?)
     }
 
-    /// Asks the address to reply to confirm answers from a mail that
-    /// replied to none of ours. Names no one: the From may be forged.
-    pub fn confirm_address_text(&self) -> Result<String, ComposeError> {
-        Ok(self
-            .templates
-            .render("confirm-address.txt", &self.base(None))?)
+    /// A mail from `template` that needs only the intake's name, the
+    /// closing time and the applicant's (`name`): the confirm requests
+    /// (which name no one: the From may be forged) and notices.
+    pub fn simple_text(&self, template: &str, name: Option<&str>) -> Result<String, ComposeError> {
+        Ok(self.templates.render(template, &self.base(name))?)
     }
 
     pub fn closed_text(&self, name: Option<&str>) -> Result<String, ComposeError> {

@@ -14,8 +14,8 @@ use crate::compose::{ComposeError, Composer};
 use crate::config::Config;
 pub use crate::domain::Outcome;
 use crate::domain::{
-    self, ApplicationChange, Attention, Decision, Facts, Known, MessageOutcome, Reading, Reply,
-    ReplyText, Status, Written,
+    self, ApplicationChange, Attention, Confirming, Decision, Facts, Known, MessageOutcome,
+    Reading, Reply, ReplyText, Status, Written,
 };
 use crate::ingest::{self, Inbound, Sender};
 use crate::mailbox::Fetched;
@@ -296,8 +296,8 @@ impl Pipeline {
             (Some(i), Some(f)) if parsed => self.key.vouched_by(&i.parent_ids, &f.address),
             _ => false,
         };
-        let held = match (inbound, from) {
-            (Some(i), Some(f)) if vouched => held_for(&mut tx, &self.key, i, &f.address).await?,
+        let confirms = match (inbound, from) {
+            (Some(i), Some(f)) if vouched => confirms(&mut tx, &self.key, i, &f.address).await?,
             _ => None,
         };
         let decision = domain::decide(&Facts {
@@ -315,7 +315,7 @@ impl Pipeline {
             closes_at: self.config.intake.closes_at,
             questions: &self.config.questions,
             vouched,
-            held: held.as_ref(),
+            confirms: confirms.as_ref(),
         });
         let Decision::Record(written) = &decision else {
             return Ok(decision.outcome());
@@ -413,6 +413,13 @@ impl Pipeline {
                     .await
                     .map_err(PipelineError::from)?;
             }
+            ApplicationChange::Withdraw => {
+                if let Some(id) = application {
+                    tx.set_status(id, Status::Withdrawn, mail.received_at)
+                        .await
+                        .map_err(PipelineError::from)?;
+                }
+            }
             ApplicationChange::Hold { answers } => {
                 if application.is_none() {
                     tx.insert_application(
@@ -478,7 +485,12 @@ impl Pipeline {
                 missing,
                 invalid,
             } => c.problems_text(name.as_deref(), current, *stored, missing, invalid)?,
-            ReplyText::ConfirmAddress => c.confirm_address_text()?,
+            ReplyText::ConfirmAddress => c.simple_text("confirm-address.txt", None)?,
+            ReplyText::ConfirmWithdraw => c.simple_text("confirm-withdraw.txt", None)?,
+            ReplyText::ConfirmData => c.simple_text("confirm-data.txt", None)?,
+            ReplyText::ConfirmErase => c.simple_text("confirm-erase.txt", None)?,
+            ReplyText::Withdrawn { name } => c.simple_text("withdrawn.txt", name.as_deref())?,
+            ReplyText::DataCopy => c.simple_text("data-copy.txt", None)?,
         })
     }
 }
@@ -532,6 +544,20 @@ async fn gather(tx: &mut Tx, address: &str) -> Result<(Option<i64>, Known), Retr
         .last_reply_at(address, Reply::ConfirmAddress)
         .await
         .map_err(PipelineError::from)?;
+    let mut last_reply_at = std::collections::BTreeMap::new();
+    for kind in [
+        Reply::ConfirmWithdraw,
+        Reply::ConfirmData,
+        Reply::ConfirmErase,
+    ] {
+        if let Some(t) = tx
+            .last_reply_at(address, kind)
+            .await
+            .map_err(PipelineError::from)?
+        {
+            last_reply_at.insert(kind, t);
+        }
+    }
     Ok((
         application.as_ref().map(|a| a.id),
         Known {
@@ -543,27 +569,36 @@ async fn gather(tx: &mut Tx, address: &str) -> Result<(Option<i64>, Known), Retr
             last_closed_notice_at,
             last_attachment_notice_at,
             last_confirm_request_at,
+            last_reply_at,
         },
     ))
 }
 
-/// The answers held for this sender's unvouched mail, when this mail
-/// replies to our request to confirm them (a parent id that vouches for
-/// `address` and names a confirm request to it).
-async fn held_for(
+/// What this mail confirms, when it replies to one of our confirm requests
+/// to `address` (a parent id that vouches for it and names such a
+/// request): for held answers, those still held.
+async fn confirms(
     tx: &mut Tx,
     key: &Key,
     inbound: &Inbound,
     address: &str,
-) -> Result<Option<domain::Held>, PipelineError> {
+) -> Result<Option<Confirming>, PipelineError> {
     for id in inbound
         .parent_ids
         .iter()
         .filter(|id| key.vouches(id, address))
     {
-        if let Some(message) = tx.replied_mail(id, Reply::ConfirmAddress, address).await? {
-            return Ok(Some(tx.held_answers(message).await?));
-        }
+        let Some((kind, message)) = tx.reply_to(id, address).await? else {
+            continue;
+        };
+        let Some(confirming) = Confirming::of(kind) else {
+            continue;
+        };
+        let held = match (kind, message) {
+            (Reply::ConfirmAddress, Some(m)) => Some(tx.held_answers(m).await?),
+            _ => None,
+        };
+        return Ok(Some(confirming(held)));
     }
     Ok(None)
 }

@@ -14,6 +14,20 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("problems.txt", include_str!("../templates/problems.txt")),
     ("closed.txt", include_str!("../templates/closed.txt")),
     (
+        "confirm-withdraw.txt",
+        include_str!("../templates/confirm-withdraw.txt"),
+    ),
+    (
+        "confirm-data.txt",
+        include_str!("../templates/confirm-data.txt"),
+    ),
+    (
+        "confirm-erase.txt",
+        include_str!("../templates/confirm-erase.txt"),
+    ),
+    ("withdrawn.txt", include_str!("../templates/withdrawn.txt")),
+    ("data-copy.txt", include_str!("../templates/data-copy.txt")),
+    (
         "confirm-address.txt",
         include_str!("../templates/confirm-address.txt"),
     ),

@@ -17,6 +17,8 @@ mod network;
 mod ops;
 #[path = "e2e/privacy.rs"]
 mod privacy;
+#[path = "e2e/requests.rs"]
+mod requests;
 #[path = "e2e/robots.rs"]
 mod robots;
 #[path = "e2e/shapes.rs"]

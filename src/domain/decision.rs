@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
+use super::request::{self, Request};
 use super::{
     Attention, Backfill, CurrentAnswers, Known, MessageOutcome, Plan, Reply, Status, check, due,
     missing, plan, status,
@@ -62,13 +63,41 @@ pub struct Facts<'a> {
     /// in its In-Reply-To or References, see [`crate::token`]): only the
     /// owner of the address could have read that mail.
     pub vouched: bool,
-    /// Answers held from an earlier, unvouched mail of this sender, when
-    /// this mail (vouched) replies to our request to confirm them.
-    pub held: Option<&'a Held>,
+    /// What this mail confirms, when it (vouched) replies to one of our
+    /// requests to confirm: held answers, or a request by mail.
+    pub confirms: Option<&'a Confirming>,
+}
+
+/// What a reply to one of our confirm requests confirms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirming {
+    /// Answers held from an unvouched mail (`confirm-address`).
+    Answers(Held),
+    /// A withdrawal asked for in an unvouched mail (`confirm-withdraw`).
+    Withdraw,
+    /// A copy of the data, asked for in an unvouched mail
+    /// (`confirm-data`).
+    MyData,
+    /// Deletion of everything stored about the address (`confirm-erase`).
+    Delete,
+}
+
+impl Confirming {
+    /// The confirm request (its reply kind) a mail answers, to what it
+    /// confirms; `None` for other kinds.
+    pub fn of(kind: Reply) -> Option<fn(Option<Held>) -> Confirming> {
+        Some(match kind {
+            Reply::ConfirmAddress => |h: Option<Held>| Confirming::Answers(h.unwrap_or_default()),
+            Reply::ConfirmWithdraw => |_| Confirming::Withdraw,
+            Reply::ConfirmData => |_| Confirming::MyData,
+            Reply::ConfirmErase => |_| Confirming::Delete,
+            _ => return None,
+        })
+    }
 }
 
 /// Answers held from a mail that replied to none of ours.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Held {
     /// The stored mail they came in (its row id).
     pub message: i64,
@@ -104,6 +133,9 @@ pub struct Written {
     /// The held answers of this stored mail were taken in: they are
     /// dropped from the held list, and the mail from the staff list.
     pub release: Option<i64>,
+    /// The address confirmed that everything stored about it is to be
+    /// deleted: the executor erases it, this mail included.
+    pub erase: bool,
 }
 
 /// What happens to the sender's application.
@@ -125,6 +157,8 @@ pub enum ApplicationChange {
     Hold {
         answers: Vec<NewAnswer>,
     },
+    /// The application (there is one) is withdrawn.
+    Withdraw,
 }
 
 /// One new version of an answer.
@@ -169,6 +203,18 @@ pub enum ReplyText {
     /// Carries no name and nothing of the mail: its From may be forged,
     /// and the stranger's words must not reach the address's owner.
     ConfirmAddress,
+    /// Asks the address to reply to confirm a withdrawal.
+    ConfirmWithdraw,
+    /// Asks the address to reply to receive a copy of its data.
+    ConfirmData,
+    /// Asks the address to reply to confirm the deletion of its data.
+    ConfirmErase,
+    /// Confirms the withdrawal.
+    Withdrawn {
+        name: Option<String>,
+    },
+    /// Everything stored about the address, as text and attached JSON.
+    DataCopy,
 }
 
 impl ReplyText {
@@ -180,6 +226,11 @@ impl ReplyText {
             ReplyText::Confirmation { .. } => Reply::Confirmation,
             ReplyText::Problems { .. } => Reply::Problems,
             ReplyText::ConfirmAddress => Reply::ConfirmAddress,
+            ReplyText::ConfirmWithdraw => Reply::ConfirmWithdraw,
+            ReplyText::ConfirmData => Reply::ConfirmData,
+            ReplyText::ConfirmErase => Reply::ConfirmErase,
+            ReplyText::Withdrawn { .. } => Reply::Withdrawn,
+            ReplyText::DataCopy => Reply::DataCopy,
         }
     }
 }
@@ -196,6 +247,7 @@ impl Written {
             note: None,
             delivery_of: None,
             release: None,
+            erase: false,
         }
     }
 }
@@ -218,6 +270,7 @@ pub fn decide(f: &Facts<'_>) -> Decision {
             note: None,
             delivery_of: None,
             release: None,
+            erase: false,
         });
     }
     let (inbound, extracted) = match f.reading {
@@ -237,6 +290,7 @@ pub fn decide(f: &Facts<'_>) -> Decision {
             note: None,
             delivery_of: None,
             release: None,
+            erase: false,
         });
     }
     // Our own reply, sent to the team mailbox too as proof that the server
@@ -257,6 +311,7 @@ pub fn decide(f: &Facts<'_>) -> Decision {
             note: None,
             delivery_of: Some(outbox_id),
             release: None,
+            erase: false,
         });
     }
     // An address no reply can go to is as good as none: listed, and never
@@ -332,8 +387,36 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
         note: None,
         delivery_of: None,
         release: None,
+        erase: false,
     };
-    let held = f.held.filter(|h| !h.answers.is_empty());
+    let held = match f.confirms {
+        Some(Confirming::Answers(h)) if !h.answers.is_empty() => Some(h),
+        _ => None,
+    };
+    if extracted.is_empty() && held.is_none() {
+        let own = request::own_text(&inbound.body, &extracted.cuts);
+        let asked = match f.confirms {
+            Some(Confirming::Withdraw) => Some(Request::Withdraw),
+            Some(Confirming::MyData) => Some(Request::MyData),
+            Some(Confirming::Delete) => Some(Request::Delete),
+            _ => request::read(&inbound.subject, &own),
+        };
+        if let Some(asked) = asked {
+            return by_request(w, f, asked, name_hint);
+        }
+        // Someone who has answered and writes again without answers (a
+        // thank-you, a question) is read by a person, never sent the
+        // questions again.
+        if !known.current.values.is_empty() {
+            w.outcome = MessageOutcome::Message;
+            w.application = ApplicationChange::Untouched;
+            w.attention = w.attention.or(Some(Attention::Message));
+            w.detail = w
+                .detail
+                .or_else(|| Some("neither answers nor a request: for a person to read".into()));
+            return w;
+        }
+    }
     match plan(
         known,
         !extracted.is_empty() || held.is_some(),
@@ -423,6 +506,39 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
                 name,
                 status: status(&values, f.questions),
             };
+        }
+    }
+    w
+}
+
+/// A request by mail. Whatever changes the application or sends its data
+/// needs the mail to reply to one of ours (vouched); otherwise the address
+/// is asked, at most daily, to confirm by replying. Deletion is always
+/// confirmed first.
+fn by_request(mut w: Written, f: &Facts<'_>, asked: Request, name: Option<String>) -> Written {
+    let known = f.known;
+    let confirmed = |c: Confirming| f.confirms == Some(&c);
+    let ask = |kind: Reply, text: ReplyText| {
+        due(known.last_reply_at.get(&kind).copied(), f.now).then_some(text)
+    };
+    w.outcome = MessageOutcome::Request;
+    w.application = ApplicationChange::Untouched;
+    match asked {
+        Request::Delete if confirmed(Confirming::Delete) => w.erase = true,
+        Request::Delete => w.reply = ask(Reply::ConfirmErase, ReplyText::ConfirmErase),
+        Request::MyData if f.vouched => w.reply = Some(ReplyText::DataCopy),
+        Request::MyData => w.reply = ask(Reply::ConfirmData, ReplyText::ConfirmData),
+        Request::Withdraw if !known.applicant => {
+            w.outcome = MessageOutcome::Message;
+            w.attention = Some(Attention::Message);
+            w.detail = Some("asks to withdraw, but has no application".into());
+        }
+        Request::Withdraw if f.vouched => {
+            w.application = ApplicationChange::Withdraw;
+            w.reply = Some(ReplyText::Withdrawn { name });
+        }
+        Request::Withdraw => {
+            w.reply = ask(Reply::ConfirmWithdraw, ReplyText::ConfirmWithdraw);
         }
     }
     w

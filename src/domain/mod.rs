@@ -9,12 +9,14 @@
 
 pub mod backfill;
 pub mod decision;
+pub mod request;
 #[cfg(test)]
 mod tests;
 
 pub use backfill::Backfill;
 pub use decision::{
-    ApplicationChange, Decision, Facts, Held, NewAnswer, Reading, ReplyText, Written, decide,
+    ApplicationChange, Confirming, Decision, Facts, Held, NewAnswer, Reading, ReplyText, Written,
+    decide,
 };
 
 /// What became of a message, as the caller (the daemon, a test) sees it.
@@ -65,10 +67,14 @@ pub enum Attention {
     /// Answers in a mail that replies to none of ours (its From may be
     /// forged): held until the address confirms by replying.
     Unconfirmed,
+    /// An applicant who has answered wrote without answers or a request
+    /// (a thank-you, a question): for a person to read, never answered
+    /// with the questions.
+    Message,
 }
 
 impl Attention {
-    const ALL: [Attention; 13] = [
+    const ALL: [Attention; 14] = [
         Attention::Robot,
         Attention::NoAnswers,
         Attention::Closed,
@@ -82,6 +88,7 @@ impl Attention {
         Attention::ReplyFailed,
         Attention::Unfetchable,
         Attention::Unconfirmed,
+        Attention::Message,
     ];
 
     /// The reason as read back from its [`Attention::as_str`] name.
@@ -105,6 +112,7 @@ impl Attention {
             Attention::ReplyFailed => "reply-failed",
             Attention::Unfetchable => "unfetchable",
             Attention::Unconfirmed => "unconfirmed",
+            Attention::Message => "message",
         }
     }
 }
@@ -120,13 +128,20 @@ pub enum Status {
     /// Made by a mail that replied to none of ours: its answers are held
     /// until the address confirms, and none count yet.
     Unconfirmed,
+    /// The applicant took the application back (by mail).
+    Withdrawn,
 }
 
 impl Status {
     pub fn parse(s: &str) -> Option<Self> {
-        [Status::Complete, Status::Incomplete, Status::Unconfirmed]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+        [
+            Status::Complete,
+            Status::Incomplete,
+            Status::Unconfirmed,
+            Status::Withdrawn,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -134,6 +149,7 @@ impl Status {
             Status::Complete => "complete",
             Status::Incomplete => "incomplete",
             Status::Unconfirmed => "unconfirmed",
+            Status::Withdrawn => "withdrawn",
         }
     }
 }
@@ -161,7 +177,7 @@ pub fn reply_subject(theirs: &str, fallback: &str) -> String {
 }
 
 /// What kind of reply to send.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Reply {
     Questions,
     Confirmation,
@@ -171,6 +187,18 @@ pub enum Reply {
     /// Asks the address to confirm, by replying, answers sent in a mail
     /// that replied to none of ours.
     ConfirmAddress,
+    /// Asks the address to reply to confirm a withdrawal it may not have
+    /// sent.
+    ConfirmWithdraw,
+    /// Asks the address to reply to receive a copy of its data.
+    ConfirmData,
+    /// Asks the address to reply to confirm that everything stored about
+    /// it is to be deleted (always asked, vouched or not).
+    ConfirmErase,
+    /// The application is withdrawn.
+    Withdrawn,
+    /// Everything stored about the address, as text and as JSON.
+    DataCopy,
 }
 
 impl Reply {
@@ -182,6 +210,11 @@ impl Reply {
             Reply::Closed,
             Reply::Attachment,
             Reply::ConfirmAddress,
+            Reply::ConfirmWithdraw,
+            Reply::ConfirmData,
+            Reply::ConfirmErase,
+            Reply::Withdrawn,
+            Reply::DataCopy,
         ]
         .into_iter()
         .find(|v| v.as_str() == s)
@@ -195,6 +228,11 @@ impl Reply {
             Reply::Closed => "closed",
             Reply::Attachment => "attachment",
             Reply::ConfirmAddress => "confirm-address",
+            Reply::ConfirmWithdraw => "confirm-withdraw",
+            Reply::ConfirmData => "confirm-data",
+            Reply::ConfirmErase => "confirm-erase",
+            Reply::Withdrawn => "withdrawn",
+            Reply::DataCopy => "data-copy",
         }
     }
 }
@@ -223,6 +261,10 @@ pub enum MessageOutcome {
     /// A copy of a mail whose sender was erased: only its place and keyed
     /// hashes are recorded (table `erased`), never the mail.
     Erased,
+    /// A request by mail (withdraw, my data, delete) or its confirmation.
+    Request,
+    /// An applicant's mail with neither answers nor a request: for staff.
+    Message,
 }
 
 impl MessageOutcome {
@@ -237,6 +279,8 @@ impl MessageOutcome {
             MessageOutcome::DeliveryCopy,
             MessageOutcome::Unconfirmed,
             MessageOutcome::Erased,
+            MessageOutcome::Request,
+            MessageOutcome::Message,
         ]
         .into_iter()
         .find(|v| v.as_str() == s)
@@ -254,6 +298,8 @@ impl MessageOutcome {
             MessageOutcome::DeliveryCopy => "delivery-copy",
             MessageOutcome::Unconfirmed => "unconfirmed",
             MessageOutcome::Erased => "erased",
+            MessageOutcome::Request => "request",
+            MessageOutcome::Message => "message",
         }
     }
 }
@@ -307,6 +353,9 @@ pub struct Known {
     pub last_closed_notice_at: Option<DateTime<Utc>>,
     pub last_attachment_notice_at: Option<DateTime<Utc>>,
     pub last_confirm_request_at: Option<DateTime<Utc>>,
+    /// When each kind of request reply was last queued for the sender
+    /// (confirm requests are sent at most daily).
+    pub last_reply_at: BTreeMap<Reply, DateTime<Utc>>,
 }
 
 /// The decision for a mail from a person, before answers are merged.
@@ -326,7 +375,7 @@ pub enum Plan {
     Attachment { send: bool },
 }
 
-fn due(last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+pub(crate) fn due(last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
     last.is_none_or(|t| now - t >= RESEND_INTERVAL)
 }
 
@@ -407,7 +456,7 @@ pub fn standing(
     questions: &QuestionSet,
 ) -> Status {
     match stored {
-        Status::Unconfirmed => stored,
+        Status::Unconfirmed | Status::Withdrawn => stored,
         Status::Complete | Status::Incomplete => status(current, questions),
     }
 }

@@ -72,7 +72,7 @@ struct World {
     /// The mail replies to one of ours to its sender (most cases: an
     /// applicant answering our questions).
     vouched: bool,
-    held: Option<Held>,
+    confirms: Option<Confirming>,
 }
 
 impl Default for World {
@@ -88,7 +88,7 @@ impl Default for World {
             backfill: Backfill::default(),
             closed_ago: None,
             vouched: true,
-            held: None,
+            confirms: None,
         }
     }
 }
@@ -114,7 +114,7 @@ fn decide_with(case: &Case, w: &World) -> Decision {
         closes_at: w.closed_ago.map(|a| now - a),
         questions: &qs,
         vouched: w.vouched,
-        held: w.held.as_ref(),
+        confirms: w.confirms.as_ref(),
     })
 }
 
@@ -249,7 +249,7 @@ fn an_unread_mail_is_listed_with_its_reason_and_no_identity() {
         known: &known,
         team_address: TEAM,
         vouched: false,
-        held: None,
+        confirms: None,
         closes_at: None,
         questions: &qs,
     });
@@ -711,7 +711,7 @@ fn a_reply_to_the_confirm_request_takes_the_held_answers_in() {
             status: Some(Status::Unconfirmed),
             ..Default::default()
         },
-        held: Some(held),
+        confirms: Some(Confirming::Answers(held)),
         ..Default::default()
     };
     let w = written(decide_with(&mail("", "Yes, that was me."), &world));
@@ -734,4 +734,145 @@ fn a_reply_to_the_confirm_request_takes_the_held_answers_in() {
         .collect();
     assert_eq!(region, ["Africa"]);
     assert_eq!(w.release, Some(41));
+}
+
+/// Requests by mail: what changes an application or sends its data needs
+/// a vouched mail, deletion is always confirmed first, and a thank-you
+/// from someone who answered goes to staff, never the questions again.
+#[test]
+fn requests_by_mail_are_done_or_confirmed_first() {
+    let answered = || applicant(&[("name", "Ada")]);
+    let asked_today = || Known {
+        last_reply_at: [
+            (Reply::ConfirmErase, Utc::now() - Duration::hours(1)),
+            (Reply::ConfirmWithdraw, Utc::now() - Duration::hours(1)),
+        ]
+        .into(),
+        ..answered()
+    };
+    let world = |vouched: bool, known: Known, confirms: Option<Confirming>| World {
+        vouched,
+        known,
+        confirms,
+        ..Default::default()
+    };
+    type Row = (
+        &'static str,
+        &'static str,
+        World,
+        Option<Reply>,
+        ApplicationChange,
+        bool,
+    );
+    let table: Vec<Row> = vec![
+        (
+            "withdraw, vouched",
+            "WITHDRAW",
+            world(true, answered(), None),
+            Some(Reply::Withdrawn),
+            ApplicationChange::Withdraw,
+            false,
+        ),
+        (
+            "withdraw, forged",
+            "WITHDRAW",
+            world(false, answered(), None),
+            Some(Reply::ConfirmWithdraw),
+            ApplicationChange::Untouched,
+            false,
+        ),
+        (
+            "withdraw, asked today",
+            "WITHDRAW",
+            world(false, asked_today(), None),
+            None,
+            ApplicationChange::Untouched,
+            false,
+        ),
+        (
+            "withdraw confirmed",
+            "yes",
+            world(true, answered(), Some(Confirming::Withdraw)),
+            Some(Reply::Withdrawn),
+            ApplicationChange::Withdraw,
+            false,
+        ),
+        (
+            "delete, vouched",
+            "Please delete my data",
+            world(true, answered(), None),
+            Some(Reply::ConfirmErase),
+            ApplicationChange::Untouched,
+            false,
+        ),
+        (
+            "delete, asked today",
+            "DELETE",
+            world(true, asked_today(), None),
+            None,
+            ApplicationChange::Untouched,
+            false,
+        ),
+        (
+            "delete confirmed",
+            "Yes.",
+            world(true, answered(), Some(Confirming::Delete)),
+            None,
+            ApplicationChange::Untouched,
+            true,
+        ),
+        (
+            "my data, vouched",
+            "MY DATA",
+            world(true, answered(), None),
+            Some(Reply::DataCopy),
+            ApplicationChange::Untouched,
+            false,
+        ),
+        (
+            "my data, forged",
+            "MY DATA",
+            world(false, answered(), None),
+            Some(Reply::ConfirmData),
+            ApplicationChange::Untouched,
+            false,
+        ),
+        (
+            "my data confirmed",
+            "ok",
+            world(true, answered(), Some(Confirming::MyData)),
+            Some(Reply::DataCopy),
+            ApplicationChange::Untouched,
+            false,
+        ),
+        (
+            "thanks",
+            "Thank you!",
+            world(true, answered(), None),
+            None,
+            ApplicationChange::Untouched,
+            false,
+        ),
+        (
+            "thanks, forged",
+            "Thank you!",
+            world(false, answered(), None),
+            None,
+            ApplicationChange::Untouched,
+            false,
+        ),
+    ];
+    for (name, body, w, reply, change, erase) in table {
+        let got = written(decide_with(&mail("", body), &w));
+        assert_eq!(got.reply.as_ref().map(ReplyText::kind), reply, "{name}");
+        assert_eq!(got.application, change, "{name}");
+        assert_eq!(got.erase, erase, "{name}");
+        if name.starts_with("thanks") {
+            assert_eq!(got.attention, Some(Attention::Message), "{name}");
+            assert_eq!(got.outcome, MessageOutcome::Message, "{name}");
+        }
+    }
+    // Someone with no application who asks to withdraw is read by staff.
+    let got = written(decide_with(&mail("", "WITHDRAW"), &World::default()));
+    assert_eq!((got.reply, got.attention), (None, Some(Attention::Message)));
 }

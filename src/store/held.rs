@@ -87,24 +87,50 @@ impl Tx {
         Ok(())
     }
 
-    /// The stored mail a reply of ours (by its Message-ID, without angle
-    /// brackets) answered, when it was a reply of kind `kind` to
-    /// `recipient`.
-    pub async fn replied_mail(
+    /// A reply of ours to `recipient` by its Message-ID (without angle
+    /// brackets): its kind, and the stored mail it answered.
+    pub async fn reply_to(
         &mut self,
         rfc822_id: &str,
-        kind: Reply,
         recipient: &str,
-    ) -> Result<Option<i64>, StoreError> {
-        let id: Option<Option<i64>> = sqlx::query_scalar(
-            "SELECT message_id FROM outbox WHERE rfc822_id = $1 AND kind = $2
-             AND lower(recipient) = $3",
+    ) -> Result<Option<(Reply, Option<i64>)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, kind, message_id FROM outbox WHERE rfc822_id = $1
+             AND lower(recipient) = $2",
         )
         .bind(rfc822_id)
-        .bind(kind.as_str())
         .bind(recipient.to_lowercase())
         .fetch_optional(&mut *self.inner)
         .await?;
-        Ok(id.flatten())
+        row.map(|r| {
+            let kind: String = r.get("kind");
+            let parsed = Reply::parse(&kind).ok_or_else(|| StoreError::Unknown {
+                table: "outbox",
+                column: "kind",
+                value: kind.clone(),
+                row: r.get("id"),
+            })?;
+            Ok((parsed, r.get("message_id")))
+        })
+        .transpose()
+    }
+}
+
+impl Tx {
+    /// Sets the application's status (a standing the applicant chose,
+    /// such as `withdrawn`), dated by the mail that asked.
+    pub async fn set_status(
+        &mut self,
+        application_id: i64,
+        status: crate::domain::Status,
+        received_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE applications SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(status.as_str())
+            .bind(ts(received_at))
+            .bind(application_id)
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(())
     }
 }

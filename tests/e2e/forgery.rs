@@ -8,7 +8,7 @@ use super::common::{Intake, Mail, mail, parse_mail, reply};
 /// Every answer of the test questions, numbered, as Eve would type them.
 const EVE_ANSWERS: &str = "1. Eve Mallory\n2. Asia\n3. German\n4. I want your seat.\n5. yes\n";
 
-fn mails_to(intake: &Intake, who: &str, n: usize) -> Vec<Mail> {
+pub(crate) fn mails_to(intake: &Intake, who: &str, n: usize) -> Vec<Mail> {
     intake
         .stack
         .wait_for(who, n)
@@ -18,7 +18,7 @@ fn mails_to(intake: &Intake, who: &str, n: usize) -> Vec<Mail> {
 }
 
 /// Ada asks for the questions and answers all of them in a reply.
-async fn complete_applicant(intake: &Intake) -> String {
+pub(crate) async fn complete_applicant(intake: &Intake) -> String {
     let ada = intake.stack.address("ada", "example.net");
     intake
         .receive(

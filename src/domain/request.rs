@@ -1,0 +1,219 @@
+//! What a person asks for in a mail without answers: to withdraw, to get
+//! a copy of their data, to have it deleted (GDPR articles 15 and 17 in
+//! the applicant's words), in the languages applicants write.
+//!
+//! Read from the subject and from the text the person wrote (the body
+//! less every block the answer reader cut: quotes, our own mail quoted
+//! back, attributions, signatures), folded (case and accents ignored), so
+//! that the instructions in a quoted question mail never count.
+
+use crate::answers::Cut;
+use crate::questions::fold;
+
+/// A request by mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Request {
+    /// Take my application back.
+    Withdraw,
+    /// Send me what you stored about me.
+    MyData,
+    /// Delete what you stored about me.
+    Delete,
+}
+
+/// Folded phrases for each request, in the order they are tried: deletion
+/// first ("withdraw and delete my data" asks for both; deleting does
+/// both), then withdrawal, then a copy ("delete my data" names the data
+/// too). Each is matched as whole words.
+const PHRASES: [(Request, &[&str]); 3] = [
+    (
+        Request::Delete,
+        &[
+            // The word our question mail asks for, and English.
+            "delete",
+            "erase",
+            "forget me",
+            "remove my data",
+            "remove my application",
+            "remove me",
+            "right to erasure",
+            // German, French, Spanish, Portuguese, Italian, Dutch, Polish, Russian.
+            "loschen",
+            "losche",
+            "loscht",
+            "supprimer",
+            "supprimez",
+            "effacer",
+            "effacez",
+            "borrar",
+            "borren",
+            "eliminar mis datos",
+            "eliminen mis datos",
+            "suprimir mis datos",
+            "apagar",
+            "apaguem",
+            "excluir meus dados",
+            "cancellare",
+            "cancellate",
+            "eliminare i miei dati",
+            "verwijder",
+            "verwijderen",
+            "wissen",
+            "usunac",
+            "usuncie",
+            "usun",
+            "удалить",
+            "удалите",
+        ],
+    ),
+    (
+        Request::Withdraw,
+        &[
+            "withdraw",
+            "withdrawing",
+            "withdrawal",
+            "no longer interested",
+            "cancel my application",
+            "retract my application",
+            "zuruckziehen",
+            "zuruckzuziehen",
+            "ziehe meine bewerbung zuruck",
+            "retirer ma candidature",
+            "je retire ma candidature",
+            "annuler ma candidature",
+            "retirar mi candidatura",
+            "retirar mi solicitud",
+            "retiro mi candidatura",
+            "retirar minha candidatura",
+            "desisto",
+            "desistir",
+            "ritirare la mia candidatura",
+            "ritiro la mia candidatura",
+            "intrekken",
+            "trek mijn aanmelding in",
+            "wycofac",
+            "wycofuje",
+            "отозвать",
+            "отзываю",
+        ],
+    ),
+    (
+        Request::MyData,
+        &[
+            "my data",
+            "what you stored",
+            "what you have stored",
+            "what have you stored",
+            "data you hold",
+            "copy of my application",
+            "meine daten",
+            "auskunft",
+            "mes donnees",
+            "mis datos",
+            "meus dados",
+            "i miei dati",
+            "mijn gegevens",
+            "moje dane",
+            "мои данные",
+        ],
+    ),
+];
+
+/// The request in a mail, if any: `subject` and the person's own `text`.
+pub fn read(subject: &str, text: &str) -> Option<Request> {
+    let said = format!(" {} ", words(&format!("{subject}\n{text}")));
+    PHRASES
+        .iter()
+        .find(|(_, phrases)| phrases.iter().any(|p| said.contains(&format!(" {p} "))))
+        .map(|(r, _)| *r)
+}
+
+/// Folded words with punctuation turned into spaces.
+fn words(s: &str) -> String {
+    let f: String = fold(s)
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    f.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The lines of `body` the person wrote: every block the answer reader
+/// cut (`cuts`, 1-based line numbers) left out.
+pub fn own_text(body: &str, cuts: &[Cut]) -> String {
+    body.lines()
+        .enumerate()
+        .filter(|(i, _)| {
+            let n = i + 1;
+            !cuts
+                .iter()
+                .any(|c| n >= c.first_line && n < c.first_line + c.lines.len())
+        })
+        .map(|(_, l)| l)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_are_read_in_the_words_people_use() {
+        use Request::*;
+        let table: [(&str, &str, Option<Request>); 22] = [
+            ("Re: Questions", "WITHDRAW", Some(Withdraw)),
+            ("Withdrawal", "", Some(Withdraw)),
+            (
+                "Re: Call",
+                "I am no longer interested, sorry.",
+                Some(Withdraw),
+            ),
+            (
+                "",
+                "Ich möchte meine Bewerbung zurückziehen.",
+                Some(Withdraw),
+            ),
+            ("", "Je souhaite retirer ma candidature.", Some(Withdraw)),
+            ("", "Quiero retirar mi candidatura.", Some(Withdraw)),
+            ("", "Chciałabym wycofać zgłoszenie.", Some(Withdraw)),
+            ("Re: Questions", "DELETE", Some(Delete)),
+            ("", "Please delete my data.", Some(Delete)),
+            ("", "Bitte löschen Sie meine Daten.", Some(Delete)),
+            ("", "Merci de supprimer mes données.", Some(Delete)),
+            ("", "Por favor, borren mis datos.", Some(Delete)),
+            ("", "Удалите, пожалуйста, мои данные.", Some(Delete)),
+            ("", "Withdraw me and erase everything.", Some(Delete)),
+            ("Re: Questions", "MY DATA", Some(MyData)),
+            ("", "What have you stored about me?", Some(MyData)),
+            ("", "Können Sie mir meine Daten schicken?", Some(MyData)),
+            ("", "Pourriez-vous m'envoyer mes données ?", Some(MyData)),
+            // Thanks and questions ask for nothing of these.
+            ("Re: Confirmation", "Thank you so much!", None),
+            ("", "When will you decide? Best, Ada", None),
+            // Words inside other words do not count.
+            ("", "I deleted the old draft and rewrote it.", None),
+            ("", "Undeleted and unwithdrawn.", None),
+        ];
+        for (subject, text, want) in table {
+            assert_eq!(read(subject, text), want, "{subject:?} {text:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_persons_own_lines_count() {
+        let body = "Thanks!\n\nOn Mon, Team wrote:\n> To have it deleted, reply DELETE.\n";
+        let cuts = vec![Cut {
+            kind: crate::answers::CutKind::Quote,
+            first_line: 3,
+            lines: vec![
+                "On Mon, Team wrote:".into(),
+                "> To have it deleted, reply DELETE.".into(),
+            ],
+            guessed: false,
+        }];
+        let own = own_text(body, &cuts);
+        assert_eq!(own.trim(), "Thanks!");
+        assert_eq!(read("Re: Questions", &own), None);
+        assert_eq!(read("Re: Questions", body), Some(Request::Delete));
+    }
+}
