@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use lettre::Message;
-use lettre::message::Mailbox;
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
+use lettre::message::{Attachment, Mailbox, MessageBuilder, MultiPart, SinglePart};
 use serde::Serialize;
 use tera::Context;
 
@@ -13,6 +13,7 @@ use crate::answers::question_block;
 use crate::config::Settings;
 use crate::domain::reply_subject;
 use crate::ingest::{Inbound, Sender};
+use crate::privacy::export::Export;
 use crate::render::{RenderError, Templates};
 use crate::token::Key;
 
@@ -220,6 +221,22 @@ impl Composer<'_> {
         Ok(self.templates.render("attachment.txt", &ctx)?)
     }
 
+    /// The text of the data copy: the application's standing and current
+    /// answers, and how many mails each way; the whole of it, every mail
+    /// included, is the attached JSON.
+    pub fn data_copy_text(&self, export: &Export) -> Result<String, ComposeError> {
+        let app = export.application.as_ref();
+        let mut ctx = self.base(app.and_then(|a| a.name.as_deref()));
+        ctx.insert("status", &app.map(|a| a.status.as_str()));
+        let none = BTreeMap::new();
+        ctx.insert("items", &self.items(app.map_or(&none, |a| &a.answers)));
+        ctx.insert("versions", &export.answer_history.len());
+        ctx.insert("held", &export.held_answers.len());
+        ctx.insert("mails", &export.mails.len());
+        ctx.insert("replies", &export.replies.len());
+        Ok(self.templates.render("data-copy.txt", &ctx)?)
+    }
+
     /// A mail from `template` that needs only the intake's name, the
     /// closing time and the applicant's (`name`): the confirm requests
     /// (which name no one: the From may be forged) and notices.
@@ -231,16 +248,15 @@ impl Composer<'_> {
         Ok(self.templates.render("closed.txt", &self.base(name))?)
     }
 
-    /// Wraps `text` in a reply to `inbound`, threaded and marked automatic.
-    /// The Message-ID carries a token for `to` made with `key`
-    /// ([`Key::message_id`]): a reply to it vouches for the address.
-    pub fn message(
+    /// The headers of a reply to `inbound`: threaded, marked automatic,
+    /// its Message-ID (returned without angle brackets) carrying a token
+    /// for `to`.
+    fn headers(
         &self,
         key: &Key,
         to: &Sender,
         inbound: &Inbound,
-        text: String,
-    ) -> Result<Composed, ComposeError> {
+    ) -> Result<(MessageBuilder, String), ComposeError> {
         let build = |e: &dyn std::fmt::Display| ComposeError::Build(e.to_string());
         let team: lettre::Address = self.config.intake.address.parse().map_err(|e| build(&e))?;
         let rcpt: lettre::Address = to.address.parse().map_err(|e| build(&e))?;
@@ -254,8 +270,7 @@ impl Composer<'_> {
             .subject(reply_subject(&inbound.subject, &self.config.intake.name))
             .message_id(Some(format!("<{rfc822_id}>")))
             .date_now()
-            .header(AutoSubmitted)
-            .header(ContentType::TEXT_PLAIN);
+            .header(AutoSubmitted);
         if let Some(parent) = &inbound.message_id {
             let mut refs: Vec<String> = inbound
                 .references
@@ -268,6 +283,53 @@ impl Composer<'_> {
             }
             b = b.in_reply_to(parent_ref).references(refs.join(" "));
         }
+        Ok((b, rfc822_id))
+    }
+
+    /// Like [`Composer::message`], with `json` attached as `file_name`
+    /// (`application/json`): a data copy.
+    pub fn message_with_json(
+        &self,
+        key: &Key,
+        to: &Sender,
+        inbound: &Inbound,
+        text: String,
+        file_name: &str,
+        json: String,
+    ) -> Result<Composed, ComposeError> {
+        let build = |e: &dyn std::fmt::Display| ComposeError::Build(e.to_string());
+        let (b, rfc822_id) = self.headers(key, to, inbound)?;
+        let json_type = ContentType::parse("application/json").map_err(|e| build(&e))?;
+        let msg = b
+            .multipart(
+                MultiPart::mixed()
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_PLAIN)
+                            .body(text),
+                    )
+                    .singlepart(Attachment::new(file_name.to_string()).body(json, json_type)),
+            )
+            .map_err(|e| build(&e))?;
+        Ok(Composed {
+            rfc822_id,
+            bytes: msg.formatted(),
+        })
+    }
+
+    /// Wraps `text` in a reply to `inbound`, threaded and marked automatic.
+    /// The Message-ID carries a token for `to` made with `key`
+    /// ([`Key::message_id`]): a reply to it vouches for the address.
+    pub fn message(
+        &self,
+        key: &Key,
+        to: &Sender,
+        inbound: &Inbound,
+        text: String,
+    ) -> Result<Composed, ComposeError> {
+        let build = |e: &dyn std::fmt::Display| ComposeError::Build(e.to_string());
+        let (b, rfc822_id) = self.headers(key, to, inbound)?;
+        let b = b.header(ContentType::TEXT_PLAIN);
         let msg = b.body(text).map_err(|e| build(&e))?;
         Ok(Composed {
             rfc822_id,

@@ -323,6 +323,17 @@ impl Pipeline {
         self.apply(&mut tx, mail, inbound, &identity, application, written, now)
             .await?;
         tx.commit().await.map_err(PipelineError::from)?;
+        if written.erase {
+            // The rows are gone; a failed rebuild of the file leaves
+            // traces in free pages until the next erase or purge.
+            if let Err(e) = self.store.scrub().await {
+                tracing::warn!(error = %e, "erased by mail, but the database file could not be rebuilt");
+            }
+            tracing::info!(
+                uid = mail.uid,
+                "an applicant's data was erased at their request"
+            );
+        }
         if let Some(note) = &written.note {
             tracing::debug!(uid = mail.uid, "{note}");
         }
@@ -441,12 +452,23 @@ impl Pipeline {
         if let Some(held) = w.release {
             tx.release_held(held).await.map_err(PipelineError::from)?;
         }
-        if let Some(reply) = &w.reply {
-            let text = self.render(reply)?;
-            let composed = self
-                .composer()
-                .message(&self.key, sender, inbound, text)
+        if w.erase {
+            // Everything about the address goes, this mail's record
+            // included; the file is scrubbed after the commit.
+            tx.erase(&sender.address.to_lowercase(), &self.key)
+                .await
                 .map_err(PipelineError::from)?;
+        }
+        if let Some(reply) = &w.reply {
+            let composed = match reply {
+                ReplyText::DataCopy => self.data_copy(sender, inbound, now).await?,
+                _ => {
+                    let text = self.render(reply)?;
+                    self.composer()
+                        .message(&self.key, sender, inbound, text)
+                        .map_err(PipelineError::from)?
+                }
+            };
             let queued = tx
                 .queue_reply(&NewReply {
                     message_id: message_row,
@@ -464,6 +486,22 @@ impl Pipeline {
             }
         }
         Ok(())
+    }
+
+    /// A copy of everything stored about `sender`, as text and as an
+    /// attached `data.json` (the `export` command's JSON).
+    async fn data_copy(
+        &self,
+        sender: &Sender,
+        inbound: &Inbound,
+        now: DateTime<Utc>,
+    ) -> Result<crate::compose::Composed, PipelineError> {
+        let export = crate::privacy::export::export(&self.store, &sender.address, now).await?;
+        let c = self.composer();
+        let text = c.data_copy_text(&export)?;
+        let json = serde_json::to_string_pretty(&export)
+            .map_err(|e| ComposeError::Build(format!("data.json: {e}")))?;
+        Ok(c.message_with_json(&self.key, sender, inbound, text, "data.json", json)?)
     }
 
     /// The reply's text, from the templates.
@@ -490,7 +528,10 @@ impl Pipeline {
             ReplyText::ConfirmData => c.simple_text("confirm-data.txt", None)?,
             ReplyText::ConfirmErase => c.simple_text("confirm-erase.txt", None)?,
             ReplyText::Withdrawn { name } => c.simple_text("withdrawn.txt", name.as_deref())?,
-            ReplyText::DataCopy => c.simple_text("data-copy.txt", None)?,
+            // Built from the store by `data_copy`, never here.
+            ReplyText::DataCopy => {
+                return Err(ComposeError::Build("a data copy has no template text".into()).into());
+            }
         })
     }
 }

@@ -40,7 +40,7 @@ fn export(intake: &Intake, who: &str) -> serde_json::Value {
 }
 
 /// The database files of `intake` that hold `needle` (any ASCII case).
-fn files_holding(intake: &Intake, needle: &str) -> Vec<String> {
+pub(crate) fn files_holding(intake: &Intake, needle: &str) -> Vec<String> {
     let needle = needle.to_ascii_lowercase();
     ["intake.db", "intake.db-wal", "intake.db-shm"]
         .iter()

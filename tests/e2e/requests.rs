@@ -82,3 +82,134 @@ async fn a_thank_you_from_an_applicant_goes_to_staff_not_the_questions() {
     assert_eq!(listed_from(&intake, "message", &ada), 1);
     assert_eq!(intake.application(&ada).unwrap()["status"], "complete");
 }
+
+/// The `data.json` attached to a delivered mail, parsed.
+fn attached_json(raw: &[u8]) -> serde_json::Value {
+    use mail_parser::{MessageParser, MimeHeaders};
+    let m = MessageParser::default().parse(raw).unwrap();
+    let part = m
+        .attachments()
+        .find(|a| a.attachment_name() == Some("data.json"))
+        .expect("a data.json attachment");
+    assert_eq!(
+        part.content_type().map(|c| (c.ctype(), c.subtype())),
+        Some(("application", Some("json")))
+    );
+    serde_json::from_slice(part.contents()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn my_data_goes_only_to_the_address_in_answer_to_a_reply_of_ours() {
+    let intake = Intake::new();
+    let ada = complete_applicant(&intake).await;
+    let confirmation = mails_to(&intake, &ada, 2)[1].clone();
+
+    // Asked in a mail that replies to none of ours: only a request to
+    // reply comes back, no data.
+    intake
+        .receive(
+            &ada,
+            &mail(&ada, "Ada", &intake.team, "My data", "", "MY DATA"),
+        )
+        .await;
+    intake.once();
+    let got = mails_to(&intake, &ada, 3);
+    assert!(
+        got[2].body.contains("To receive it, reply"),
+        "{}",
+        got[2].body
+    );
+    assert!(!got[2].body.contains("Ada Lovelace"), "{}", got[2].body);
+    assert!(
+        intake.stack.delivered(&ada)[2]
+            .windows(9)
+            .all(|w| w != b"data.json")
+    );
+
+    // Asked in a reply to our confirmation: the copy, at once.
+    intake
+        .receive(
+            &ada,
+            &reply(&ada, "Ada Lovelace", &confirmation, "MY DATA", &[]),
+        )
+        .await;
+    intake.once();
+    let got = mails_to(&intake, &ada, 4);
+    let copy = &got[3];
+    assert!(
+        copy.body.contains("Your application is complete"),
+        "{}",
+        copy.body
+    );
+    assert!(copy.body.contains("   Ada Lovelace"), "{}", copy.body);
+    let raw = &intake.stack.delivered(&ada)[3];
+    let data = attached_json(raw);
+    assert_eq!(data["email"], ada.to_lowercase());
+    assert_eq!(data["application"]["answers"]["name"], "Ada Lovelace");
+    assert_eq!(data["application"]["status"], "complete");
+    // Every mail Ada sent, whole: the first, the answers, the two asks
+    // for data (the last being recorded as it was answered).
+    let mails = data["mails"].as_array().unwrap();
+    assert!(mails.len() >= 3, "{mails:#?}");
+    assert!(
+        mails.iter().any(|m| m["raw"]["data"]
+            .as_str()
+            .is_some_and(|t| t.contains("To help new leaders grow"))),
+        "{mails:#?}"
+    );
+
+    // The reply to the request to confirm gives the copy too.
+    let ask = got[2].clone();
+    intake
+        .receive(&ada, &reply(&ada, "Ada Lovelace", &ask, "Yes please.", &[]))
+        .await;
+    intake.once();
+    let raw = &intake.stack.wait_for(&ada, 5)[4];
+    assert_eq!(attached_json(raw)["email"], ada.to_lowercase());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_by_mail_is_confirmed_first_then_leaves_no_trace() {
+    let intake = Intake::new();
+    let ada = complete_applicant(&intake).await;
+    let confirmation = mails_to(&intake, &ada, 2)[1].clone();
+    intake
+        .receive(
+            &ada,
+            &reply(
+                &ada,
+                "Ada Lovelace",
+                &confirmation,
+                "Please delete my data.",
+                &[],
+            ),
+        )
+        .await;
+    intake.once();
+    let ask = mails_to(&intake, &ada, 3)[2].clone();
+    assert!(ask.body.contains("To confirm, reply"), "{}", ask.body);
+    // Nothing is deleted before the confirmation.
+    assert_eq!(intake.application(&ada).unwrap()["status"], "complete");
+
+    intake
+        .receive(
+            &ada,
+            &reply(&ada, "Ada Lovelace", &ask, "Yes, delete it.", &[]),
+        )
+        .await;
+    intake.once();
+    super::common::smtpd_idle();
+    intake.once();
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    assert!(intake.application(&ada).is_none());
+    assert_eq!(
+        super::privacy::files_holding(&intake, &ada),
+        Vec::<String>::new(),
+        "a trace of the address is left in the database files"
+    );
+    assert_eq!(
+        intake.stack.delivered(&ada).len(),
+        3,
+        "nothing more is sent"
+    );
+}

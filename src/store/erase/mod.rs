@@ -31,7 +31,8 @@ use std::time::Duration;
 
 use sqlx::{Executor, Row};
 
-use super::{Backend, Store, StoreError};
+use super::{Backend, Store, StoreError, Tx};
+use crate::token::Key;
 use plan::{apply, plan};
 
 /// Every table of the schema and what an erase does in it. A new table
@@ -108,6 +109,21 @@ impl Erased {
         *self == Erased::default()
     }
 }
+impl Tx {
+    /// Erases everything stored about `address` (lower-case) inside this
+    /// transaction, the sender's lock already held: what a confirmed
+    /// "delete my data" mail does, its own record included. The caller
+    /// commits, then calls [`Store::scrub`].
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn erase(&mut self, address: &str, key: &Key) -> Result<Erased, StoreError> {
+        let plan = plan(&mut self.inner, address).await?;
+        apply(&mut self.inner, &plan, key).await?;
+        Ok(plan.counts())
+    }
+}
+
 impl Store {
     /// What [`Store::erase`] would remove for `address` (any case), without
     /// changing anything.
@@ -134,10 +150,8 @@ impl Store {
         // The pipeline works on one sender at a time under this lock: no
         // mail of theirs is half-processed while they are erased.
         tx.lock_sender(&address).await?;
-        let plan = plan(&mut tx.inner, &address).await?;
-        apply(&mut tx.inner, &plan, &key).await?;
+        let erased = tx.erase(&address, &key).await?;
         tx.commit().await?;
-        let erased = plan.counts();
         if !erased.is_empty() {
             self.scrub()
                 .await
