@@ -9,6 +9,7 @@ use async_imap::extensions::idle::IdleResponse;
 use async_imap::imap_proto::{AttributeValue, Response, Status};
 use async_imap::types::UnsolicitedResponse;
 use chrono::{DateTime, Utc};
+use secrecy::ExposeSecret;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
@@ -187,7 +188,7 @@ impl ImapMailbox {
         let (mut session, caps) = self
             .limit(Step::Login, t, async {
                 client
-                    .login_with_capabilities(&c.username, c.password.expose())
+                    .login_with_capabilities(&c.username, c.password.expose_secret())
                     .await
                     .map_err(|(e, _)| self.failed(Step::Login, e))
             })

@@ -12,6 +12,7 @@ use std::task::{Context, Poll};
 use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
+use secrecy::ExposeSecret;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
@@ -76,7 +77,7 @@ impl Dialer {
                 .map_err(lettre)?;
         }
         if let Some((user, password)) = &self.login {
-            let credentials = Credentials::new(user.clone(), password.expose().to_string());
+            let credentials = Credentials::new(user.clone(), password.expose_secret().to_string());
             conn.auth(DEFAULT_MECHANISMS, &credentials)
                 .await
                 .map_err(lettre)?;
