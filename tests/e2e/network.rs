@@ -403,3 +403,326 @@ async fn a_hanging_smtp_server_does_not_hold_up_new_mail() {
     stop(daemon);
     answered_once(&intake, &[held, next]).await;
 }
+
+#[path = "wire.rs"]
+mod wire;
+
+use wire::{Tap, holds, plaintext};
+
+/// How mailintake reaches one server in a TLS test.
+#[derive(Debug, Clone, Copy)]
+struct Tls<'a> {
+    /// `tls` or `starttls`.
+    security: &'a str,
+    host: &'a str,
+    port: u16,
+    /// With the test CA as `ca_file`.
+    ca_file: bool,
+}
+
+/// An intake whose `[imap]` and `[smtp]` are as given (each left plain on
+/// loopback when `None`); over TLS, SMTP logs in.
+fn intake_over_tls(imap: Option<Tls>, smtp: Option<Tls>) -> Intake {
+    let stack = MailStack::get();
+    let table = |t: Tls| {
+        let mut s = format!(
+            "host = \"{}\"\nport = {}\nsecurity = \"{}\"\n",
+            t.host, t.port, t.security
+        );
+        if t.ca_file {
+            s.push_str(&format!("ca_file = \"{}\"\n", stack.ca_file.display()));
+        }
+        s
+    };
+    let plain = |port: u16| format!("host = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\n");
+    let intake = Intake::with(|c| {
+        if let Some(t) = imap {
+            *c = c.replace(&plain(stack.imap_port), &table(t));
+        }
+        if let Some(t) = smtp {
+            *c = c.replace(
+                &plain(stack.smtp_port),
+                &format!(
+                    "{}username = \"mailintake@example.org\"\npassword = \"{}\"\n",
+                    table(t),
+                    common::PASSWORD
+                ),
+            );
+        }
+    });
+    let text = std::fs::read_to_string(&intake.config).unwrap();
+    let tables = usize::from(imap.is_some()) + usize::from(smtp.is_some());
+    assert_eq!(
+        text.matches("security = \"none\"").count(),
+        2 - tables,
+        "{text}"
+    );
+    intake
+}
+
+/// Standard output and error of a command, and whether it succeeded.
+fn run(intake: &Intake, command: &str) -> (bool, String) {
+    let out = intake.cmd(&[command]);
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), all)
+}
+
+/// The commands a client may send in plaintext before TLS: the
+/// capability question and STARTTLS itself, or leaving.
+const NEGOTIATION: [&str; 7] = [
+    "CAPABILITY",
+    "STARTTLS",
+    "LOGOUT",
+    "EHLO",
+    "HELO",
+    "QUIT",
+    "NOOP",
+];
+
+/// The command of a line a client sent: SMTP's first word, IMAP's second
+/// (after the tag).
+fn command_of(line: &str, imap: bool) -> String {
+    let mut words = line.split(' ');
+    if imap {
+        words.next();
+    }
+    words.next().unwrap_or("").to_ascii_uppercase()
+}
+
+/// Each connection in `sent` sent nothing in plaintext but negotiation,
+/// never the password nor a login or a message; with `tls_expected`, each
+/// went on to a TLS handshake.
+fn nothing_in_plaintext(sent: &[Vec<u8>], imap: bool, tls_expected: bool, what: &str) {
+    assert!(!sent.is_empty(), "{what}: no connection");
+    for conn in sent {
+        let (lines, rest) = plaintext(conn);
+        for line in &lines {
+            assert!(
+                NEGOTIATION.contains(&command_of(line, imap).as_str()),
+                "{what}: sent in plaintext: {line:?} (all: {lines:?})"
+            );
+        }
+        if tls_expected {
+            assert!(!rest.is_empty(), "{what}: TLS never started: {lines:?}");
+        }
+        for word in [common::PASSWORD, "LOGIN", "AUTH", "MAIL FROM", "RCPT"] {
+            assert!(!holds(conn, word), "{what}: {word} on the wire");
+        }
+    }
+}
+
+/// Which server a refusal test is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Server {
+    Imap,
+    Smtp,
+}
+
+/// The server `server` behind a tap on `ip`, by `security`, as `host`,
+/// with or without the CA: `check` and `once` both fail, the error names
+/// `key` and holds `words`, the password shows nowhere, and nothing but
+/// negotiation went over the network in plaintext.
+async fn refused(
+    server: Server,
+    security: &str,
+    (ip, host, ca_file): (&str, &str, bool),
+    key: &str,
+    words: &str,
+) {
+    let stack = MailStack::get();
+    let upstream = match (server, security) {
+        (Server::Imap, "tls") => stack.imaps_port,
+        (Server::Imap, _) => stack.imap_port,
+        (Server::Smtp, "tls") => stack.submissions_port,
+        (Server::Smtp, _) => stack.submission_port,
+    };
+    let tap = Tap::start(ip, upstream);
+    let dial = Tls {
+        security,
+        host,
+        port: tap.port,
+        ca_file,
+    };
+    let intake = match server {
+        Server::Imap => intake_over_tls(Some(dial), None),
+        Server::Smtp => intake_over_tls(None, Some(dial)),
+    };
+    // A mail waits, so that `once` has a reply to send.
+    let who = writes(&intake).await;
+    let what = format!("{server:?} {security} to {host} (ca_file: {ca_file})");
+    for command in ["check", "once"] {
+        let (ok, all) = run(&intake, command);
+        assert!(!ok, "{what}: {command} succeeded: {all}");
+        assert!(
+            all.contains(key) && all.contains(words),
+            "{what}: {command}: {all}"
+        );
+        assert!(!all.contains(common::PASSWORD), "{what}: password shown");
+    }
+    nothing_in_plaintext(&tap.sent(), server == Server::Imap, true, &what);
+    smtpd_idle();
+    assert!(
+        intake.stack.delivered(&who).is_empty(),
+        "{what}: a reply went out"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tls_without_ca_file_a_private_certificate_is_refused_naming_ca_file() {
+    for security in ["tls", "starttls"] {
+        for (server, key) in [
+            (Server::Imap, "imap.ca_file"),
+            (Server::Smtp, "smtp.ca_file"),
+        ] {
+            refused(
+                server,
+                security,
+                ("127.0.0.1", "localhost", false),
+                key,
+                "certificate is not trusted",
+            )
+            .await;
+        }
+    }
+}
+
+/// The test certificate holds `localhost` and 127.0.0.1: 127.0.0.2 is
+/// the same machine under a name it does not hold.
+#[tokio::test(flavor = "multi_thread")]
+async fn tls_to_a_host_name_the_certificate_lacks_is_refused_naming_host() {
+    for security in ["tls", "starttls"] {
+        for (server, key) in [(Server::Imap, "imap.host"), (Server::Smtp, "smtp.host")] {
+            refused(
+                server,
+                security,
+                ("127.0.0.2", "127.0.0.2", true),
+                key,
+                "not valid for this host name",
+            )
+            .await;
+        }
+    }
+}
+
+/// `security = "starttls"` against an IMAP server that does not offer it
+/// (saying so in its greeting, or only when asked) but would take a login
+/// in plaintext: an error naming `imap.security`, and no login sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn starttls_not_offered_by_the_imap_server_is_an_error_never_plaintext() {
+    for in_greeting in [true, false] {
+        let server = wire::imap_without_starttls(in_greeting);
+        let intake = intake_over_tls(
+            Some(Tls {
+                security: "starttls",
+                host: "localhost",
+                port: server.port,
+                ca_file: true,
+            }),
+            None,
+        );
+        for command in ["check", "once"] {
+            let (ok, all) = run(&intake, command);
+            assert!(!ok, "{command} succeeded: {all}");
+            assert!(
+                all.contains("does not offer STARTTLS") && all.contains("imap.security"),
+                "{command}: {all}"
+            );
+        }
+        let what = format!("IMAP, capabilities in the greeting: {in_greeting}");
+        nothing_in_plaintext(&server.sent(), true, false, &what);
+    }
+}
+
+/// `security = "starttls"` against an SMTP server whose EHLO lists no
+/// STARTTLS but that would take a login and a reply in plaintext: an
+/// error naming `smtp.security`, and neither sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn starttls_not_offered_by_the_smtp_server_is_an_error_never_plaintext() {
+    let server = wire::smtp_without_starttls();
+    let intake = intake_over_tls(
+        None,
+        Some(Tls {
+            security: "starttls",
+            host: "localhost",
+            port: server.port,
+            ca_file: true,
+        }),
+    );
+    writes(&intake).await;
+    for command in ["check", "once"] {
+        let (ok, all) = run(&intake, command);
+        assert!(!ok, "{command} succeeded: {all}");
+        assert!(
+            all.contains("does not offer STARTTLS") && all.contains("smtp.security"),
+            "{command}: {all}"
+        );
+    }
+    nothing_in_plaintext(&server.sent(), false, false, "SMTP");
+}
+
+/// The production settings, both passwords in use (IMAP's from a password
+/// file, SMTP's from the config): `check` and `once` succeed over TLS
+/// with every log on, in text and in JSON, and the password shows in none
+/// of what they print.
+#[tokio::test(flavor = "multi_thread")]
+async fn tls_check_and_once_at_trace_level_never_print_the_password() {
+    let stack = MailStack::get();
+    let intake = intake_over_tls(
+        Some(Tls {
+            security: "tls",
+            host: "localhost",
+            port: stack.imaps_port,
+            ca_file: true,
+        }),
+        Some(Tls {
+            security: "starttls",
+            host: "localhost",
+            port: stack.submission_port,
+            ca_file: true,
+        }),
+    );
+    std::fs::write(
+        intake.dir.path().join("imap.pass"),
+        format!("{}\n", common::PASSWORD),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&intake.config).unwrap();
+    let text = text.replacen(
+        &format!("password = \"{}\"", common::PASSWORD),
+        "password_file = \"imap.pass\"",
+        1,
+    );
+    assert_eq!(text.matches(common::PASSWORD).count(), 1, "{text}");
+    std::fs::write(&intake.config, text).unwrap();
+    let who = writes(&intake).await;
+    for format in ["text", "json"] {
+        for command in ["check", "once"] {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_mailintake"))
+                .args(["--log-format", format, "--config"])
+                .arg(&intake.config)
+                .arg(command)
+                .env("RUST_LOG", "trace")
+                .stdin(std::process::Stdio::null())
+                .output()
+                .unwrap();
+            let all = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(out.status.success(), "{format} {command}: {all}");
+            if command == "once" && format == "text" {
+                assert!(all.contains("message processed"), "logs are off: {all}");
+            }
+            assert!(
+                !all.contains(common::PASSWORD),
+                "{format} {command}: the password is printed"
+            );
+        }
+    }
+    answered(&intake, &who);
+}
