@@ -726,3 +726,245 @@ async fn tls_check_and_once_at_trace_level_never_print_the_password() {
     }
     answered(&intake, &who);
 }
+
+// No network beyond the configured servers.
+
+/// Staff open the HTML report in a browser: it loads nothing from the
+/// network, whatever applicants wrote (an image tag, a stylesheet, a
+/// script, a frame, a web address). Headless Chromium sends every request,
+/// loopback included, to a proxy that keeps them: a page with a remote and
+/// a loopback image shows that the proxy sees such loads; the report
+/// makes none.
+#[tokio::test(flavor = "multi_thread")]
+async fn no_network_the_html_report_loads_nothing_in_a_browser() {
+    let intake = Intake::new();
+    let who = writes(&intake).await;
+    intake.once();
+    answered(&intake, &who);
+    let question = parse_mail(&intake.stack.delivered(&who)[0]);
+    let answers = "1. Ada <img src=http://img.tracker.example/ada.png>\n\
+        2. Europe\n\
+        3. English\n\
+        4. I build things. <link rel=stylesheet href=http://css.tracker.example/s.css>\
+        <script src=http://js.tracker.example/x.js></script>\
+        <style>@import url(http://font.tracker.example/f.css);</style>\
+        <iframe src=http://frame.tracker.example/></iframe>\n\
+        5. yes\n\
+        6. https://ada.example/portfolio";
+    let answer = common::reply(&who, "Ada", &question, answers, &[]);
+    intake.receive(&who, &answer).await;
+    // A robot's subject is in the report too.
+    let robot = intake.stack.address("robot", "example.net");
+    intake
+        .receive(
+            &robot,
+            &mail(
+                &robot,
+                "Robot",
+                &intake.team,
+                "<img src=http://subject.tracker.example/s.png>",
+                "Auto-Submitted: auto-replied\r\n",
+                "Away",
+            ),
+        )
+        .await;
+    intake.once();
+    intake.stack.wait_for(&who, 2);
+
+    let page = intake.dir.path().join("report.html");
+    let out = intake.cmd(&[
+        "report",
+        "--format",
+        "html",
+        "--output",
+        page.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    for shown in [
+        "Ada &lt;img src=http:&#x2F;&#x2F;img.tracker.example",
+        "js.tracker.example",
+        "subject.tracker.example",
+        "ada.example",
+    ] {
+        assert!(html.contains(shown), "not in the report: {shown}\n{html}");
+    }
+
+    let proxy = wire::Sink::start();
+    let flags = [
+        &format!("--proxy-server=http://127.0.0.1:{}", proxy.port),
+        // Chromium sends loopback addresses past a proxy unless told.
+        "--proxy-bypass-list=<-loopback>",
+        // Its clock check, one of its own requests, which a flag stops.
+        "--disable-features=NetworkTimeServiceQuerying",
+        "--dump-dom",
+    ];
+    // Chromium's own start-up requests, which no flag stops, for any page
+    // (an empty one too): its sign-in reconciler's ListAccounts and its
+    // update client's check. Known by their hosts, which no report names.
+    let page_made = |heard: Vec<String>| -> Vec<String> {
+        let own = ["accounts.google.com", "update.googleapis.com"];
+        heard
+            .into_iter()
+            .filter(|request| {
+                let target = request.split(' ').nth(1).unwrap_or("");
+                let authority = target.strip_prefix("http://").unwrap_or(target);
+                let host = authority.split(['/', ':']).next().unwrap_or("");
+                !own.contains(&host)
+            })
+            .collect()
+    };
+    let profile = tempfile::tempdir().unwrap();
+    let control = intake.dir.path().join("control.html");
+    std::fs::write(
+        &control,
+        "<!DOCTYPE html><p>control</p><img src=\"http://control.tracker.example/c.png\">\
+         <img src=\"http://127.0.0.1:8001/loopback.png\">",
+    )
+    .unwrap();
+    let out = common::headless_chromium(profile.path(), &control, &flags);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let heard = page_made(proxy.take());
+    for image in [
+        "control.tracker.example/c.png",
+        "127.0.0.1:8001/loopback.png",
+    ] {
+        assert!(
+            heard.iter().any(|r| r.contains(image)),
+            "the proxy did not see the control page load {image}: {heard:?}"
+        );
+    }
+
+    let out = common::headless_chromium(profile.path(), &page, &flags);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert!(dom.contains("img.tracker.example"), "not rendered: {dom}");
+    let heard = page_made(proxy.take());
+    assert!(heard.is_empty(), "the report made requests: {heard:?}");
+}
+
+/// Where each inet connect() or addressed send in an strace log goes
+/// (IPv4 and IPv6; Unix sockets, such as nscd's, are not the network),
+/// with its line.
+fn inet_destinations(trace: &str) -> Vec<(std::net::SocketAddr, String)> {
+    let between = |line: &str, open: &str, close: &str| -> Option<String> {
+        let start = line.find(open)? + open.len();
+        let end = line[start..].find(close)? + start;
+        Some(line[start..end].to_string())
+    };
+    trace
+        .lines()
+        .filter(|l| l.contains("sa_family=AF_INET"))
+        .map(|l| {
+            let port: u16 = between(l, "port=htons(", ")")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or_else(|| panic!("no port in {l}"));
+            let ip = between(l, "inet_addr(\"", "\"")
+                .or_else(|| between(l, "inet_pton(AF_INET6, \"", "\""))
+                .and_then(|a| a.parse::<std::net::IpAddr>().ok())
+                .unwrap_or_else(|| panic!("no address in {l}"));
+            (std::net::SocketAddr::new(ip, port), l.to_string())
+        })
+        .collect()
+}
+
+/// `once` over TLS to servers named `localhost`, on SQLite and on
+/// PostgreSQL, under strace: every inet connect() of the process and its
+/// threads, and every datagram sent to an address, goes to an address of
+/// the configured IMAP, SMTP or database endpoint, and each of them is
+/// reached. No DNS server is asked: the names are in /etc/hosts.
+#[tokio::test(flavor = "multi_thread")]
+async fn no_network_once_connects_to_nothing_but_the_configured_servers() {
+    use std::net::ToSocketAddrs;
+    let stack = MailStack::get();
+    for database in ["sqlite", "postgresql"] {
+        let intake = intake_over_tls(
+            Some(Tls {
+                security: "tls",
+                host: "localhost",
+                port: stack.imaps_port,
+                ca_file: true,
+            }),
+            Some(Tls {
+                security: "starttls",
+                host: "localhost",
+                port: stack.submission_port,
+                ca_file: true,
+            }),
+        );
+        let mut endpoints = vec![
+            ("localhost".to_string(), stack.imaps_port),
+            ("localhost".to_string(), stack.submission_port),
+        ];
+        if database == "postgresql" {
+            let mut text = std::fs::read_to_string(&intake.config).unwrap();
+            super::durability::on_postgres(&mut text);
+            let url = text
+                .lines()
+                .find_map(|l| l.strip_prefix("url = \""))
+                .unwrap()
+                .trim_end_matches('"')
+                .to_string();
+            let url = url::Url::parse(&url).unwrap();
+            endpoints.push((url.host_str().unwrap().to_string(), url.port().unwrap()));
+            std::fs::write(&intake.config, text).unwrap();
+        }
+        let who = writes(&intake).await;
+        let trace = intake.dir.path().join("connect.trace");
+        let out = std::process::Command::new("strace")
+            .args([
+                "-f",
+                "-qq",
+                "-e",
+                "trace=connect,sendto,sendmsg,sendmmsg",
+                "-o",
+            ])
+            .arg(&trace)
+            .arg(env!("CARGO_BIN_EXE_mailintake"))
+            .arg("--config")
+            .arg(&intake.config)
+            .arg("once")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("strace is not installed: run ./tests/run.sh, which installs it");
+        assert!(
+            out.status.success(),
+            "{database}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        answered(&intake, &who);
+        let trace = std::fs::read_to_string(&trace).unwrap();
+        let destinations = inet_destinations(&trace);
+        let allowed: Vec<(String, u16, Vec<std::net::SocketAddr>)> = endpoints
+            .into_iter()
+            .map(|(host, port)| {
+                let addrs = (host.as_str(), port).to_socket_addrs().unwrap().collect();
+                (host, port, addrs)
+            })
+            .collect();
+        for (to, line) in &destinations {
+            assert!(
+                allowed.iter().any(|(_, _, addrs)| addrs.contains(to)),
+                "{database}: once reached {to}, not a configured server ({allowed:?}): {line}"
+            );
+        }
+        for (host, port, addrs) in &allowed {
+            assert!(
+                destinations.iter().any(|(to, _)| addrs.contains(to)),
+                "{database}: {host}:{port} never reached:\n{trace}"
+            );
+        }
+    }
+}

@@ -253,3 +253,37 @@ pub fn holds(haystack: &[u8], needle: &str) -> bool {
         .windows(needle.len())
         .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
+
+/// A web proxy that serves nothing: it keeps the first line of each
+/// request (`GET http://…`, `CONNECT host:443`) and closes. A browser
+/// told to use it shows here every request it makes to the network.
+#[derive(Debug)]
+pub struct Sink {
+    pub port: u16,
+    heard: Arc<Mutex<Vec<String>>>,
+    _acceptor: Acceptor,
+}
+
+impl Sink {
+    pub fn start() -> Sink {
+        let heard: Arc<Mutex<Vec<String>>> = Arc::default();
+        let keep = heard.clone();
+        let acceptor = Acceptor::start("127.0.0.1", move |client| {
+            let mut first = String::new();
+            // A client that connects and says nothing is counted too.
+            let _ = client.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+            let _ = BufReader::new(&client).read_line(&mut first);
+            keep.lock().unwrap().push(first.trim_end().to_string());
+        });
+        Sink {
+            port: acceptor.port,
+            heard,
+            _acceptor: acceptor,
+        }
+    }
+
+    /// The requests so far, emptied.
+    pub fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.heard.lock().unwrap())
+    }
+}
