@@ -4,6 +4,7 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use secrecy::ExposeSecret;
 
 use crate::config::{Config, Settings, printable_url};
 use crate::mailbox::{ImapMailbox, Source};
@@ -62,7 +63,7 @@ async fn local(settings: &Settings) -> anyhow::Result<()> {
         None => println!("templates: built-in ok"),
     }
     let url = settings.database_url()?;
-    let url = url.expose();
+    let url = url.expose_secret();
     let store = crate::open_store(settings, url).await?;
     store.ping().await.with_context(|| {
         format!(

@@ -34,6 +34,7 @@ use std::sync::Arc;
 use config::{Config, Settings};
 use pipeline::Pipeline;
 use render::Templates;
+use secrecy::ExposeSecret;
 use store::Store;
 
 /// Why the database, the templates or our own texts could not be made ready.
@@ -86,10 +87,10 @@ pub async fn open_store(settings: &Settings, url: &str) -> Result<Store, OpenErr
 pub async fn open(config: Config) -> Result<Pipeline, OpenError> {
     let templates = Templates::load(config.intake.templates_dir.as_deref())?;
     let extractor = extractor(&config, &templates)?;
-    let store = open_store(&config, config.database_url.expose()).await?;
+    let store = open_store(&config, config.database_url.expose_secret()).await?;
     let key = store.key().await.map_err(|reason| OpenError::Database {
         file: config.file.clone(),
-        url: config::printable_url(config.database_url.expose()),
+        url: config::printable_url(config.database_url.expose_secret()),
         reason,
     })?;
     Ok(Pipeline {

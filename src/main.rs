@@ -14,6 +14,7 @@ use mailintake::outbox::{FlushError, SmtpTransport};
 use mailintake::render::Templates;
 use mailintake::report::{self, Format, Report};
 use mailintake::{check, compose::Composer, daemon, notify};
+use secrecy::ExposeSecret;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -166,7 +167,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Status { json } => {
             let settings = Settings::load(&cli.config)?;
             let store =
-                mailintake::open_store(&settings, settings.database_url()?.expose()).await?;
+                mailintake::open_store(&settings, settings.database_url()?.expose_secret()).await?;
             let midnight = chrono::Utc::now()
                 .date_naive()
                 .and_hms_opt(0, 0, 0)
@@ -197,7 +198,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
             let settings = Settings::load(&cli.config)?;
             let store =
-                mailintake::open_store(&settings, settings.database_url()?.expose()).await?;
+                mailintake::open_store(&settings, settings.database_url()?.expose_secret()).await?;
             store
                 .backup(&file)
                 .await
@@ -208,7 +209,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Export { email } => {
             let settings = Settings::load(&cli.config)?;
             let store =
-                mailintake::open_store(&settings, settings.database_url()?.expose()).await?;
+                mailintake::open_store(&settings, settings.database_url()?.expose_secret()).await?;
             let export =
                 mailintake::privacy::export(&store, address(&email)?, chrono::Utc::now()).await?;
             if export.is_empty() {
@@ -220,14 +221,14 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Erase { email, yes } => {
             let settings = Settings::load(&cli.config)?;
             let store =
-                mailintake::open_store(&settings, settings.database_url()?.expose()).await?;
+                mailintake::open_store(&settings, settings.database_url()?.expose_secret()).await?;
             erase(&store, address(&email)?, yes).await
         }
         Command::Purge => {
             let settings = Settings::load(&cli.config)?;
             let retention = settings.retention_required()?;
             let store =
-                mailintake::open_store(&settings, settings.database_url()?.expose()).await?;
+                mailintake::open_store(&settings, settings.database_url()?.expose_secret()).await?;
             let closes_at = settings.intake.closes_at;
             let now = chrono::Utc::now();
             if retention.cutoff(closes_at, now).is_none() {
@@ -253,7 +254,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let settings = Settings::load(&cli.config)?;
             let templates = Templates::load(settings.intake.templates_dir.as_deref())?;
             let store =
-                mailintake::open_store(&settings, settings.database_url()?.expose()).await?;
+                mailintake::open_store(&settings, settings.database_url()?.expose_secret()).await?;
             let report = Report::load(&store, &settings.questions).await?;
             let text = match format {
                 Format::Json => report.json()?,

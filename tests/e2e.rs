@@ -1009,16 +1009,6 @@ async fn mail_staff_already_read_is_processed_and_left_as_staff_left_it() {
 /// and check what the browser built, not just the markup text.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_html_report_renders_in_a_browser() {
-    let chromium = ["chromium", "chromium-browser"]
-        .into_iter()
-        .find(|b| {
-            std::process::Command::new("sh")
-                .arg("-c")
-                .arg(format!("command -v {b}"))
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-        .expect("chromium is not installed: run ./tests/run.sh, which installs it");
     let intake = Intake::new();
     let who = applicant(&intake);
     let q = ask(&intake, &who, "Apply").await;
@@ -1064,25 +1054,7 @@ async fn the_html_report_renders_in_a_browser() {
             .success()
     );
     let profile = tempfile::tempdir().unwrap();
-    let browser = |extra: &[&str]| {
-        std::process::Command::new(chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--window-size=1400,900",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .args(extra)
-            .arg(format!("file://{}", html_path.display()))
-            .stdin(std::process::Stdio::null())
-            .output()
-            .unwrap()
-    };
+    let browser = |extra: &[&str]| common::headless_chromium(profile.path(), &html_path, extra);
     let dom = browser(&["--dump-dom"]);
     assert!(
         dom.status.success(),

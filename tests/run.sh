@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, golden tests and the end-to-end tests against
 # a real Dovecot + OpenSMTPD that the test harness starts on loopback.
-# Installs the mail stack and Chromium (Debian packages) when missing. Needs root.
+# Installs the mail stack, Chromium and strace (Debian packages) when missing. Needs root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +12,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 missing=()
-for pkg in dovecot-imapd dovecot-lmtpd dovecot-submissiond opensmtpd openssl chromium fonts-liberation postgresql; do
+for pkg in dovecot-imapd dovecot-lmtpd dovecot-submissiond opensmtpd openssl chromium fonts-liberation postgresql strace; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

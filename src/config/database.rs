@@ -2,6 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+use secrecy::ExposeSecret;
+use secrecy::zeroize::Zeroizing;
+
 use super::raw::RawDatabase;
 use super::{ConfigError, Origin, Secret};
 
@@ -14,10 +17,10 @@ pub(super) fn url(raw: Option<&RawDatabase>, origin: &Origin) -> Result<Secret, 
     let raw = raw.ok_or_else(|| origin.missing_table("database", NEEDED_BY))?;
     let url = raw
         .url
-        .as_deref()
+        .as_ref()
         .ok_or_else(|| origin.missing_key("database.url", NEEDED_BY))?;
-    resolve(url, origin.base())
-        .map(Secret::new)
+    resolve(url.expose_secret(), origin.base())
+        .map(|resolved| Secret::new(&Zeroizing::new(resolved)))
         .map_err(|m| origin.invalid("database.url", m))
 }
 

@@ -25,6 +25,8 @@ pub use intake::{DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_POLL, Intake};
 pub use servers::{DeliveryCopy, Endpoint, Env, Imap, Secret, Security, Smtp};
 pub(crate) use toml_error::describe_toml_error;
 
+use secrecy::zeroize::Zeroizing;
+
 use crate::questions::{QuestionSet, QuestionsError};
 use raw::{RawConfig, RawDatabase, RawImap, RawPrivacy, RawSmtp};
 
@@ -127,10 +129,14 @@ pub struct Settings {
 impl Settings {
     /// Reads a config file and the questions file it names.
     pub fn load(file: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(file).map_err(|reason| ConfigError::Read {
-            file: file.to_path_buf(),
-            reason,
-        })?;
+        // The file holds the passwords, unless they come from elsewhere.
+        let text =
+            Zeroizing::new(
+                std::fs::read_to_string(file).map_err(|reason| ConfigError::Read {
+                    file: file.to_path_buf(),
+                    reason,
+                })?,
+            );
         Self::from_str_at(&text, file)
     }
 

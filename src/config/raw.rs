@@ -73,7 +73,8 @@ pub(super) enum RawDeliveryCopy {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawDatabase {
-    pub url: Option<String>,
+    /// Secret: a PostgreSQL URL may hold a password.
+    pub url: Option<Secret>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -5,6 +5,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use secrecy::zeroize::Zeroizing;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::raw::{RawDeliveryCopy, RawImap, RawSmtp};
@@ -17,25 +19,76 @@ const NEEDED_BY: &str = "`run`, `once` and `check` need it";
 /// IMAP command, one SMTP transaction), in seconds.
 pub const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
 
-/// A secret value whose `Debug` never shows it.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
+/// A password, or a database URL that may hold one: `imap.password`,
+/// `smtp.password` (or their files and environment variables) and
+/// `database.url`.
+///
+/// A [`secrecy::SecretString`] inside: `Debug` prints `Secret([REDACTED])`
+/// and never the value, and the memory is zeroed when the value is
+/// dropped. Read it with [`ExposeSecret::expose_secret`], only where it is
+/// sent to a server or opens the database. Deserializes from a TOML string.
+#[derive(Clone)]
+pub struct Secret(SecretString);
 
 impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
+    /// A copy of `value`, in a buffer of its exact size (a `String`
+    /// shrunk into a box may move, leaving a copy behind unzeroed).
+    pub fn new(value: &str) -> Self {
+        Self(SecretString::from(value))
     }
-    /// The value, for the one place that sends it to a server.
-    pub fn expose(&self) -> &str {
-        &self.0
+}
+
+impl ExposeSecret<str> for Secret {
+    fn expose_secret(&self) -> &str {
+        self.0.expose_secret()
     }
 }
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
+        f.write_str("Secret([REDACTED])")
+    }
+}
+
+/// From a TOML string only. Any other value is refused without its value:
+/// serde's usual error quotes it (`invalid type: integer `12345``), and
+/// that error is printed.
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(SecretVisitor)
+    }
+}
+
+struct SecretVisitor;
+
+impl SecretVisitor {
+    fn refuse<E: serde::de::Error>(kind: &str) -> E {
+        E::custom(format!(
+            "invalid type: {kind}, expected a string in quotes (the value is not shown)"
+        ))
+    }
+}
+
+impl serde::de::Visitor<'_> for SecretVisitor {
+    type Value = Secret;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string in quotes")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Secret, E> {
+        Ok(Secret::new(v))
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Secret, E> {
+        Err(Self::refuse("boolean"))
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Secret, E> {
+        Err(Self::refuse("integer"))
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Secret, E> {
+        Err(Self::refuse("integer"))
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Secret, E> {
+        Err(Self::refuse("float"))
     }
 }
 
@@ -347,14 +400,14 @@ fn password(
     }
     if let Some(f) = file {
         let path = origin.path(f);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let text = Zeroizing::new(std::fs::read_to_string(&path).map_err(|e| {
             origin.invalid(
                 &format!("{section}.password_file"),
                 format!("cannot read {}: {e}", path.display()),
             )
-        })?;
+        })?);
         // A trailing newline from `echo secret > file` is not part of the password.
         return Ok(Some(Secret::new(text.trim_end_matches(['\r', '\n']))));
     }
-    Ok(env(env_name).map(Secret::new))
+    Ok(env(env_name).map(|value| Secret::new(Zeroizing::new(value).as_str())))
 }

@@ -1,3 +1,5 @@
+use secrecy::ExposeSecret;
+
 use super::*;
 
 fn write_questions(dir: &Path) {
@@ -62,7 +64,7 @@ fn loads_good_config_and_resolves_paths() {
     assert_eq!(c.imap.port, 143);
     assert_eq!(c.smtp.port, 25);
     assert_eq!(
-        c.database_url.expose(),
+        c.database_url.expose_secret(),
         format!("sqlite://{}", dir.path().join("intake.db").display())
     );
     assert_eq!(c.questions.len(), 1);
@@ -158,19 +160,102 @@ fn missing_password_names_key_and_env_fills_it() {
         (k == "MAILINTAKE_IMAP_PASSWORD").then(|| "from-env".to_string())
     })
     .expect("env password");
-    assert_eq!(c.imap.password.expose(), "from-env");
+    assert_eq!(c.imap.password.expose_secret(), "from-env");
 }
+
+/// Every secret the file can hold, each distinctive: the IMAP and SMTP
+/// passwords and a PostgreSQL URL with a password in it twice (user part
+/// and query).
+const SECRETS: &str = r#"
+[intake]
+address = "team@example.org"
+name = "Group"
+questions = "q.toml"
+[imap]
+host = "localhost"
+username = "team@example.org"
+password = "imap-pw-31f4"
+[smtp]
+host = "localhost"
+username = "team@example.org"
+password = "smtp-pw-8c2e"
+[database]
+url = "postgres://intake:db-pw-77a0@db.example.org/intake?sslpassword=db-key-5b19"
+"#;
 
 #[test]
 fn secrets_never_in_debug() {
     let (_dir, file) = setup();
-    let c = Config::from_str_at(GOOD, &file, &no_env).expect("valid");
+    let secrets = ["imap-pw-31f4", "smtp-pw-8c2e", "db-pw-77a0", "db-key-5b19"];
+    let c = Config::from_str_at(SECRETS, &file, &no_env).expect("valid");
+    // What the daemon uses them for is there, whole.
+    assert_eq!(c.imap.password.expose_secret(), "imap-pw-31f4");
+    let (user, password) = c.smtp.credentials.as_ref().expect("smtp login");
+    assert_eq!(
+        (user.as_str(), password.expose_secret()),
+        ("team@example.org", "smtp-pw-8c2e")
+    );
+    assert!(c.database_url.expose_secret().contains("db-pw-77a0"));
+    for dbg in [format!("{c:?}"), format!("{c:#?}")] {
+        for secret in secrets {
+            assert!(!dbg.contains(secret), "{secret} in {dbg}");
+        }
+        assert_eq!(dbg.matches("Secret([REDACTED])").count(), 6, "{dbg}");
+        // The rest is shown: it is what a person debugging needs.
+        assert!(
+            dbg.contains("team@example.org") && dbg.contains("localhost"),
+            "{dbg}"
+        );
+    }
+    // The settings keep the tables as written until asked: still redacted.
+    let dbg = format!(
+        "{:?}",
+        Settings::from_str_at(SECRETS, &file).expect("valid")
+    );
+    for secret in secrets {
+        assert!(!dbg.contains(secret), "{secret} in {dbg}");
+    }
+    // From a file or the environment, the same.
+    std::fs::write(file.with_file_name("imap.pass"), "file-pw-c3d9\n").expect("write");
+    let text = SECRETS
+        .replace(
+            "password = \"imap-pw-31f4\"",
+            "password_file = \"imap.pass\"",
+        )
+        .replace("password = \"smtp-pw-8c2e\"\n", "");
+    let c = Config::from_str_at(&text, &file, &|k| {
+        (k == "MAILINTAKE_SMTP_PASSWORD").then(|| "env-pw-0e6a".to_string())
+    })
+    .expect("valid");
+    assert_eq!(c.imap.password.expose_secret(), "file-pw-c3d9");
     let dbg = format!("{c:?}");
-    assert!(!dbg.contains("hunter2"), "{dbg}");
-    assert!(dbg.contains("redacted"));
-    // The settings keep `[imap]` as written until asked: still redacted.
-    let dbg = format!("{:?}", Settings::from_str_at(GOOD, &file).expect("valid"));
-    assert!(!dbg.contains("hunter2"), "{dbg}");
+    assert!(
+        !dbg.contains("file-pw-c3d9") && !dbg.contains("env-pw-0e6a"),
+        "{dbg}"
+    );
+}
+
+/// A password written without quotes is a wrong type, and the error says
+/// so without the value: serde's own message would quote it.
+#[test]
+fn a_password_of_the_wrong_type_is_not_echoed_in_the_error() {
+    let (_dir, file) = setup();
+    for (value, kind) in [("90817263", "integer"), ("9081.7263", "float")] {
+        for key in ["imap.password", "smtp.password", "database.url"] {
+            let text = match key {
+                "imap.password" => GOOD.replace("\"hunter2\"", value),
+                "smtp.password" => GOOD.replace(
+                    "[smtp]\n",
+                    &format!("[smtp]\nusername = \"u\"\npassword = {value}\n"),
+                ),
+                _ => GOOD.replace("\"sqlite://intake.db\"", value),
+            };
+            let err = config_err(&text, &file);
+            assert!(err.contains(&format!("key `{key}`")), "{err}");
+            assert!(err.contains(kind) && err.contains("in quotes"), "{err}");
+            assert!(!err.contains("9081"), "the value is shown: {err}");
+        }
+    }
 }
 
 #[test]
@@ -188,7 +273,7 @@ fn settings_need_no_mail_tables() {
     let (dir, file) = setup();
     let s = Settings::from_str_at(NO_MAIL, &file).expect("no mail tables needed");
     assert_eq!(
-        s.database_url().expect("database").expose(),
+        s.database_url().expect("database").expose_secret(),
         format!("sqlite://{}", dir.path().join("intake.db").display())
     );
     assert_eq!(s.imap_offline().expect("absent is fine"), None);

@@ -70,6 +70,8 @@ pub(crate) enum Kind {
         transient: bool,
     },
     Starttls(String),
+    /// `security = "starttls"` and the server does not offer it.
+    NoStarttls,
     Mailbox {
         name: String,
         server: String,
@@ -161,6 +163,7 @@ impl MailboxError {
             Kind::Tls(f) => f.permanent,
             Kind::Login { transient, .. } => !transient,
             Kind::Starttls(_)
+            | Kind::NoStarttls
             | Kind::Mailbox { .. }
             | Kind::NoUidValidity(_)
             | Kind::NotImap(_) => true,
@@ -216,6 +219,9 @@ impl fmt::Display for MailboxError {
                 f,
                 "the server refused STARTTLS: {}; check imap.security",
                 or_silent(server)
+            ),
+            Kind::NoStarttls => f.write_str(
+                "the server does not offer STARTTLS, and nothing is sent unencrypted; check imap.security (\"tls\" is TLS from the first byte, usually on port 993) and imap.port",
             ),
             Kind::Mailbox { name, server } => write!(
                 f,
@@ -386,6 +392,7 @@ mod tests {
                 "imap.mailbox",
             ),
             (Kind::Starttls("BAD".into()), "imap.security"),
+            (Kind::NoStarttls, "imap.security"),
         ];
         for (kind, key) in cases {
             let e = MailboxError::new(host.clone(), kind);

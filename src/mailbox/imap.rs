@@ -6,9 +6,10 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use async_imap::extensions::idle::IdleResponse;
-use async_imap::imap_proto::{AttributeValue, Response, Status};
+use async_imap::imap_proto::{AttributeValue, Capability, Response, ResponseCode, Status};
 use async_imap::types::UnsolicitedResponse;
 use chrono::{DateTime, Utc};
+use secrecy::ExposeSecret;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
@@ -27,6 +28,12 @@ pub const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
 
 #[cfg(test)]
 mod tests;
+
+/// Whether a capability list holds STARTTLS (RFC 3501 6.2.1).
+fn lists_starttls(caps: &[Capability<'_>]) -> bool {
+    caps.iter()
+        .any(|c| matches!(c, Capability::Atom(a) if a.eq_ignore_ascii_case("STARTTLS")))
+}
 
 /// Longest wait for LOGOUT when closing: it is a courtesy.
 const LOGOUT_TIMEOUT: Duration = Duration::from_secs(2);
@@ -169,7 +176,16 @@ impl ImapMailbox {
             Security::Tls => Box::new(self.tls(tcp).await?),
             Security::Starttls => {
                 let mut client = async_imap::Client::new(tcp);
-                self.greeting(&mut client).await?;
+                let greeted = self.greeting(&mut client).await?;
+                // Never on in plaintext: a server that does not offer
+                // STARTTLS is an error for a person, however it got so.
+                let offered = match greeted {
+                    Some(offered) => offered,
+                    None => self.offers_starttls(&mut client).await?,
+                };
+                if !offered {
+                    return Err(self.err(Kind::NoStarttls));
+                }
                 self.limit(Step::Starttls, t, async {
                     client
                         .run_command_and_check_ok("STARTTLS", None)
@@ -187,7 +203,7 @@ impl ImapMailbox {
         let (mut session, caps) = self
             .limit(Step::Login, t, async {
                 client
-                    .login_with_capabilities(&c.username, c.password.expose())
+                    .login_with_capabilities(&c.username, c.password.expose_secret())
                     .await
                     .map_err(|(e, _)| self.failed(Step::Login, e))
             })
@@ -207,10 +223,13 @@ impl ImapMailbox {
         Ok((session, offers_idle))
     }
 
+    /// Reads the greeting (RFC 3501 7.1); a BYE is an error. Whether it
+    /// offers STARTTLS, when it lists its capabilities (a `[CAPABILITY …]`
+    /// code, as Dovecot sends); `None` when it does not say.
     async fn greeting<T: AsyncRead + AsyncWrite + Unpin + Send + fmt::Debug>(
         &self,
         client: &mut async_imap::Client<T>,
-    ) -> Result<(), MailboxError> {
+    ) -> Result<Option<bool>, MailboxError> {
         let limit = self.config.timeout.min(GREETING_TIMEOUT);
         self.limit(Step::Greeting, limit, async {
             let lost = |cause: String| {
@@ -244,10 +263,38 @@ impl ImapMailbox {
                         .unwrap_or_default()
                         .to_string(),
                 ))),
-                _ => Ok(()),
+                Response::Data { outcome, .. } => match &outcome.code {
+                    Some(ResponseCode::Capabilities(caps)) => Ok(Some(lists_starttls(caps))),
+                    _ => Ok(None),
+                },
+                _ => Ok(None),
             }
         })
         .await
+    }
+
+    /// Asks CAPABILITY before login (RFC 3501 6.1.1): whether the server
+    /// offers STARTTLS.
+    async fn offers_starttls(
+        &self,
+        client: &mut async_imap::Client<TcpStream>,
+    ) -> Result<bool, MailboxError> {
+        let (said, heard) = async_channel::unbounded();
+        self.limit(Step::Capability, self.config.timeout, async {
+            client
+                .run_command_and_check_ok("CAPABILITY", Some(said))
+                .await
+                .map_err(|e| self.failed(Step::Capability, e))
+        })
+        .await?;
+        while let Ok(response) = heard.try_recv() {
+            if let UnsolicitedResponse::Other(data) = response
+                && let Response::Capabilities(caps) = data.parsed()
+            {
+                return Ok(lists_starttls(caps));
+            }
+        }
+        Ok(false)
     }
 
     async fn tls(

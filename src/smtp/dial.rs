@@ -11,7 +11,8 @@ use std::task::{Context, Poll};
 
 use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream, TlsParameters};
-use lettre::transport::smtp::extension::ClientId;
+use lettre::transport::smtp::extension::{ClientId, Extension};
+use secrecy::ExposeSecret;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
@@ -71,12 +72,23 @@ impl Dialer {
             .await
             .map_err(lettre)?;
         if let Wrap::Starttls(params) = &self.wrap {
+            // Checked here, not left to lettre: with security = "starttls"
+            // a server that does not offer it gets nothing more, never the
+            // login or a reply in plaintext.
+            if !conn.server_info().supports_feature(Extension::StartTls) {
+                conn.abort().await;
+                return Err(SendError::new(
+                    &self.label,
+                    "the server does not offer STARTTLS (RFC 3207), and nothing is sent unencrypted; check smtp.security (\"tls\" is TLS from the first byte, usually on port 465) and smtp.port",
+                    Class::Setup,
+                ));
+            }
             conn.starttls(params.clone(), &hello)
                 .await
                 .map_err(lettre)?;
         }
         if let Some((user, password)) = &self.login {
-            let credentials = Credentials::new(user.clone(), password.expose().to_string());
+            let credentials = Credentials::new(user.clone(), password.expose_secret().to_string());
             conn.auth(DEFAULT_MECHANISMS, &credentials)
                 .await
                 .map_err(lettre)?;

@@ -563,6 +563,43 @@ pub fn threaded(raw: &[u8], parent: &Mail) -> Vec<u8> {
     [threading.as_bytes(), kept.as_bytes(), body].concat()
 }
 
+/// Runs headless Chromium (as `tests/run.sh` installs it) on the file
+/// `page`, with `profile` as its profile folder and `extra` flags, its
+/// own background traffic (updates, sync) off: how the tests open the
+/// staff report in a browser.
+pub fn headless_chromium(profile: &Path, page: &Path, extra: &[&str]) -> Output {
+    static CHROMIUM: OnceLock<&str> = OnceLock::new();
+    let chromium = CHROMIUM.get_or_init(|| {
+        ["chromium", "chromium-browser"]
+            .into_iter()
+            .find(|b| {
+                Command::new("sh")
+                    .arg("-c")
+                    .arg(format!("command -v {b}"))
+                    .output()
+                    .is_ok_and(|o| o.status.success())
+            })
+            .expect("chromium is not installed: run ./tests/run.sh, which installs it")
+    });
+    Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=1400,900",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(extra)
+        .arg(format!("file://{}", page.display()))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
 /// Waits until OpenSMTPD holds nothing more to deliver (its queue is
 /// machine-wide), so that a count of delivered mail is final.
 pub fn smtpd_idle() {
