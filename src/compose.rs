@@ -358,6 +358,7 @@ mod header_injection {
             body_source: String::new(),
             attachments: vec![],
             facts: HeaderFacts::default(),
+            auth_results: vec![],
         }
     }
 

@@ -1,5 +1,7 @@
 //! Raw message bytes to an [`Inbound`] record. Never panics, whatever the input.
 
+pub mod authres;
+
 use chrono::{DateTime, Utc};
 use std::sync::LazyLock;
 
@@ -60,6 +62,10 @@ pub struct Inbound {
     /// File names of attached documents (not images or inline parts).
     pub attachments: Vec<String>,
     pub facts: HeaderFacts,
+    /// The `Authentication-Results` fields that read as RFC 8601's, top
+    /// first, at most [`authres::MAX_FIELDS`] from the top, whoever added
+    /// them: [`crate::domain::gates`] decides which to believe.
+    pub auth_results: Vec<authres::AuthResults>,
 }
 
 /// Why a mail could not be read as an applicant's mail.
@@ -171,6 +177,13 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, IngestError> {
         }
     }
 
+    let auth_results = msg
+        .headers_raw()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("Authentication-Results"))
+        .take(authres::MAX_FIELDS)
+        .filter_map(|(_, value)| authres::parse(value))
+        .collect();
+
     check_structure(&msg)?;
     let (body, body_source) = body_text(&msg);
     let body = body.replace("\r\n", "\n").replace('\0', "");
@@ -195,6 +208,7 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, IngestError> {
         body_source,
         attachments,
         facts,
+        auth_results,
     })
 }
 
@@ -503,6 +517,38 @@ mod tests {
         );
         assert_eq!(m.references, vec!["q0@example.org", "q1@example.org"]);
         assert_eq!(m.body.trim(), "Hello");
+    }
+
+    #[test]
+    fn authentication_results_are_read_top_first_whoever_wrote_them() {
+        let mut raw = String::from(
+            "Authentication-Results: mx.example.org; dmarc=fail header.from=example.net\r\n\
+             Received: from out.example.net by mx.example.org; Mon, 4 Apr 2022 10:00:01 +0000\r\n\
+             Authentication-Results: other.example; dkim=pass\r\n\
+             Authentication-Results: broken (\r\n\
+             From: a@example.net\r\n",
+        );
+        // A sender's flood of forged fields below.
+        for _ in 0..40 {
+            raw.push_str("Authentication-Results: mx.example.org; dmarc=pass\r\n");
+        }
+        raw.push_str("\r\nHello\r\n");
+        let m = parse(raw.as_bytes()).expect("parses");
+        let read: Vec<(&str, &str)> = m
+            .auth_results
+            .iter()
+            .map(|f| (f.authserv_id.as_str(), f.results[0].result.as_str()))
+            .collect();
+        // The unreadable field counts toward the most kept, and is left out.
+        assert_eq!(read.len(), authres::MAX_FIELDS - 1);
+        assert_eq!(
+            read[..3],
+            [
+                ("mx.example.org", "fail"),
+                ("other.example", "pass"),
+                ("mx.example.org", "pass")
+            ]
+        );
     }
 
     #[test]

@@ -3,14 +3,17 @@
 //! transaction and applies the decision in the same transaction.
 //!
 //! The gates come in a fixed order, each a small check that may end the
-//! decision: already recorded, erased, unreadable, duplicate, our own reply's
-//! delivery copy, no usable sender, robot, backlog; then the plan for a person's mail (closed, answers,
-//! attachment, questions).
+//! decision: already recorded, erased, unreadable, duplicate, our own
+//! reply's delivery copy, no usable sender, robot, backlog, DMARC failed
+//! ([`gates::dmarc`]); then the plan for a person's mail (closed, answers,
+//! attachment, questions); last, a reply over the send limits is withheld
+//! ([`gates::send_limit`]).
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
+use super::gates::{self, SendLimits, SentLastHour};
 use super::{
     Attention, Backfill, CurrentAnswers, Known, MessageOutcome, Plan, Reply, Status, check, due,
     missing, plan, status,
@@ -65,6 +68,12 @@ pub struct Facts<'a> {
     /// Answers held from an earlier, unvouched mail of this sender, when
     /// this mail (vouched) replies to our request to confirm them.
     pub held: Option<&'a Held>,
+    /// Whose `Authentication-Results` are believed
+    /// (`security.trusted_authserv_id`); `None` believes none.
+    pub trusted_authserv_id: Option<&'a str>,
+    /// Replies queued in the last hour, to the sender and in all.
+    pub sent: SentLastHour,
+    pub limits: SendLimits,
 }
 
 /// Answers held from a mail that replied to none of ours.
@@ -295,8 +304,18 @@ pub fn decide(f: &Facts<'_>) -> Decision {
             true,
         ));
     }
+    // Possibly forged: no reply to an address that may not have written,
+    // and no answers stored as theirs.
+    if let Some(detail) = gates::dmarc(&inbound.auth_results, f.trusted_authserv_id) {
+        return Decision::record(Written::listed(Attention::DmarcFail, detail, true));
+    }
     let mut written = person(f, inbound, extracted, sender);
     written.note = note;
+    if written.reply.is_some()
+        && let Some(why) = gates::send_limit(f.sent, f.limits)
+    {
+        written.withhold_reply(why);
+    }
     Decision::record(written)
 }
 
@@ -458,6 +477,24 @@ fn applicant_name(current: &BTreeMap<String, String>, questions: &QuestionSet) -
         .and_then(|q| current.get(&q.id))
         .map(|n| n.lines().next().unwrap_or_default().trim().to_string())
         .filter(|n| !n.is_empty())
+}
+
+impl Written {
+    /// No reply after all: listed for staff as [`Attention::SendLimit`]
+    /// with `why`, and the reason it was listed for already, if any, kept
+    /// in the detail. What the mail changes is still written.
+    fn withhold_reply(&mut self, why: String) {
+        self.reply = None;
+        let before = self.attention.map(|a| {
+            format!(
+                "; also {}: {}",
+                a.as_str(),
+                self.detail.as_deref().unwrap_or("")
+            )
+        });
+        self.attention = Some(Attention::SendLimit);
+        self.detail = Some(format!("{why}{}", before.unwrap_or_default()));
+    }
 }
 
 impl Decision {

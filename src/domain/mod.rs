@@ -9,6 +9,7 @@
 
 pub mod backfill;
 pub mod decision;
+pub mod gates;
 #[cfg(test)]
 mod tests;
 
@@ -16,6 +17,7 @@ pub use backfill::Backfill;
 pub use decision::{
     ApplicationChange, Decision, Facts, Held, NewAnswer, Reading, ReplyText, Written, decide,
 };
+pub use gates::{SendLimits, SentLastHour};
 
 /// What became of a message, as the caller (the daemon, a test) sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,10 +67,17 @@ pub enum Attention {
     /// Answers in a mail that replies to none of ours (its From may be
     /// forged): held until the address confirms by replying.
     Unconfirmed,
+    /// Our own mail server found that the From domain did not authorize
+    /// the mail (`dmarc=fail` in its `Authentication-Results`): it may be
+    /// forged, so it is not answered and its answers are not stored.
+    DmarcFail,
+    /// A reply was due but the hourly send limits (`[limits]`) were
+    /// reached: the mail is stored, its answers kept, and not answered.
+    SendLimit,
 }
 
 impl Attention {
-    const ALL: [Attention; 13] = [
+    const ALL: [Attention; 15] = [
         Attention::Robot,
         Attention::NoAnswers,
         Attention::Closed,
@@ -82,6 +91,8 @@ impl Attention {
         Attention::ReplyFailed,
         Attention::Unfetchable,
         Attention::Unconfirmed,
+        Attention::DmarcFail,
+        Attention::SendLimit,
     ];
 
     /// The reason as read back from its [`Attention::as_str`] name.
@@ -105,6 +116,8 @@ impl Attention {
             Attention::ReplyFailed => "reply-failed",
             Attention::Unfetchable => "unfetchable",
             Attention::Unconfirmed => "unconfirmed",
+            Attention::DmarcFail => "dmarc-fail",
+            Attention::SendLimit => "send-limit",
         }
     }
 }
