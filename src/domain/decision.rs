@@ -314,7 +314,7 @@ pub fn decide(f: &Facts<'_>) -> Decision {
     if written.reply.is_some()
         && let Some(why) = gates::send_limit(f.sent, f.limits)
     {
-        written.withhold_reply(why);
+        gates::withhold_reply(&mut written, why);
     }
     Decision::record(written)
 }
@@ -477,24 +477,6 @@ fn applicant_name(current: &BTreeMap<String, String>, questions: &QuestionSet) -
         .and_then(|q| current.get(&q.id))
         .map(|n| n.lines().next().unwrap_or_default().trim().to_string())
         .filter(|n| !n.is_empty())
-}
-
-impl Written {
-    /// No reply after all: listed for staff as [`Attention::SendLimit`]
-    /// with `why`, and the reason it was listed for already, if any, kept
-    /// in the detail. What the mail changes is still written.
-    fn withhold_reply(&mut self, why: String) {
-        self.reply = None;
-        let before = self.attention.map(|a| {
-            format!(
-                "; also {}: {}",
-                a.as_str(),
-                self.detail.as_deref().unwrap_or("")
-            )
-        });
-        self.attention = Some(Attention::SendLimit);
-        self.detail = Some(format!("{why}{}", before.unwrap_or_default()));
-    }
 }
 
 impl Decision {

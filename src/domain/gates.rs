@@ -3,6 +3,7 @@
 //! mail server is never answered ([`dmarc`]), and no reply is queued over
 //! the hourly send limits ([`send_limit`]).
 
+use super::{Attention, Written};
 use crate::ingest::authres::{AuthResults, MethodResult};
 
 /// The `Authentication-Results` we believe, for each method: the results
@@ -157,4 +158,20 @@ pub fn send_limit(sent: SentLastHour, limits: SendLimits) -> Option<String> {
         ));
     }
     (!over.is_empty()).then(|| format!("not answered: {}", over.join("; ")))
+}
+
+/// No reply after all: `w` is listed for staff as [`Attention::SendLimit`]
+/// with `why`, the reason it was listed for already, if any, kept in the
+/// detail. What the mail changes is still written.
+pub(super) fn withhold_reply(w: &mut Written, why: String) {
+    w.reply = None;
+    let before = w.attention.map(|a| {
+        format!(
+            "; also {}: {}",
+            a.as_str(),
+            w.detail.as_deref().unwrap_or("")
+        )
+    });
+    w.attention = Some(Attention::SendLimit);
+    w.detail = Some(format!("{why}{}", before.unwrap_or_default()));
 }

@@ -307,6 +307,38 @@ mod tests {
     }
 
     #[test]
+    fn authentication_results_are_read_top_first_whoever_wrote_them() {
+        let mut raw = String::from(
+            "Authentication-Results: mx.example.org; dmarc=fail header.from=example.net\r\n\
+             Received: from out.example.net by mx.example.org; Mon, 4 Apr 2022 10:00:01 +0000\r\n\
+             Authentication-Results: other.example; dkim=pass\r\n\
+             Authentication-Results: broken (\r\n\
+             From: a@example.net\r\n",
+        );
+        // A sender's flood of forged fields below.
+        for _ in 0..40 {
+            raw.push_str("Authentication-Results: mx.example.org; dmarc=pass\r\n");
+        }
+        raw.push_str("\r\nHello\r\n");
+        let m = crate::ingest::parse(raw.as_bytes()).expect("parses");
+        let read: Vec<(&str, &str)> = m
+            .auth_results
+            .iter()
+            .map(|f| (f.authserv_id.as_str(), f.results[0].result.as_str()))
+            .collect();
+        // The unreadable field counts toward the most kept, and is left out.
+        assert_eq!(read.len(), MAX_FIELDS - 1);
+        assert_eq!(
+            read[..3],
+            [
+                ("mx.example.org", "fail"),
+                ("other.example", "pass"),
+                ("mx.example.org", "pass")
+            ]
+        );
+    }
+
+    #[test]
     fn a_result_is_kept_as_written_on_one_line() {
         let r = parse(
             "mx.example.org;\r\n  dmarc=fail (p=reject\r\n  dis=none) header.from=example.net\u{7}",
