@@ -423,6 +423,7 @@ mod header_injection {
             body_source: String::new(),
             attachments: vec![],
             facts: HeaderFacts::default(),
+            auth_results: vec![],
         }
     }
 

@@ -1,5 +1,7 @@
 //! Raw message bytes to an [`Inbound`] record. Never panics, whatever the input.
 
+pub mod authres;
+
 use chrono::{DateTime, Utc};
 use std::sync::LazyLock;
 
@@ -60,6 +62,10 @@ pub struct Inbound {
     /// File names of attached documents (not images or inline parts).
     pub attachments: Vec<String>,
     pub facts: HeaderFacts,
+    /// The `Authentication-Results` fields that read as RFC 8601's, top
+    /// first, at most [`authres::MAX_FIELDS`] from the top, whoever added
+    /// them: [`crate::domain::gates`] decides which to believe.
+    pub auth_results: Vec<authres::AuthResults>,
 }
 
 /// Why a mail could not be read as an applicant's mail.
@@ -171,6 +177,13 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, IngestError> {
         }
     }
 
+    let auth_results = msg
+        .headers_raw()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("Authentication-Results"))
+        .take(authres::MAX_FIELDS)
+        .filter_map(|(_, value)| authres::parse(value))
+        .collect();
+
     check_structure(&msg)?;
     let (body, body_source) = body_text(&msg);
     let body = body.replace("\r\n", "\n").replace('\0', "");
@@ -195,6 +208,7 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, IngestError> {
         body_source,
         attachments,
         facts,
+        auth_results,
     })
 }
 

@@ -15,7 +15,7 @@ use crate::config::Config;
 pub use crate::domain::Outcome;
 use crate::domain::{
     self, ApplicationChange, Attention, Confirming, Decision, Facts, Known, MessageOutcome,
-    Reading, Reply, ReplyText, Status, Written,
+    Reading, Reply, ReplyText, SentLastHour, Status, Written,
 };
 use crate::ingest::{self, Inbound, Sender};
 use crate::mailbox::Fetched;
@@ -300,6 +300,15 @@ impl Pipeline {
             (Some(i), Some(f)) if vouched => confirms(&mut tx, &self.key, i, &f.address).await?,
             _ => None,
         };
+        // For the send limits: counted by the database, in this
+        // transaction, so that the reply it may queue counts for the next.
+        let sent = match from {
+            Some(f) if parsed => tx
+                .replies_last_hour(&f.address)
+                .await
+                .map_err(PipelineError::from)?,
+            _ => SentLastHour::default(),
+        };
         let decision = domain::decide(&Facts {
             now,
             received_at: mail.received_at,
@@ -316,6 +325,9 @@ impl Pipeline {
             questions: &self.config.questions,
             vouched,
             confirms: confirms.as_ref(),
+            trusted_authserv_id: self.config.security.trusted_authserv_id.as_deref(),
+            sent,
+            limits: self.config.limits,
         });
         let Decision::Record(written) = &decision else {
             return Ok(decision.outcome());

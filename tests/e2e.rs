@@ -9,6 +9,8 @@ mod durability;
 mod first_start;
 #[path = "e2e/forgery.rs"]
 mod forgery;
+#[path = "e2e/gates.rs"]
+mod gates;
 #[path = "e2e/hostile.rs"]
 mod hostile;
 #[path = "e2e/network.rs"]

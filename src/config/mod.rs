@@ -9,6 +9,7 @@
 //! anywhere in the file, whatever the command.
 
 mod database;
+mod gates;
 mod intake;
 mod privacy;
 mod raw;
@@ -21,6 +22,7 @@ use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
 pub use database::printable_url;
+pub use gates::Trust;
 pub use intake::{DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_POLL, Intake};
 pub use servers::{DeliveryCopy, Endpoint, Env, Imap, Secret, Security, Smtp};
 pub(crate) use toml_error::describe_toml_error;
@@ -119,6 +121,10 @@ pub struct Settings {
     pub intake: Intake,
     /// The questions file `intake.questions` names.
     pub questions: QuestionSet,
+    /// `[security]`.
+    pub security: Trust,
+    /// `[limits]`.
+    pub limits: crate::domain::SendLimits,
     origin: Origin,
     database: Option<RawDatabase>,
     imap: Option<RawImap>,
@@ -151,10 +157,14 @@ impl Settings {
             file: file.to_path_buf(),
         };
         let (intake, questions) = intake::intake(raw.intake, &origin)?;
+        let security = gates::security(raw.security, &origin)?;
+        let limits = gates::limits(raw.limits);
         Ok(Self {
             file: file.to_path_buf(),
             intake,
             questions,
+            security,
+            limits,
             origin,
             database: raw.database,
             imap: raw.imap,
@@ -179,6 +189,8 @@ impl Settings {
                 backfill: crate::domain::Backfill::default(),
             },
             questions,
+            security: Trust::default(),
+            limits: crate::domain::SendLimits::default(),
             origin: Origin {
                 file: PathBuf::new(),
             },
@@ -262,7 +274,8 @@ impl Config {
 
     /// What a person should know before the daemon talks to its servers:
     /// each `security = "none"`, which sends the password and the mail
-    /// unencrypted. One sentence each, naming the key.
+    /// unencrypted, and each send limit of 0. One sentence each, naming
+    /// the key.
     pub fn warnings(&self) -> Vec<String> {
         let mut out = Vec::new();
         for (key, security) in [
@@ -275,6 +288,7 @@ impl Config {
                 ));
             }
         }
+        out.extend(gates::warnings(self.limits));
         out
     }
 

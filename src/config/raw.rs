@@ -15,6 +15,8 @@ pub(super) struct RawConfig {
     pub smtp: Option<RawSmtp>,
     pub database: Option<RawDatabase>,
     pub privacy: Option<RawPrivacy>,
+    pub security: Option<RawSecurity>,
+    pub limits: Option<RawLimits>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -82,4 +84,17 @@ pub(super) struct RawDatabase {
 pub(super) struct RawPrivacy {
     /// Days; signed, so that a negative number is named as such.
     pub retention_days: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSecurity {
+    pub trusted_authserv_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLimits {
+    pub per_address_per_hour: Option<u32>,
+    pub total_per_hour: Option<u32>,
 }

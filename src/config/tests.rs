@@ -2,6 +2,8 @@ use secrecy::ExposeSecret;
 
 use super::*;
 
+mod gates;
+
 fn write_questions(dir: &Path) {
     std::fs::write(
         dir.join("q.toml"),
@@ -120,7 +122,7 @@ fn toml_errors_are_one_line_naming_the_place() {
     assert_eq!(
         err("[database]", "[databse]"),
         "table `[databse]` (line 14): unknown field `databse`, \
-         expected one of `intake`, `imap`, `smtp`, `database`, `privacy`"
+         expected one of `intake`, `imap`, `smtp`, `database`, `privacy`, `security`, `limits`"
     );
     assert_eq!(
         err(

@@ -3,14 +3,17 @@
 //! transaction and applies the decision in the same transaction.
 //!
 //! The gates come in a fixed order, each a small check that may end the
-//! decision: already recorded, erased, unreadable, duplicate, our own reply's
-//! delivery copy, no usable sender, robot, backlog; then the plan for a person's mail (closed, answers,
-//! attachment, questions).
+//! decision: already recorded, erased, unreadable, duplicate, our own
+//! reply's delivery copy, no usable sender, robot, backlog, DMARC failed
+//! ([`gates::dmarc`]); then the plan for a person's mail (closed, answers,
+//! attachment, questions); last, a reply over the send limits is withheld
+//! ([`gates::send_limit`]).
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
+use super::gates::{self, SendLimits, SentLastHour};
 use super::request::{self, Request};
 use super::{
     Attention, Backfill, CurrentAnswers, Known, MessageOutcome, Plan, Reply, Status, check, due,
@@ -66,6 +69,12 @@ pub struct Facts<'a> {
     /// What this mail confirms, when it (vouched) replies to one of our
     /// requests to confirm: held answers, or a request by mail.
     pub confirms: Option<&'a Confirming>,
+    /// Whose `Authentication-Results` are believed
+    /// (`security.trusted_authserv_id`); `None` believes none.
+    pub trusted_authserv_id: Option<&'a str>,
+    /// Replies queued in the last hour, to the sender and in all.
+    pub sent: SentLastHour,
+    pub limits: SendLimits,
 }
 
 /// What a reply to one of our confirm requests confirms.
@@ -350,8 +359,18 @@ pub fn decide(f: &Facts<'_>) -> Decision {
             true,
         ));
     }
+    // Possibly forged: no reply to an address that may not have written,
+    // and no answers stored as theirs.
+    if let Some(detail) = gates::dmarc(&inbound.auth_results, f.trusted_authserv_id) {
+        return Decision::record(Written::listed(Attention::DmarcFail, detail, true));
+    }
     let mut written = person(f, inbound, extracted, sender);
     written.note = note;
+    if written.reply.is_some()
+        && let Some(why) = gates::send_limit(f.sent, f.limits)
+    {
+        gates::withhold_reply(&mut written, why);
+    }
     Decision::record(written)
 }
 

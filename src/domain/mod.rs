@@ -9,6 +9,7 @@
 
 pub mod backfill;
 pub mod decision;
+pub mod gates;
 pub mod request;
 #[cfg(test)]
 mod tests;
@@ -18,6 +19,7 @@ pub use decision::{
     ApplicationChange, Confirming, Decision, Facts, Held, NewAnswer, Reading, ReplyText, Written,
     decide,
 };
+pub use gates::{SendLimits, SentLastHour};
 
 /// What became of a message, as the caller (the daemon, a test) sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,10 +73,17 @@ pub enum Attention {
     /// (a thank-you, a question): for a person to read, never answered
     /// with the questions.
     Message,
+    /// Our own mail server found that the From domain did not authorize
+    /// the mail (`dmarc=fail` in its `Authentication-Results`): it may be
+    /// forged, so it is not answered and its answers are not stored.
+    DmarcFail,
+    /// A reply was due but the hourly send limits (`[limits]`) were
+    /// reached: the mail is stored, its answers kept, and not answered.
+    SendLimit,
 }
 
 impl Attention {
-    const ALL: [Attention; 14] = [
+    const ALL: [Attention; 16] = [
         Attention::Robot,
         Attention::NoAnswers,
         Attention::Closed,
@@ -89,6 +98,8 @@ impl Attention {
         Attention::Unfetchable,
         Attention::Unconfirmed,
         Attention::Message,
+        Attention::DmarcFail,
+        Attention::SendLimit,
     ];
 
     /// The reason as read back from its [`Attention::as_str`] name.
@@ -113,6 +124,8 @@ impl Attention {
             Attention::Unfetchable => "unfetchable",
             Attention::Unconfirmed => "unconfirmed",
             Attention::Message => "message",
+            Attention::DmarcFail => "dmarc-fail",
+            Attention::SendLimit => "send-limit",
         }
     }
 }

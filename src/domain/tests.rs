@@ -9,6 +9,8 @@ use crate::answers::Extractor;
 use crate::ingest::{self, Inbound};
 use crate::questions::QuestionSet;
 
+mod gates;
+
 const TEAM: &str = "team@example.org";
 
 fn questions() -> QuestionSet {
@@ -73,6 +75,9 @@ struct World {
     /// applicant answering our questions).
     vouched: bool,
     confirms: Option<Confirming>,
+    trusted: Option<&'static str>,
+    sent: SentLastHour,
+    limits: SendLimits,
 }
 
 impl Default for World {
@@ -89,6 +94,9 @@ impl Default for World {
             closed_ago: None,
             vouched: true,
             confirms: None,
+            trusted: None,
+            sent: SentLastHour::default(),
+            limits: SendLimits::default(),
         }
     }
 }
@@ -115,6 +123,9 @@ fn decide_with(case: &Case, w: &World) -> Decision {
         questions: &qs,
         vouched: w.vouched,
         confirms: w.confirms.as_ref(),
+        trusted_authserv_id: w.trusted,
+        sent: w.sent,
+        limits: w.limits,
     })
 }
 
@@ -252,6 +263,9 @@ fn an_unread_mail_is_listed_with_its_reason_and_no_identity() {
         confirms: None,
         closes_at: None,
         questions: &qs,
+        trusted_authserv_id: None,
+        sent: SentLastHour::default(),
+        limits: SendLimits::default(),
     });
     let w = written(d.clone());
     assert_eq!(w.outcome, MessageOutcome::Listed);

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use super::{Backend, Store, StoreError, Tx, parse_ts, ts};
+use crate::domain::gates::{self, SentLastHour};
 
 /// A queued reply, ready to send.
 #[derive(Debug, Clone)]
@@ -282,24 +283,63 @@ impl Store {
     /// the database reads alike, whatever its host's clock says. Leases
     /// and retry times are taken from it.
     pub async fn clock(&self) -> Result<DateTime<Utc>, StoreError> {
-        // Each backend says it in RFC 3339 UTC, parsed back so that `ts`
-        // writes it in the stored width (SQLite knows only milliseconds).
-        let sql = match self.backend {
-            Backend::Sqlite => "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-            Backend::Postgres => {
-                "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-            }
-        };
-        let text: String = sqlx::query_scalar(sql).fetch_one(&self.pool).await?;
-        parse_ts(&text).ok_or_else(|| {
-            StoreError::Sqlx(sqlx::Error::Decode(
-                format!("the database's clock reads {text:?}, not a time").into(),
-            ))
-        })
+        let text: String = sqlx::query_scalar(clock_sql(self.backend))
+            .fetch_one(&self.pool)
+            .await?;
+        clock_reading(&text)
     }
 }
 
+/// The query that reads the database's clock: each backend says it in RFC
+/// 3339 UTC.
+fn clock_sql(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        Backend::Postgres => {
+            "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+        }
+    }
+}
+
+/// The clock's text parsed back, so that `ts` writes it in the stored
+/// width (SQLite knows only milliseconds).
+fn clock_reading(text: &str) -> Result<DateTime<Utc>, StoreError> {
+    parse_ts(text).ok_or_else(|| {
+        StoreError::Sqlx(sqlx::Error::Decode(
+            format!("the database's clock reads {text:?}, not a time").into(),
+        ))
+    })
+}
+
 impl Tx {
+    /// Replies queued in the [`gates::WINDOW`] before the database's clock
+    /// (outbox rows, whatever became of them): to `recipient` (any case),
+    /// and in all. The window ends at the database's clock, as leases do,
+    /// so that processes on several hosts count alike (`created_at` is the
+    /// queueing process's clock: a few seconds' skew moves the hour's
+    /// edge by as much).
+    pub async fn replies_last_hour(&mut self, recipient: &str) -> Result<SentLastHour, StoreError> {
+        let text: String = sqlx::query_scalar(clock_sql(self.backend))
+            .fetch_one(&mut *self.inner)
+            .await?;
+        let since = ts(clock_reading(&text)? - gates::WINDOW);
+        let to_sender: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE recipient = $1 AND created_at > $2",
+        )
+        .bind(recipient.to_lowercase())
+        .bind(since.as_str())
+        .fetch_one(&mut *self.inner)
+        .await?;
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE created_at > $1")
+            .bind(since.as_str())
+            .fetch_one(&mut *self.inner)
+            .await?;
+        Ok(SentLastHour {
+            to_sender: u64::try_from(to_sender).unwrap_or_default(),
+            total: u64::try_from(total).unwrap_or_default(),
+        })
+    }
+
     /// The reply whose Message-ID (no angle brackets) this is, if it is
     /// one of ours.
     pub async fn reply_by_rfc822_id(&mut self, rfc822_id: &str) -> Result<Option<i64>, StoreError> {

@@ -992,5 +992,40 @@ async fn the_server_key_is_made_once(store: Store) {
 }
 on_both!(the_server_key_is_made_once);
 
+/// The send limits' counts: replies queued in the hour before the
+/// database's clock, to one address (any case) and in all, whatever
+/// became of them.
+async fn replies_of_the_last_hour_are_counted(store: Store) {
+    let now = store.clock().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let queued = [
+        ("Ada@example.net", now - Duration::minutes(59)),
+        ("ada@example.net", now - Duration::seconds(1)),
+        ("ada@example.net", now - Duration::minutes(61)),
+        ("bo@example.net", now - Duration::minutes(5)),
+        ("bo@example.net", now - Duration::days(2)),
+    ];
+    for (i, (recipient, created_at)) in queued.into_iter().enumerate() {
+        let uid = u32::try_from(i).unwrap() + 1;
+        let m = stored_mail(&mut tx, uid, now).await;
+        let rfc822_id = format!("r{uid}@x");
+        let r = tx
+            .queue_reply(&NewReply {
+                recipient,
+                rfc822_id: &rfc822_id,
+                created_at,
+                ..reply(m, Reply::Questions, "", now)
+            })
+            .await
+            .unwrap();
+        assert!(matches!(r, Inserted::Row(_)));
+    }
+    let sent = tx.replies_last_hour("ADA@example.net").await.unwrap();
+    assert_eq!((sent.to_sender, sent.total), (2, 3));
+    let sent = tx.replies_last_hour("new@example.net").await.unwrap();
+    assert_eq!((sent.to_sender, sent.total), (0, 3));
+}
+on_both!(replies_of_the_last_hour_are_counted);
+
 #[path = "privacy_tests.rs"]
 mod privacy;
