@@ -207,6 +207,7 @@ impl Composer<'_> {
             self.simple_text("confirm-data.txt", None)?,
             self.simple_text("confirm-erase.txt", None)?,
             self.simple_text("withdrawn.txt", None)?,
+            self.data_copy_text(&Export::default())?,
         ])
     }
 

@@ -20,6 +20,7 @@ use std::fmt;
 
 use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
+use secrecy::{ExposeSecret, SecretBox};
 
 /// Bytes of a token's nonce (128 bits); its tag is a whole HMAC-SHA256
 /// (256 bits).
@@ -31,10 +32,12 @@ const TOKEN_CONTEXT: &[u8] = b"mailintake reply token v1\0";
 const HASH_CONTEXT: &[u8] = b"mailintake keyed hash v1\0";
 
 /// The server key: 32 random bytes, made once per database and kept there
-/// (table `server_key`). Never shown by `Debug`.
+/// (table `server_key`). Held as a secret (zeroed on drop, never shown by
+/// `Debug`), like the passwords.
 #[derive(Clone)]
 pub struct Key {
-    bytes: [u8; 32],
+    // Shared, not copied, by clones: one copy to zero.
+    bytes: std::sync::Arc<SecretBox<[u8; 32]>>,
     hmac: hmac::Key,
 }
 
@@ -47,9 +50,10 @@ impl fmt::Debug for Key {
 impl Key {
     /// A key from its 32 bytes.
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        let hmac = hmac::Key::new(hmac::HMAC_SHA256, &bytes);
         Key {
-            bytes,
-            hmac: hmac::Key::new(hmac::HMAC_SHA256, &bytes),
+            bytes: std::sync::Arc::new(SecretBox::new(Box::new(bytes))),
+            hmac,
         }
     }
 
@@ -69,7 +73,7 @@ impl Key {
 
     /// The key as stored: 64 lower-case hex digits.
     pub fn to_hex(&self) -> String {
-        hex(&self.bytes)
+        hex(self.bytes.expose_secret())
     }
 
     /// Reads the stored form back; `None` when it is not 64 hex digits.

@@ -576,11 +576,18 @@ fn hold(w: &mut Written, f: &Facts<'_>, extracted: &Extracted) {
             value,
         })
         .collect();
+    // What was attached stays in the detail for staff.
+    let attached = w
+        .attention
+        .filter(|a| *a == Attention::Attachment)
+        .and(w.detail.take())
+        .map(|files| format!("; also attached: {files}"));
     w.outcome = MessageOutcome::Unconfirmed;
     w.attention = Some(Attention::Unconfirmed);
     w.detail = Some(format!(
-        "{} answer(s) held: the mail replies to none of ours, so its From may be forged; they count when the address confirms by replying",
-        answers.len()
+        "{} answer(s) held: the mail replies to none of ours, so its From may be forged; they count when the address confirms by replying{}",
+        answers.len(),
+        attached.unwrap_or_default()
     ));
     w.application = ApplicationChange::Hold { answers };
     w.reply = due(f.known.last_confirm_request_at, f.now).then_some(ReplyText::ConfirmAddress);

@@ -528,6 +528,22 @@ fn a_document_without_answers_asks_for_answers_in_the_body() {
     assert_eq!(w.attention, Some(Attention::Attachment));
     assert_eq!(w.detail.as_deref(), Some("cv.pdf"));
     assert!(matches!(w.reply, Some(ReplyText::Attachment { .. })));
+    // With answers too, in a mail that replies to none of ours: held, and
+    // what was attached still named for staff.
+    let raw = raw.replace("See attached.", "1. Ada Lovelace\r\n2. Europe");
+    let inbound = ingest::parse(raw.as_bytes()).unwrap();
+    let case = Case {
+        extracted: Extractor::new(&questions(), &[]).read(&inbound.body, None),
+        mail: inbound,
+    };
+    let cold = World {
+        vouched: false,
+        ..Default::default()
+    };
+    let w = written(decide_with(&case, &cold));
+    assert_eq!(w.attention, Some(Attention::Unconfirmed));
+    let detail = w.detail.unwrap_or_default();
+    assert!(detail.ends_with("; also attached: cv.pdf"), "{detail}");
 }
 
 #[test]
@@ -557,7 +573,12 @@ fn every_state_reads_back_from_its_stored_name() {
     for a in Attention::ALL {
         assert_eq!(Attention::parse(a.as_str()), Some(a));
     }
-    for s in [Status::Complete, Status::Incomplete] {
+    for s in [
+        Status::Complete,
+        Status::Incomplete,
+        Status::Unconfirmed,
+        Status::Withdrawn,
+    ] {
         assert_eq!(Status::parse(s.as_str()), Some(s));
     }
     for o in [
@@ -567,6 +588,11 @@ fn every_state_reads_back_from_its_stored_name() {
         MessageOutcome::Attachment,
         MessageOutcome::Duplicate,
         MessageOutcome::Listed,
+        MessageOutcome::DeliveryCopy,
+        MessageOutcome::Unconfirmed,
+        MessageOutcome::Erased,
+        MessageOutcome::Request,
+        MessageOutcome::Message,
     ] {
         assert_eq!(MessageOutcome::parse(o.as_str()), Some(o));
     }
@@ -576,6 +602,12 @@ fn every_state_reads_back_from_its_stored_name() {
         Reply::Problems,
         Reply::Closed,
         Reply::Attachment,
+        Reply::ConfirmAddress,
+        Reply::ConfirmWithdraw,
+        Reply::ConfirmData,
+        Reply::ConfirmErase,
+        Reply::Withdrawn,
+        Reply::DataCopy,
     ] {
         assert_eq!(Reply::parse(r.as_str()), Some(r));
     }

@@ -15,7 +15,7 @@ use crate::store::{Store, StoreError, ts};
 /// Everything stored about one address. With nothing stored, the same
 /// shape: `application` null and every list empty (see
 /// [`Export::is_empty`]). Times are RFC 3339 UTC text.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Export {
     /// The address asked about, lower-case (as stored).
     pub email: String,

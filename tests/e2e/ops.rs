@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use super::common::{self, Intake, mail};
+use super::common::{self, Intake, mail, parse_mail, reply};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn json_trace_logs_are_json_lines_without_the_password() {
@@ -142,6 +142,30 @@ async fn info_logs_carry_no_personal_data() {
         )
         .await;
     logs.push_str(&once_at_info());
+    // The answers replied to nothing of ours: the confirmation round trip,
+    // then a copy of the data and an erase, all by mail.
+    for (n, text) in [
+        (2, "Yes, mine."),
+        (3, "MY DATA"),
+        (4, "DELETE"),
+        (5, "Yes, delete."),
+    ] {
+        let ours = parse_mail(&intake.stack.wait_for(&who, n)[n - 1]);
+        let raw = reply(&who, "Zelda Quux", &ours, text, &[]);
+        intake.receive(&who, &raw).await;
+        logs.push_str(&once_at_info());
+    }
+    assert!(
+        intake.application(&who).is_none(),
+        "erased by mail: {:#?} {:#?}",
+        intake
+            .stack
+            .delivered(&who)
+            .iter()
+            .map(|m| parse_mail(m).body)
+            .collect::<Vec<_>>(),
+        intake.report_json()
+    );
     assert!(logs.contains("cycle done"), "logs are on:\n{logs}");
     // The test stack speaks plaintext: said at each start, naming the key.
     assert!(
