@@ -890,3 +890,28 @@ fn requests_by_mail_are_done_or_confirmed_first() {
     let got = written(decide_with(&mail("", "WITHDRAW"), &World::default()));
     assert_eq!((got.reply, got.attention), (None, Some(Attention::Message)));
 }
+
+/// Review: German "wissen" is "to know", the commonest verb of a German
+/// question ("Ich würde gerne wissen, …"), yet it is in the DELETE list
+/// (as the Dutch word for "erase"). An applicant's question is then read
+/// as a request to delete everything: they get `confirm-erase` instead of
+/// the mail going to staff as a `message`, and any reply to that mail
+/// ("Nein, ich wollte nur wissen …") erases their application.
+#[test]
+fn a_german_question_with_wissen_is_a_message_not_a_request_to_delete() {
+    let case = mail(
+        "",
+        "Guten Tag,\n\nich würde gerne wissen, wann Sie über die Bewerbungen entscheiden.\n\nViele Grüße\nAda",
+    );
+    let w = written(decide_with(
+        &case,
+        &World {
+            known: applicant(&[("name", "Ada"), ("region", "Europe")]),
+            ..Default::default()
+        },
+    ));
+    assert_eq!(w.reply, None, "a question is not answered with confirm-erase");
+    assert_eq!(w.outcome, MessageOutcome::Message);
+    assert_eq!(w.attention, Some(Attention::Message));
+}
+
