@@ -915,3 +915,35 @@ fn a_german_question_with_wissen_is_a_message_not_a_request_to_delete() {
     assert_eq!(w.attention, Some(Attention::Message));
 }
 
+/// Review: the subject is read for requests as a whole, so a first mail
+/// whose subject merely contains "my data" ("my data science background")
+/// is taken for a data request: the new applicant gets `confirm-data`
+/// instead of the questions, and the reply to that gets a data copy,
+/// never the questions.
+#[test]
+fn a_first_mail_about_a_data_science_background_gets_the_questions() {
+    let raw = format!(
+        "From: Ada Lovelace <ada@example.net>\r\nTo: {TEAM}\r\n\
+         Subject: Application - my data science background\r\n\
+         Message-ID: <1@example.net>\r\n\r\nHello, how do I apply?\r\n"
+    );
+    let inbound = ingest::parse(raw.as_bytes()).unwrap();
+    let extracted = Extractor::new(&questions(), &[]).read(&inbound.body, Some("Ada Lovelace"));
+    let case = Case {
+        mail: inbound,
+        extracted,
+    };
+    let w = written(decide_with(
+        &case,
+        &World {
+            vouched: false,
+            ..Default::default()
+        },
+    ));
+    assert!(
+        matches!(w.reply, Some(ReplyText::Questions { .. })),
+        "{:?}",
+        w.reply
+    );
+    assert_eq!(w.application, ApplicationChange::Ensure);
+}
