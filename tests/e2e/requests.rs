@@ -213,3 +213,63 @@ async fn delete_by_mail_is_confirmed_first_then_leaves_no_trace() {
         "nothing more is sent"
     );
 }
+
+/// Review: what a reply confirms is looked for in every id of its
+/// References, not only in the mail it replies to: the first of our
+/// confirm requests found anywhere up the thread counts. After a cold
+/// WITHDRAW confirmed by reply, an applicant who applies again in that
+/// thread and then thanks us for the confirmation is withdrawn again (the
+/// `confirm-withdraw` is still in References), and mailed so. The same
+/// walk makes a thank-you to a data copy send another copy, and a
+/// thank-you anywhere below a `confirm-erase` erase everything.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_thank_you_below_a_confirmed_withdrawal_does_not_withdraw_again() {
+    let intake = Intake::new();
+    let ada = complete_applicant(&intake).await;
+    // Ada withdraws in a new mail (neutral subject): asked to confirm.
+    intake
+        .receive(
+            &ada,
+            &mail(&ada, "Ada", &intake.team, "Hello", "", "WITHDRAW"),
+        )
+        .await;
+    intake.once();
+    let ask = mails_to(&intake, &ada, 3)[2].clone();
+    intake
+        .receive(&ada, &reply(&ada, "Ada Lovelace", &ask, "Yes, please.", &[]))
+        .await;
+    intake.once();
+    let withdrawn = mails_to(&intake, &ada, 4)[3].clone();
+    assert_eq!(intake.application(&ada).unwrap()["status"], "withdrawn");
+
+    // She changes her mind and answers again, replying to that mail.
+    let answers = "1. Ada Lovelace\n2. Europe\n3. English\n4. To help new leaders grow.\n5. yes";
+    intake
+        .receive(&ada, &reply(&ada, "Ada Lovelace", &withdrawn, answers, &[]))
+        .await;
+    intake.once();
+    let confirmation = mails_to(&intake, &ada, 5)[4].clone();
+    assert!(
+        confirmation.body.contains("is complete"),
+        "{}",
+        confirmation.body
+    );
+    assert_eq!(intake.application(&ada).unwrap()["status"], "complete");
+
+    // She thanks us, replying to the confirmation.
+    intake
+        .receive(
+            &ada,
+            &reply(&ada, "Ada Lovelace", &confirmation, "Thank you!", &[]),
+        )
+        .await;
+    intake.once();
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    super::common::smtpd_idle();
+    assert_eq!(
+        intake.application(&ada).unwrap()["status"],
+        "complete",
+        "a thank-you withdrew the application"
+    );
+    assert_eq!(intake.stack.delivered(&ada).len(), 5, "no reply to a thank-you");
+}
