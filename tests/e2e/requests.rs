@@ -273,3 +273,35 @@ async fn a_thank_you_below_a_confirmed_withdrawal_does_not_withdraw_again() {
     );
     assert_eq!(intake.stack.delivered(&ada).len(), 5, "no reply to a thank-you");
 }
+
+/// Review: a data copy holds every reply of ours to the address whole
+/// (`replies[].message`), earlier data copies included, each of which
+/// holds the copies before it, JSON-escaped again: every MY DATA roughly
+/// doubles the next copy (and the stored outbox body). At the default
+/// five replies an hour, one applicant (or anyone, from their own
+/// address) gets copies of gigabytes within hours: the daemon builds each
+/// in memory inside the mail's transaction, runs out of memory on the
+/// same mail at every start, and the database fills with them.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_data_copy_is_not_twice_the_size_of_the_one_before() {
+    let intake = Intake::with(|c| c.push_str("\n[limits]\nper_address_per_hour = 50\n"));
+    let ada = complete_applicant(&intake).await;
+    let confirmation = mails_to(&intake, &ada, 2)[1].clone();
+    let mut sizes = Vec::new();
+    for n in 0..5 {
+        intake
+            .receive(
+                &ada,
+                &reply(&ada, "Ada Lovelace", &confirmation, "MY DATA", &[]),
+            )
+            .await;
+        intake.once();
+        sizes.push(intake.stack.wait_for(&ada, 3 + n)[2 + n].len());
+    }
+    // Each request adds one small mail of Ada's and one reply: the copy
+    // may grow by about that much, not by the whole of the last copy.
+    assert!(
+        sizes[4] < 2 * sizes[0],
+        "data copy sizes in bytes, one request after another: {sizes:?}"
+    );
+}
