@@ -305,3 +305,45 @@ async fn each_data_copy_is_not_twice_the_size_of_the_one_before() {
         "data copy sizes in bytes, one request after another: {sizes:?}"
     );
 }
+
+/// Review: any reply to `confirm-erase` erases, whatever it says. Eve can
+/// have that request sent to Ada (a forged DELETE in Ada's name), and the
+/// natural answer of someone who never asked, a reply saying so, deletes
+/// Ada's application and every mail. The same holds for
+/// `confirm-withdraw` (withdrawn) and `confirm-address` (Eve's held
+/// answers become Ada's), and for an auto-reply our robot checks miss.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reply_refusing_a_forged_delete_does_not_erase_the_application() {
+    let intake = Intake::new();
+    let ada = complete_applicant(&intake).await;
+    // Eve asks, in Ada's name, for everything to be deleted.
+    intake
+        .receive(
+            &ada,
+            &mail(&ada, "Ada Lovelace", &intake.team, "Delete", "", "DELETE"),
+        )
+        .await;
+    intake.once();
+    let ask = mails_to(&intake, &ada, 3)[2].clone();
+    assert!(ask.body.contains("To confirm, reply"), "{}", ask.body);
+
+    // Ada never asked, and says so.
+    intake
+        .receive(
+            &ada,
+            &reply(
+                &ada,
+                "Ada Lovelace",
+                &ask,
+                "No! I did not ask for this. Please keep my application.",
+                &[],
+            ),
+        )
+        .await;
+    intake.once();
+    let app = intake.application(&ada);
+    assert!(
+        app.is_some(),
+        "Ada's application was erased by her reply refusing the deletion"
+    );
+}
