@@ -673,4 +673,19 @@ mod tests {
         let m = parse(raw).expect("parses");
         assert_eq!(m.body_source, "the text/plain part");
     }
+
+    /// Review: `"ada"@example.net` is the same mailbox as
+    /// `ada@example.net` (RFC 5321 4.1.2: quoting changes nothing), and our
+    /// reply goes there, but the address is kept quoted: the daily limit
+    /// per kind, the per-address send limit and the application are all
+    /// keyed by the string, so a forger gets a second full set of mails
+    /// (questions, confirm requests) to the same victim each day, and a
+    /// second application for the same person.
+    #[test]
+    fn a_quoted_local_part_is_the_same_sender_as_the_plain_one() {
+        let raw = b"From: Ada <\"ada\"@example.net>\r\nSubject: x\r\n\r\nDELETE\r\n";
+        let m = parse(raw).expect("parses");
+        let address = m.from.map(|f| f.address);
+        assert_eq!(address.as_deref(), Some("ada@example.net"));
+    }
 }

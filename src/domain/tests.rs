@@ -922,3 +922,60 @@ fn requests_by_mail_are_done_or_confirmed_first() {
     let got = written(decide_with(&mail("", "WITHDRAW"), &World::default()));
     assert_eq!((got.reply, got.attention), (None, Some(Attention::Message)));
 }
+
+/// Review: German "wissen" is "to know", the commonest verb of a German
+/// question ("Ich würde gerne wissen, …"), yet it is in the DELETE list
+/// (as the Dutch word for "erase"). An applicant's question is then read
+/// as a request to delete everything: they get `confirm-erase` instead of
+/// the mail going to staff as a `message`, and any reply to that mail
+/// ("Nein, ich wollte nur wissen …") erases their application.
+#[test]
+fn a_german_question_with_wissen_is_a_message_not_a_request_to_delete() {
+    let case = mail(
+        "",
+        "Guten Tag,\n\nich würde gerne wissen, wann Sie über die Bewerbungen entscheiden.\n\nViele Grüße\nAda",
+    );
+    let w = written(decide_with(
+        &case,
+        &World {
+            known: applicant(&[("name", "Ada"), ("region", "Europe")]),
+            ..Default::default()
+        },
+    ));
+    assert_eq!(w.reply, None, "a question is not answered with confirm-erase");
+    assert_eq!(w.outcome, MessageOutcome::Message);
+    assert_eq!(w.attention, Some(Attention::Message));
+}
+
+/// Review: the subject is read for requests as a whole, so a first mail
+/// whose subject merely contains "my data" ("my data science background")
+/// is taken for a data request: the new applicant gets `confirm-data`
+/// instead of the questions, and the reply to that gets a data copy,
+/// never the questions.
+#[test]
+fn a_first_mail_about_a_data_science_background_gets_the_questions() {
+    let raw = format!(
+        "From: Ada Lovelace <ada@example.net>\r\nTo: {TEAM}\r\n\
+         Subject: Application - my data science background\r\n\
+         Message-ID: <1@example.net>\r\n\r\nHello, how do I apply?\r\n"
+    );
+    let inbound = ingest::parse(raw.as_bytes()).unwrap();
+    let extracted = Extractor::new(&questions(), &[]).read(&inbound.body, Some("Ada Lovelace"));
+    let case = Case {
+        mail: inbound,
+        extracted,
+    };
+    let w = written(decide_with(
+        &case,
+        &World {
+            vouched: false,
+            ..Default::default()
+        },
+    ));
+    assert!(
+        matches!(w.reply, Some(ReplyText::Questions { .. })),
+        "{:?}",
+        w.reply
+    );
+    assert_eq!(w.application, ApplicationChange::Ensure);
+}

@@ -187,3 +187,52 @@ async fn answers_sent_cold_count_once_the_address_confirms_by_replying() {
     std::thread::sleep(std::time::Duration::from_secs(1));
     assert_eq!(intake.application(&who).unwrap()["answers"], app["answers"]);
 }
+
+/// Review: the reply to `confirm-address` takes in only the answers held
+/// from the mail that caused that request (the first cold mail of the
+/// day), not those of later cold mails from the address, which get no
+/// request of their own (one a day). So when Eve writes first in Ada's
+/// name and Ada then sends her own answers from the call's web page, Ada's
+/// "yes" to the one request she gets stores Eve's answers as Ada's
+/// application, and Ada's own answers stay held for ever.
+#[tokio::test(flavor = "multi_thread")]
+async fn confirming_takes_in_the_applicants_own_cold_answers_not_a_forgers_earlier_ones() {
+    let intake = Intake::new();
+    let ada = intake.stack.address("ada", "example.net");
+    // Eve writes first, in Ada's name, replying to nothing.
+    intake
+        .receive(
+            &ada,
+            &mail(&ada, "Ada Lovelace", &intake.team, "Application", "", EVE_ANSWERS),
+        )
+        .await;
+    intake.once();
+    let ask = mails_to(&intake, &ada, 1)[0].clone();
+    // The same day Ada sends her own answers from the call's web page,
+    // replying to nothing: held, and no second request (one a day).
+    let adas = "1. Ada Lovelace\n2. Europe\n3. English\n4. To help new leaders grow.\n5. yes";
+    intake
+        .receive(
+            &ada,
+            &mail(&ada, "Ada Lovelace", &intake.team, "My application", "", adas),
+        )
+        .await;
+    intake.once();
+    // Ada replies to the one request to confirm she got.
+    intake
+        .receive(
+            &ada,
+            &reply(&ada, "Ada Lovelace", &ask, "Yes, that was me.", &[]),
+        )
+        .await;
+    intake.once();
+    mails_to(&intake, &ada, 2);
+    let app = intake.application(&ada).unwrap();
+    assert_eq!(app["answers"]["name"], "Ada Lovelace", "{app:#}");
+    assert_eq!(app["answers"]["region"], "Europe", "{app:#}");
+    assert_eq!(
+        unconfirmed_from(&intake, &ada),
+        0,
+        "Ada's own answers are still held after she confirmed"
+    );
+}

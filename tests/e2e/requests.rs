@@ -213,3 +213,137 @@ async fn delete_by_mail_is_confirmed_first_then_leaves_no_trace() {
         "nothing more is sent"
     );
 }
+
+/// Review: what a reply confirms is looked for in every id of its
+/// References, not only in the mail it replies to: the first of our
+/// confirm requests found anywhere up the thread counts. After a cold
+/// WITHDRAW confirmed by reply, an applicant who applies again in that
+/// thread and then thanks us for the confirmation is withdrawn again (the
+/// `confirm-withdraw` is still in References), and mailed so. The same
+/// walk makes a thank-you to a data copy send another copy, and a
+/// thank-you anywhere below a `confirm-erase` erase everything.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_thank_you_below_a_confirmed_withdrawal_does_not_withdraw_again() {
+    let intake = Intake::new();
+    let ada = complete_applicant(&intake).await;
+    // Ada withdraws in a new mail (neutral subject): asked to confirm.
+    intake
+        .receive(
+            &ada,
+            &mail(&ada, "Ada", &intake.team, "Hello", "", "WITHDRAW"),
+        )
+        .await;
+    intake.once();
+    let ask = mails_to(&intake, &ada, 3)[2].clone();
+    intake
+        .receive(&ada, &reply(&ada, "Ada Lovelace", &ask, "Yes, please.", &[]))
+        .await;
+    intake.once();
+    let withdrawn = mails_to(&intake, &ada, 4)[3].clone();
+    assert_eq!(intake.application(&ada).unwrap()["status"], "withdrawn");
+
+    // She changes her mind and answers again, replying to that mail.
+    let answers = "1. Ada Lovelace\n2. Europe\n3. English\n4. To help new leaders grow.\n5. yes";
+    intake
+        .receive(&ada, &reply(&ada, "Ada Lovelace", &withdrawn, answers, &[]))
+        .await;
+    intake.once();
+    let confirmation = mails_to(&intake, &ada, 5)[4].clone();
+    assert!(
+        confirmation.body.contains("is complete"),
+        "{}",
+        confirmation.body
+    );
+    assert_eq!(intake.application(&ada).unwrap()["status"], "complete");
+
+    // She thanks us, replying to the confirmation.
+    intake
+        .receive(
+            &ada,
+            &reply(&ada, "Ada Lovelace", &confirmation, "Thank you!", &[]),
+        )
+        .await;
+    intake.once();
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    super::common::smtpd_idle();
+    assert_eq!(
+        intake.application(&ada).unwrap()["status"],
+        "complete",
+        "a thank-you withdrew the application"
+    );
+    assert_eq!(intake.stack.delivered(&ada).len(), 5, "no reply to a thank-you");
+}
+
+/// Review: a data copy holds every reply of ours to the address whole
+/// (`replies[].message`), earlier data copies included, each of which
+/// holds the copies before it, JSON-escaped again: every MY DATA roughly
+/// doubles the next copy (and the stored outbox body). At the default
+/// five replies an hour, one applicant (or anyone, from their own
+/// address) gets copies of gigabytes within hours: the daemon builds each
+/// in memory inside the mail's transaction, runs out of memory on the
+/// same mail at every start, and the database fills with them.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_data_copy_is_not_twice_the_size_of_the_one_before() {
+    let intake = Intake::with(|c| c.push_str("\n[limits]\nper_address_per_hour = 50\n"));
+    let ada = complete_applicant(&intake).await;
+    let confirmation = mails_to(&intake, &ada, 2)[1].clone();
+    let mut sizes = Vec::new();
+    for n in 0..5 {
+        intake
+            .receive(
+                &ada,
+                &reply(&ada, "Ada Lovelace", &confirmation, "MY DATA", &[]),
+            )
+            .await;
+        intake.once();
+        sizes.push(intake.stack.wait_for(&ada, 3 + n)[2 + n].len());
+    }
+    // Each request adds one small mail of Ada's and one reply: the copy
+    // may grow by about that much, not by the whole of the last copy.
+    assert!(
+        sizes[4] < 2 * sizes[0],
+        "data copy sizes in bytes, one request after another: {sizes:?}"
+    );
+}
+
+/// Review: any reply to `confirm-erase` erases, whatever it says. Eve can
+/// have that request sent to Ada (a forged DELETE in Ada's name), and the
+/// natural answer of someone who never asked, a reply saying so, deletes
+/// Ada's application and every mail. The same holds for
+/// `confirm-withdraw` (withdrawn) and `confirm-address` (Eve's held
+/// answers become Ada's), and for an auto-reply our robot checks miss.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reply_refusing_a_forged_delete_does_not_erase_the_application() {
+    let intake = Intake::new();
+    let ada = complete_applicant(&intake).await;
+    // Eve asks, in Ada's name, for everything to be deleted.
+    intake
+        .receive(
+            &ada,
+            &mail(&ada, "Ada Lovelace", &intake.team, "Delete", "", "DELETE"),
+        )
+        .await;
+    intake.once();
+    let ask = mails_to(&intake, &ada, 3)[2].clone();
+    assert!(ask.body.contains("To confirm, reply"), "{}", ask.body);
+
+    // Ada never asked, and says so.
+    intake
+        .receive(
+            &ada,
+            &reply(
+                &ada,
+                "Ada Lovelace",
+                &ask,
+                "No! I did not ask for this. Please keep my application.",
+                &[],
+            ),
+        )
+        .await;
+    intake.once();
+    let app = intake.application(&ada);
+    assert!(
+        app.is_some(),
+        "Ada's application was erased by her reply refusing the deletion"
+    );
+}
