@@ -627,33 +627,38 @@ async fn gather(tx: &mut Tx, address: &str) -> Result<(Option<i64>, Known), Retr
     ))
 }
 
-/// What this mail confirms, when it replies to one of our confirm requests
-/// to `address` (a parent id that vouches for it and names such a
-/// request): for held answers, those still held.
+/// What this mail confirms, when it replies directly to one of our
+/// confirm requests to `address` (its In-Reply-To, or the last of its
+/// References, vouches for it and names such a request; one further up the
+/// thread was answered before). For held answers: those of the newest
+/// mail still held from the address, the last the address sent.
 async fn confirms(
     tx: &mut Tx,
     key: &Key,
     inbound: &Inbound,
     address: &str,
 ) -> Result<Option<Confirming>, PipelineError> {
-    for id in inbound
+    let Some(parent) = inbound
         .parent_ids
-        .iter()
+        .first()
         .filter(|id| key.vouches(id, address))
-    {
-        let Some((kind, message)) = tx.reply_to(id, address).await? else {
-            continue;
-        };
-        let Some(confirming) = Confirming::of(kind) else {
-            continue;
-        };
-        let held = match (kind, message) {
-            (Reply::ConfirmAddress, Some(m)) => Some(tx.held_answers(m).await?),
-            _ => None,
-        };
-        return Ok(Some(confirming(held)));
-    }
-    Ok(None)
+    else {
+        return Ok(None);
+    };
+    let Some((kind, _)) = tx.reply_to(parent, address).await? else {
+        return Ok(None);
+    };
+    let Some(confirming) = Confirming::of(kind) else {
+        return Ok(None);
+    };
+    let held = match kind {
+        Reply::ConfirmAddress => match tx.newest_held_from(address).await? {
+            Some(m) => Some(tx.held_answers(m).await?),
+            None => None,
+        },
+        _ => None,
+    };
+    Ok(Some(confirming(held)))
 }
 
 /// The application's id, created (incomplete, no answers, dated by this

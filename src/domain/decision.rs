@@ -408,12 +408,21 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
         release: None,
         erase: false,
     };
+    let own = request::own_text(&inbound.body, &extracted.cuts);
+    // A reply that says no to what we asked to confirm ("No! I did not ask
+    // for this") confirms nothing: a person reads it.
+    if f.confirms.is_some() && request::refuses(&own) {
+        w.outcome = MessageOutcome::Message;
+        w.application = ApplicationChange::Untouched;
+        w.attention = Some(Attention::Message);
+        w.detail = Some("says no to our request to confirm: nothing changed".into());
+        return w;
+    }
     let held = match f.confirms {
         Some(Confirming::Answers(h)) if !h.answers.is_empty() => Some(h),
         _ => None,
     };
     if extracted.is_empty() && held.is_none() {
-        let own = request::own_text(&inbound.body, &extracted.cuts);
         let asked = match f.confirms {
             Some(Confirming::Withdraw) => Some(Request::Withdraw),
             Some(Confirming::MyData) => Some(Request::MyData),

@@ -58,7 +58,6 @@ const PHRASES: [(Request, &[&str]); 3] = [
             "eliminare i miei dati",
             "verwijder",
             "verwijderen",
-            "wissen",
             "usunac",
             "usuncie",
             "usun",
@@ -119,13 +118,37 @@ const PHRASES: [(Request, &[&str]); 3] = [
     ),
 ];
 
-/// The request in a mail, if any: `subject` and the person's own `text`.
+/// The request in a mail, if any: the person's own `text`, or a
+/// `subject` that is nothing but a request ("MY DATA", "Re: Withdraw"): a
+/// subject only names a topic ("my data science background").
 pub fn read(subject: &str, text: &str) -> Option<Request> {
-    let said = format!(" {} ", words(&format!("{subject}\n{text}")));
+    let said = format!(" {} ", words(text));
+    let subject = words(&crate::domain::reply_subject(subject, ""));
+    let subject = subject.strip_prefix("re ").unwrap_or(&subject);
     PHRASES
         .iter()
-        .find(|(_, phrases)| phrases.iter().any(|p| said.contains(&format!(" {p} "))))
+        .find(|(_, phrases)| {
+            phrases
+                .iter()
+                .any(|p| said.contains(&format!(" {p} ")) || subject == *p)
+        })
         .map(|(r, _)| *r)
+}
+
+/// Folded words that say no to what we asked to confirm, in the
+/// languages of [`PHRASES`]: "No, I did not ask for this", "Nein",
+/// "Keep my application". Matched as whole words; a reply that holds one
+/// confirms nothing and goes to staff.
+const REFUSALS: &[&str] = &[
+    "no", "not", "nope", "never", "didn t", "didnt", "don t", "dont", "do not", "keep", "stop",
+    "cancel", "nein", "nicht", "behalten", "non", "pas", "jamais", "garder", "nunca", "nao",
+    "mantener", "manter", "niet", "nie", "нет", "не",
+];
+
+/// Whether the person's own `text` refuses what a confirm request asked.
+pub fn refuses(text: &str) -> bool {
+    let said = format!(" {} ", words(text));
+    REFUSALS.iter().any(|r| said.contains(&format!(" {r} ")))
 }
 
 /// Folded words with punctuation turned into spaces.
@@ -160,7 +183,7 @@ mod tests {
     #[test]
     fn requests_are_read_in_the_words_people_use() {
         use Request::*;
-        let table: [(&str, &str, Option<Request>); 22] = [
+        let table: [(&str, &str, Option<Request>); 25] = [
             ("Re: Questions", "WITHDRAW", Some(Withdraw)),
             ("Withdrawal", "", Some(Withdraw)),
             (
@@ -193,9 +216,31 @@ mod tests {
             // Words inside other words do not count.
             ("", "I deleted the old draft and rewrote it.", None),
             ("", "Undeleted and unwithdrawn.", None),
+            // A subject names a topic; only a subject that is nothing but
+            // a request counts.
+            ("Application - my data science background", "Hello", None),
+            ("Re: Withdraw", "", Some(Withdraw)),
+            // German "wissen" is "to know", not Dutch "erase".
+            ("", "Ich würde gerne wissen, wann Sie entscheiden.", None),
         ];
         for (subject, text, want) in table {
             assert_eq!(read(subject, text), want, "{subject:?} {text:?}");
+        }
+    }
+
+    #[test]
+    fn a_refusal_is_read_in_the_words_people_use() {
+        for no in [
+            "No! I did not ask for this. Please keep my application.",
+            "Nein, bitte nicht.",
+            "Non, je n'ai rien demandé.",
+            "I didn't send that.",
+            "Нет",
+        ] {
+            assert!(refuses(no), "{no}");
+        }
+        for yes in ["", "Yes, that was me.", "Ja, bitte.", "Oui", "ok", "DELETE"] {
+            assert!(!refuses(yes), "{yes}");
         }
     }
 

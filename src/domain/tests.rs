@@ -923,7 +923,7 @@ fn requests_by_mail_are_done_or_confirmed_first() {
     assert_eq!((got.reply, got.attention), (None, Some(Attention::Message)));
 }
 
-/// Review: German "wissen" is "to know", the commonest verb of a German
+/// Found by review, now fixed: German "wissen" is "to know", the commonest verb of a German
 /// question ("Ich würde gerne wissen, …"), yet it is in the DELETE list
 /// (as the Dutch word for "erase"). An applicant's question is then read
 /// as a request to delete everything: they get `confirm-erase` instead of
@@ -942,12 +942,15 @@ fn a_german_question_with_wissen_is_a_message_not_a_request_to_delete() {
             ..Default::default()
         },
     ));
-    assert_eq!(w.reply, None, "a question is not answered with confirm-erase");
+    assert_eq!(
+        w.reply, None,
+        "a question is not answered with confirm-erase"
+    );
     assert_eq!(w.outcome, MessageOutcome::Message);
     assert_eq!(w.attention, Some(Attention::Message));
 }
 
-/// Review: the subject is read for requests as a whole, so a first mail
+/// Found by review, now fixed: the subject is read for requests as a whole, so a first mail
 /// whose subject merely contains "my data" ("my data science background")
 /// is taken for a data request: the new applicant gets `confirm-data`
 /// instead of the questions, and the reply to that gets a data copy,

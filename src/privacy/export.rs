@@ -99,7 +99,8 @@ pub struct OurReply {
     pub sent_at: Option<String>,
     /// When it was given up (the server refused it).
     pub failed_at: Option<String>,
-    /// The whole message as sent, in [`Body`] form; `null` once purged.
+    /// The whole message as sent, in [`Body`] form; `null` once purged,
+    /// and for a data copy (which holds every earlier one).
     pub message: Option<Body>,
     pub purged_at: Option<String>,
 }
@@ -215,7 +216,9 @@ pub async fn export(
             created_at: r.created_at,
             sent_at: r.sent_at,
             failed_at: r.failed_at,
-            message: r.body.map(Body::of),
+            // A data copy holds every earlier one: repeated, each copy
+            // would be twice the size of the last.
+            message: r.body.filter(|_| r.kind != Reply::DataCopy).map(Body::of),
             purged_at: r.body_purged_at,
         })
         .collect();

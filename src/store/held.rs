@@ -72,6 +72,20 @@ impl Tx {
         })
     }
 
+    /// The newest stored mail from `address` (any case) whose answers are
+    /// still held.
+    pub async fn newest_held_from(&mut self, address: &str) -> Result<Option<i64>, StoreError> {
+        let id: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(h.message_id) FROM held_answers h
+             JOIN messages m ON m.id = h.message_id
+             WHERE lower(m.from_addr) = $1",
+        )
+        .bind(address.to_lowercase())
+        .fetch_one(&mut *self.inner)
+        .await?;
+        Ok(id)
+    }
+
     /// The held answers of `message_id` were taken in: their rows go, and
     /// the mail leaves the staff list.
     pub async fn release_held(&mut self, message_id: i64) -> Result<(), StoreError> {

@@ -127,19 +127,19 @@ impl Tx {
         .bind(m.mailbox)
         .bind(i64::from(m.uidvalidity))
         .bind(i64::from(m.uid))
-        .bind(m.identity)
-        .bind(m.message_id)
+        .bind(m.identity.map(text))
+        .bind(m.message_id.map(text))
         .bind(m.sha256)
-        .bind(m.from_addr)
-        .bind(m.from_name)
-        .bind(m.subject)
+        .bind(m.from_addr.map(text))
+        .bind(m.from_name.map(text))
+        .bind(text(m.subject))
         .bind(ts(m.received_at))
         .bind(ts(m.processed_at))
         .bind(m.raw.len() as i64)
         .bind(m.raw)
         .bind(m.outcome.as_str())
         .bind(m.attention.map(Attention::as_str))
-        .bind(m.detail)
+        .bind(m.detail.map(text))
         .fetch_optional(&mut *self.inner)
         .await?;
         Ok(id.map_or(Inserted::Conflict, Inserted::Row))
@@ -322,6 +322,12 @@ impl Tx {
 }
 
 /// Adds one stored answer row to `out`, its check parsed at this edge.
+/// Text as stored: without NUL, which PostgreSQL refuses in text (a mail
+/// can carry one in any header), so that no mail stops the mailbox.
+fn text(s: &str) -> String {
+    s.replace('\0', "")
+}
+
 pub(super) fn add_answer_row(
     out: &mut CurrentAnswers,
     r: &sqlx::any::AnyRow,

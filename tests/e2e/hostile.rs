@@ -305,7 +305,7 @@ async fn a_message_the_server_cannot_read_is_listed_and_the_mail_after_it_answer
     );
 }
 
-/// Review: a NUL character in an RFC 2047 encoded subject (or display
+/// Found by review, now fixed: a NUL character in an RFC 2047 encoded subject (or display
 /// name) is decoded by the parser and written as is into the `subject`
 /// (`from_name`) TEXT column; PostgreSQL refuses text with a NUL byte, so
 /// the mail's transaction fails, `once` fails, and the daemon retries the

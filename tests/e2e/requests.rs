@@ -214,7 +214,7 @@ async fn delete_by_mail_is_confirmed_first_then_leaves_no_trace() {
     );
 }
 
-/// Review: what a reply confirms is looked for in every id of its
+/// Found by review, now fixed: what a reply confirms is looked for in every id of its
 /// References, not only in the mail it replies to: the first of our
 /// confirm requests found anywhere up the thread counts. After a cold
 /// WITHDRAW confirmed by reply, an applicant who applies again in that
@@ -236,7 +236,10 @@ async fn a_thank_you_below_a_confirmed_withdrawal_does_not_withdraw_again() {
     intake.once();
     let ask = mails_to(&intake, &ada, 3)[2].clone();
     intake
-        .receive(&ada, &reply(&ada, "Ada Lovelace", &ask, "Yes, please.", &[]))
+        .receive(
+            &ada,
+            &reply(&ada, "Ada Lovelace", &ask, "Yes, please.", &[]),
+        )
         .await;
     intake.once();
     let withdrawn = mails_to(&intake, &ada, 4)[3].clone();
@@ -271,10 +274,14 @@ async fn a_thank_you_below_a_confirmed_withdrawal_does_not_withdraw_again() {
         "complete",
         "a thank-you withdrew the application"
     );
-    assert_eq!(intake.stack.delivered(&ada).len(), 5, "no reply to a thank-you");
+    assert_eq!(
+        intake.stack.delivered(&ada).len(),
+        5,
+        "no reply to a thank-you"
+    );
 }
 
-/// Review: a data copy holds every reply of ours to the address whole
+/// Found by review, now fixed: a data copy holds every reply of ours to the address whole
 /// (`replies[].message`), earlier data copies included, each of which
 /// holds the copies before it, JSON-escaped again: every MY DATA roughly
 /// doubles the next copy (and the stored outbox body). At the default
@@ -306,7 +313,7 @@ async fn each_data_copy_is_not_twice_the_size_of_the_one_before() {
     );
 }
 
-/// Review: any reply to `confirm-erase` erases, whatever it says. Eve can
+/// Found by review, now fixed: any reply to `confirm-erase` erases, whatever it says. Eve can
 /// have that request sent to Ada (a forged DELETE in Ada's name), and the
 /// natural answer of someone who never asked, a reply saying so, deletes
 /// Ada's application and every mail. The same holds for
