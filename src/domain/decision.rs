@@ -542,7 +542,9 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
 /// A request by mail. Whatever changes the application or sends its data
 /// needs the mail to reply to one of ours (vouched); otherwise the address
 /// is asked, at most daily, to confirm by replying. Deletion is always
-/// confirmed first.
+/// confirmed first. From an address with no application, a request asks
+/// for nothing we hold: a person reads it, and no mail goes to an address
+/// that may never have written.
 fn by_request(mut w: Written, f: &Facts<'_>, asked: Request, name: Option<String>) -> Written {
     let known = f.known;
     let confirmed = |c: Confirming| f.confirms == Some(&c);
@@ -551,16 +553,24 @@ fn by_request(mut w: Written, f: &Facts<'_>, asked: Request, name: Option<String
     };
     w.outcome = MessageOutcome::Request;
     w.application = ApplicationChange::Untouched;
+    if !known.applicant {
+        w.outcome = MessageOutcome::Message;
+        w.attention = Some(Attention::Message);
+        w.detail = Some(format!(
+            "asks to {}, but has no application",
+            match asked {
+                Request::Withdraw => "withdraw",
+                Request::MyData => "see their data",
+                Request::Delete => "delete their data",
+            }
+        ));
+        return w;
+    }
     match asked {
         Request::Delete if confirmed(Confirming::Delete) => w.erase = true,
         Request::Delete => w.reply = ask(Reply::ConfirmErase, ReplyText::ConfirmErase),
         Request::MyData if f.vouched => w.reply = Some(ReplyText::DataCopy),
         Request::MyData => w.reply = ask(Reply::ConfirmData, ReplyText::ConfirmData),
-        Request::Withdraw if !known.applicant => {
-            w.outcome = MessageOutcome::Message;
-            w.attention = Some(Attention::Message);
-            w.detail = Some("asks to withdraw, but has no application".into());
-        }
         Request::Withdraw if f.vouched => {
             w.application = ApplicationChange::Withdraw;
             w.reply = Some(ReplyText::Withdrawn { name });

@@ -918,9 +918,16 @@ fn requests_by_mail_are_done_or_confirmed_first() {
             assert_eq!(got.outcome, MessageOutcome::Message, "{name}");
         }
     }
-    // Someone with no application who asks to withdraw is read by staff.
-    let got = written(decide_with(&mail("", "WITHDRAW"), &World::default()));
-    assert_eq!((got.reply, got.attention), (None, Some(Attention::Message)));
+    // From an address with no application, a request is read by staff,
+    // and nothing is mailed to an address that may never have written.
+    for body in ["WITHDRAW", "MY DATA", "DELETE"] {
+        let got = written(decide_with(&mail("", body), &World::default()));
+        assert_eq!(
+            (got.reply, got.attention, got.application),
+            (None, Some(Attention::Message), ApplicationChange::Untouched),
+            "{body}"
+        );
+    }
 }
 
 /// Found by review, now fixed: German "wissen" is "to know", the commonest verb of a German
