@@ -5,9 +5,11 @@
 //! The gates come in a fixed order, each a small check that may end the
 //! decision: already recorded, erased, unreadable, duplicate, our own
 //! reply's delivery copy, no usable sender, robot, backlog, DMARC failed
-//! ([`gates::dmarc`]); then the plan for a person's mail (closed, answers,
-//! attachment, questions); last, a reply over the send limits is withheld
-//! ([`gates::send_limit`]).
+//! ([`gates::dmarc`]); then the person's mail: a reply saying no to one of
+//! our confirm requests, a request by mail ([`request`]), then the plan
+//! (closed, answers, attachment, questions), answers counting only in a
+//! mail that replies to one of ours to its sender and held otherwise;
+//! last, a reply over the send limits is withheld ([`gates::send_limit`]).
 
 use std::collections::BTreeMap;
 

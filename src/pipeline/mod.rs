@@ -7,17 +7,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
 
-use crate::answers::{Extracted, Extractor};
+use crate::answers::Extractor;
 use crate::compose::{ComposeError, Composer};
 use crate::config::Config;
 pub use crate::domain::Outcome;
 use crate::domain::{
-    self, ApplicationChange, Attention, Confirming, Decision, Facts, Known, MessageOutcome,
-    Reading, Reply, ReplyText, SentLastHour, Status, Written,
+    self, ApplicationChange, Attention, Decision, Facts, Known, MessageOutcome, Reading, ReplyText,
+    SentLastHour, Status, Written,
 };
-use crate::ingest::{self, Inbound, Sender};
+use crate::ingest::{Inbound, Sender};
 use crate::mailbox::Fetched;
 use crate::render::Templates;
 use crate::store::{Inserted, NewMessage, NewReply, Store, StoreError, Tx};
@@ -52,78 +51,11 @@ pub struct Pipeline {
     pub key: Key,
 }
 
-/// Result of reading a mail off the async runtime.
-enum Read {
-    Parsed(Box<Inbound>, Extracted),
-    Failed(Attention, String),
-}
+mod facts;
+mod read;
 
-/// Parses and extracts on a blocking thread, with a time limit, so that
-/// neither a slow nor a panicking parse can stop the daemon.
-async fn read(raw: Arc<Vec<u8>>, extractor: Arc<Extractor>) -> Read {
-    let work = tokio::task::spawn_blocking(move || match ingest::parse(&raw) {
-        Ok(inbound) => {
-            let sender = inbound.from.as_ref().and_then(|f| f.name.as_deref());
-            let extracted = extractor.read(&inbound.body, sender);
-            Read::Parsed(Box::new(inbound), extracted)
-        }
-        Err(e @ ingest::IngestError::TooComplex(_)) => {
-            Read::Failed(Attention::TooComplex, e.to_string())
-        }
-        Err(e) => Read::Failed(Attention::Unparseable, e.to_string()),
-    });
-    match tokio::time::timeout(PARSE_TIME_LIMIT, work).await {
-        Ok(Ok(r)) => r,
-        Ok(Err(join)) => Read::Failed(Attention::Unparseable, format!("the parser failed: {join}")),
-        Err(_) => Read::Failed(
-            Attention::TooComplex,
-            format!("reading took longer than {} s", PARSE_TIME_LIMIT.as_secs()),
-        ),
-    }
-}
-
-/// Longest time spent reading the headers of a mail that could not be
-/// read whole.
-const HEAD_TIME_LIMIT: Duration = Duration::from_secs(2);
-
-/// Most of a mail read as its header block.
-const MAX_HEAD_BYTES: usize = 256 * 1024;
-
-/// Who sent a mail that could not be read whole and about what, for
-/// staff: its header block alone, read off the async runtime with a time
-/// limit like the whole mail, so that neither a slow nor a panicking parse
-/// can stop the daemon. `None` when there is none to be read in time.
-async fn head_of(raw: Arc<Vec<u8>>) -> Option<Inbound> {
-    let work = tokio::task::spawn_blocking(move || ingest::parse(&header_block(&raw)).ok());
-    tokio::time::timeout(HEAD_TIME_LIMIT, work)
-        .await
-        .ok()?
-        .ok()?
-}
-
-/// The header block up to its first empty line (after CRLF or a bare LF),
-/// at most [`MAX_HEAD_BYTES`], closed with an empty line of its own: the
-/// parser then sees no body, which could take minutes to render.
-fn header_block(raw: &[u8]) -> Vec<u8> {
-    let raw = &raw[..raw.len().min(MAX_HEAD_BYTES)];
-    let end = raw
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .find_map(|(i, _)| match raw.get(i + 1..) {
-            Some([b'\n', ..]) => Some(i + 1),
-            Some([b'\r', b'\n', ..]) => Some(i + 1),
-            _ => None,
-        })
-        .unwrap_or(raw.len());
-    let mut head = raw[..end].to_vec();
-    head.extend_from_slice(b"\r\n\r\n");
-    head
-}
-
-fn sha256_hex(raw: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(raw))
-}
+use facts::{confirms, ensure_application, gather};
+use read::{Read, head_of, read, sha256_hex};
 
 impl Pipeline {
     fn composer(&self) -> Composer<'_> {
@@ -571,163 +503,5 @@ enum Retry {
 impl From<PipelineError> for Retry {
     fn from(e: PipelineError) -> Self {
         Retry::Failed(e)
-    }
-}
-
-/// What is known of the sender: their application's id, and the facts the
-/// decision needs.
-async fn gather(tx: &mut Tx, address: &str) -> Result<(Option<i64>, Known), Retry> {
-    let application = tx.application(address).await.map_err(PipelineError::from)?;
-    let current = match &application {
-        Some(a) => tx
-            .current_answers(a.id)
-            .await
-            .map_err(PipelineError::from)?,
-        None => Default::default(),
-    };
-    let last_questions_at = tx.last_reply_at(address, Reply::Questions).await;
-    let last_closed_notice_at = tx.last_reply_at(address, Reply::Closed).await;
-    let last_attachment_notice_at = tx.last_reply_at(address, Reply::Attachment).await;
-    let (last_questions_at, last_closed_notice_at, last_attachment_notice_at) = (
-        last_questions_at.map_err(PipelineError::from)?,
-        last_closed_notice_at.map_err(PipelineError::from)?,
-        last_attachment_notice_at.map_err(PipelineError::from)?,
-    );
-    let last_confirm_request_at = tx
-        .last_reply_at(address, Reply::ConfirmAddress)
-        .await
-        .map_err(PipelineError::from)?;
-    let mut last_reply_at = std::collections::BTreeMap::new();
-    for kind in [
-        Reply::ConfirmWithdraw,
-        Reply::ConfirmData,
-        Reply::ConfirmErase,
-    ] {
-        if let Some(t) = tx
-            .last_reply_at(address, kind)
-            .await
-            .map_err(PipelineError::from)?
-        {
-            last_reply_at.insert(kind, t);
-        }
-    }
-    Ok((
-        application.as_ref().map(|a| a.id),
-        Known {
-            applicant: application.is_some(),
-            status: application.as_ref().map(|a| a.status),
-            name: application.and_then(|a| a.name),
-            current,
-            last_questions_at,
-            last_closed_notice_at,
-            last_attachment_notice_at,
-            last_confirm_request_at,
-            last_reply_at,
-        },
-    ))
-}
-
-/// What this mail confirms, when it replies directly to one of our
-/// confirm requests to `address` (its In-Reply-To, or the last of its
-/// References, vouches for it and names such a request; one further up the
-/// thread was answered before). For held answers: those of the newest
-/// mail still held from the address, the last the address sent.
-async fn confirms(
-    tx: &mut Tx,
-    key: &Key,
-    inbound: &Inbound,
-    address: &str,
-) -> Result<Option<Confirming>, PipelineError> {
-    let Some(parent) = inbound
-        .parent_ids
-        .first()
-        .filter(|id| key.vouches(id, address))
-    else {
-        return Ok(None);
-    };
-    let Some((kind, _)) = tx.reply_to(parent, address).await? else {
-        return Ok(None);
-    };
-    let Some(confirming) = Confirming::of(kind) else {
-        return Ok(None);
-    };
-    let held = match kind {
-        Reply::ConfirmAddress => match tx.newest_held_from(address).await? {
-            Some(m) => Some(tx.held_answers(m).await?),
-            None => None,
-        },
-        _ => None,
-    };
-    Ok(Some(confirming(held)))
-}
-
-/// The application's id, created (incomplete, no answers, dated by this
-/// mail's arrival) on first contact.
-async fn ensure_application(
-    tx: &mut Tx,
-    existing: Option<i64>,
-    sender: &Sender,
-    received_at: DateTime<Utc>,
-) -> Result<i64, PipelineError> {
-    match existing {
-        Some(id) => Ok(id),
-        None => Ok(tx
-            .insert_application(
-                &sender.address,
-                sender.name.as_deref(),
-                Status::Incomplete,
-                received_at,
-            )
-            .await?),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A mail that cannot be read whole still shows staff who sent it and
-    /// about what, at once and whatever follows its header: here a body
-    /// that takes the HTML renderer minutes (thousands of nested tables),
-    /// after a header ended by a bare LF before a CRLF.
-    #[tokio::test]
-    async fn the_head_of_any_mail_is_read_at_once() {
-        let mut tables =
-            b"From: Bo <bo@example.net>\r\nSubject: Tables\r\nContent-Type: text/html\n\r\n"
-                .to_vec();
-        while tables.len() < 200_000 {
-            tables.extend_from_slice(b"<table><tr><td>x ");
-        }
-        let mut endless = b"From: Bo <bo@example.net>\r\n".to_vec();
-        while endless.len() < 1_000_000 {
-            endless.extend_from_slice(b"X-Filler: yyyyyyyyyyyyyyyyyyyyyyyy\r\n");
-        }
-        let cases: [(&str, Vec<u8>, Option<&str>); 5] = [
-            ("nested tables", tables, Some("bo@example.net")),
-            ("a header without end", endless, Some("bo@example.net")),
-            ("nothing", Vec::new(), None),
-            ("blank lines only", b"\r\n\n\r\n\n".to_vec(), None),
-            (
-                "binary",
-                (0..65_536u32)
-                    .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-                    .collect(),
-                None,
-            ),
-        ];
-        for (name, raw, from) in cases {
-            let started = std::time::Instant::now();
-            let head = head_of(Arc::new(raw)).await;
-            assert!(
-                started.elapsed() < Duration::from_secs(1),
-                "{name}: {:?}",
-                started.elapsed()
-            );
-            let sender = head.as_ref().and_then(|h| h.from.as_ref());
-            assert_eq!(sender.map(|f| f.address.as_str()), from, "{name}");
-            if name == "nested tables" {
-                assert_eq!(head.map(|h| h.subject).as_deref(), Some("Tables"));
-            }
-        }
     }
 }
