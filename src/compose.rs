@@ -228,7 +228,13 @@ impl Composer<'_> {
     pub fn data_copy_text(&self, export: &Export) -> Result<String, ComposeError> {
         let app = export.application.as_ref();
         let mut ctx = self.base(app.and_then(|a| a.name.as_deref()));
-        ctx.insert("status", &app.map(|a| a.status.as_str()));
+        // As staff see it: a stored complete/incomplete follows the answers.
+        ctx.insert(
+            "status",
+            &app.map(|a| {
+                crate::domain::standing(a.status, &a.answers, &self.config.questions).as_str()
+            }),
+        );
         let none = BTreeMap::new();
         ctx.insert("items", &self.items(app.map_or(&none, |a| &a.answers)));
         ctx.insert("versions", &export.answer_history.len());

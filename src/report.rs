@@ -252,11 +252,12 @@ impl Report {
                 detail: m.detail.as_deref(),
             })
             .collect();
-        let complete = self
-            .applications
-            .iter()
-            .filter(|a| a.status == Status::Complete)
-            .count();
+        let count = |status: Status| {
+            self.applications
+                .iter()
+                .filter(|a| a.status == status)
+                .count()
+        };
         // Those with a mark the table shows (a question still in the file).
         let with_checks = self
             .applications
@@ -268,8 +269,10 @@ impl Report {
         ctx.insert("generated_at", &human_time(&crate::store::ts(Utc::now())));
         ctx.insert("questions", &qs);
         ctx.insert("applications", &rows);
-        ctx.insert("complete", &complete);
-        ctx.insert("incomplete", &(self.applications.len() - complete));
+        ctx.insert("complete", &count(Status::Complete));
+        ctx.insert("incomplete", &count(Status::Incomplete));
+        ctx.insert("unconfirmed", &count(Status::Unconfirmed));
+        ctx.insert("withdrawn", &count(Status::Withdrawn));
         ctx.insert("with_checks", &with_checks);
         ctx.insert("attention", &attention);
         Ok(templates.render("report.html", &ctx)?)

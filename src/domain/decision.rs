@@ -413,7 +413,8 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
     let own = request::own_text(&inbound.body, &extracted.cuts);
     // A reply that says no to what we asked to confirm ("No! I did not ask
     // for this") confirms nothing: a person reads it.
-    if f.confirms.is_some() && request::refuses(&own) {
+    // Answers are no refusal ("5. No" answers a yes/no question).
+    if f.confirms.is_some() && extracted.is_empty() && request::refuses(&own) {
         w.outcome = MessageOutcome::Message;
         w.application = ApplicationChange::Untouched;
         w.attention = Some(Attention::Message);

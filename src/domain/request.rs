@@ -137,17 +137,23 @@ pub fn read(subject: &str, text: &str) -> Option<Request> {
 
 /// Folded words that say no to what we asked to confirm, in the
 /// languages of [`PHRASES`]: "No, I did not ask for this", "Nein",
-/// "Keep my application". Matched as whole words; a reply that holds one
-/// confirms nothing and goes to staff.
+/// "I didn't send that". Matched as whole words among the first
+/// [`REFUSAL_WORDS`] words only: a refusal says so at once, while "not" or
+/// Polish "nie" further on is ordinary speech ("Yes, delete it, I do not
+/// want more mail").
 const REFUSALS: &[&str] = &[
-    "no", "not", "nope", "never", "didn t", "didnt", "don t", "dont", "do not", "keep", "stop",
-    "cancel", "nein", "nicht", "behalten", "non", "pas", "jamais", "garder", "nunca", "nao",
-    "mantener", "manter", "niet", "nie", "нет", "не",
+    "no", "not", "nope", "never", "didn t", "didnt", "don t", "dont", "do not", "nein", "nicht",
+    "non", "jamais", "nunca", "nao", "niet", "nie", "нет", "не",
 ];
 
-/// Whether the person's own `text` refuses what a confirm request asked.
+/// How many of the first words a refusal is looked for in.
+const REFUSAL_WORDS: usize = 3;
+
+/// Whether the person's own `text` opens by refusing what a confirm
+/// request asked.
 pub fn refuses(text: &str) -> bool {
-    let said = format!(" {} ", words(text));
+    let opening: Vec<&str> = text.split_whitespace().take(REFUSAL_WORDS).collect();
+    let said = format!(" {} ", words(&opening.join(" ")));
     REFUSALS.iter().any(|r| said.contains(&format!(" {r} ")))
 }
 
@@ -239,7 +245,17 @@ mod tests {
         ] {
             assert!(refuses(no), "{no}");
         }
-        for yes in ["", "Yes, that was me.", "Ja, bitte.", "Oui", "ok", "DELETE"] {
+        for yes in [
+            "",
+            "Yes, that was me.",
+            "Ja, bitte.",
+            "Oui",
+            "ok",
+            "DELETE",
+            "Yes, delete it, I do not want to be contacted again.",
+            "Tak, to ja. Nie mam pytań.",
+            "Please keep me posted.",
+        ] {
             assert!(!refuses(yes), "{yes}");
         }
     }

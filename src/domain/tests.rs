@@ -780,6 +780,20 @@ fn a_reply_to_the_confirm_request_takes_the_held_answers_in() {
         .collect();
     assert_eq!(region, ["Africa"]);
     assert_eq!(w.release, Some(41));
+    // An answer that opens with "No" is an answer, not a refusal.
+    let w = written(decide_with(
+        &mail("", "3. No reason but curiosity."),
+        &world,
+    ));
+    assert_eq!(w.release, Some(41));
+    assert!(matches!(w.application, ApplicationChange::Answers { .. }));
+    // A reply that opens by saying no takes nothing in.
+    let w = written(decide_with(&mail("", "No, I did not send these."), &world));
+    assert_eq!(
+        (w.release, &w.application),
+        (None, &ApplicationChange::Untouched)
+    );
+    assert_eq!(w.attention, Some(Attention::Message));
 }
 
 /// Requests by mail: what changes an application or sends its data needs
