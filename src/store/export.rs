@@ -4,8 +4,9 @@
 use sqlx::{AnyConnection, Row};
 
 use super::record::add_answer_row;
+use super::record::check_of;
 use super::{Store, StoreError};
-use crate::answers::{Check, CheckReason};
+use crate::answers::Check;
 use crate::domain::{Attention, CurrentAnswers, MessageOutcome, Reply, Status};
 
 /// An application as stored, with its current answers.
@@ -174,18 +175,7 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                let id: i64 = r.get("id");
-                let reason: Option<String> = r.get("check_reason");
-                let as_written: Option<String> = r.get("as_written");
-                let check = match (reason, as_written) {
-                    (Some(reason), Some(as_written)) => Some(Check {
-                        reason: CheckReason::parse(&reason).ok_or_else(|| {
-                            unknown("answers", "check_reason", reason.clone(), id)
-                        })?,
-                        as_written,
-                    }),
-                    _ => None,
-                };
+                let check = check_of(r, "answers")?;
                 Ok(AnswerVersion {
                     question_id: r.get("question_id"),
                     value: r.get("value"),
@@ -262,18 +252,7 @@ impl Store {
             .fetch_all(&mut *conn)
             .await?;
             for r in &rows {
-                let id: i64 = r.get("id");
-                let reason: Option<String> = r.get("check_reason");
-                let as_written: Option<String> = r.get("as_written");
-                let check = match (reason, as_written) {
-                    (Some(reason), Some(as_written)) => Some(Check {
-                        reason: CheckReason::parse(&reason).ok_or_else(|| {
-                            unknown("held_answers", "check_reason", reason.clone(), id)
-                        })?,
-                        as_written,
-                    }),
-                    _ => None,
-                };
+                let check = check_of(r, "held_answers")?;
                 out.push(HeldAnswer {
                     question_id: r.get("question_id"),
                     value: r.get("value"),

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
+use super::record::check_of;
 use super::{StoreError, Tx, ts};
-use crate::answers::{Check, CheckReason};
 use crate::domain::{Held, NewAnswer, Reply};
 
 impl Tx {
@@ -46,20 +46,7 @@ impl Tx {
         .await?;
         let mut answers = Vec::with_capacity(rows.len());
         for r in &rows {
-            let reason: Option<String> = r.get("check_reason");
-            let as_written: Option<String> = r.get("as_written");
-            let check = match (reason, as_written) {
-                (Some(reason), Some(as_written)) => Some(Check {
-                    reason: CheckReason::parse(&reason).ok_or_else(|| StoreError::Unknown {
-                        table: "held_answers",
-                        column: "check_reason",
-                        value: reason.clone(),
-                        row: r.get("id"),
-                    })?,
-                    as_written,
-                }),
-                _ => None,
-            };
+            let check = check_of(r, "held_answers")?;
             answers.push(NewAnswer {
                 question_id: r.get("question_id"),
                 value: r.get("value"),

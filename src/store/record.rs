@@ -334,21 +334,33 @@ pub(super) fn add_answer_row(
 ) -> Result<(), StoreError> {
     let question_id: String = r.get("question_id");
     let value: String = r.get("value");
-    let reason: Option<String> = r.get("check_reason");
-    let as_written: Option<String> = r.get("as_written");
-    let check = match (reason, as_written) {
-        (Some(reason), Some(as_written)) => Some(Check {
-            reason: CheckReason::parse(&reason).ok_or_else(|| StoreError::Unknown {
-                table: "answers",
-                column: "check_reason",
-                value: reason.clone(),
-                row: r.get("id"),
-            })?,
-            as_written,
-        }),
-        // The schema stores both or neither.
-        _ => None,
-    };
+    let check = check_of(r, "answers")?;
     out.set(&question_id, &value, check.as_ref());
     Ok(())
+}
+
+/// The check stored in a row's `check_reason` and `as_written` columns
+/// (of `table`, for the error), if any: the schema stores both or neither.
+///
+/// # Errors
+/// [`StoreError::Unknown`] for a reason this version does not know.
+pub(super) fn check_of(
+    r: &sqlx::any::AnyRow,
+    table: &'static str,
+) -> Result<Option<Check>, StoreError> {
+    let reason: Option<String> = r.get("check_reason");
+    let as_written: Option<String> = r.get("as_written");
+    let (Some(reason), Some(as_written)) = (reason, as_written) else {
+        return Ok(None);
+    };
+    let parsed = CheckReason::parse(&reason).ok_or_else(|| StoreError::Unknown {
+        table,
+        column: "check_reason",
+        value: reason.clone(),
+        row: r.get("id"),
+    })?;
+    Ok(Some(Check {
+        reason: parsed,
+        as_written,
+    }))
 }
