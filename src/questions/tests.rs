@@ -1,0 +1,163 @@
+use super::*;
+
+#[test]
+fn answers_as_people_write_them() {
+    let yn = q(Kind::Yesno, &[]);
+    for v in ["Yes, easily", "Ναι", "Có", "نعم", "हाँ", "Այո", "ได้ครับ"]
+    {
+        assert_eq!(yn.validate(v).as_deref(), Ok("yes"), "{v}");
+    }
+    let n = q(Kind::Number, &[]);
+    for (v, want) in [
+        ("about 6", "6"),
+        ("6 hours", "6"),
+        ("6,5", "6.5"),
+        ("٦", "6"),
+        ("6-8", "6-8"),
+    ] {
+        assert_eq!(n.validate(v).as_deref(), Ok(want), "{v}");
+    }
+    let url = q(Kind::Url, &[]);
+    for v in ["6", "s.o.", "n/a"] {
+        assert!(url.validate(v).is_err(), "{v}");
+    }
+    assert!(url.validate("example.org/ada").is_ok());
+}
+
+fn q(kind: Kind, choices: &[&str]) -> Question {
+    Question {
+        id: "x".into(),
+        prompt: "X?".into(),
+        kind,
+        choices: choices.iter().map(|s| s.to_string()).collect(),
+        required: true,
+        help: None,
+    }
+}
+
+const REGIONS: &[&str] = &[
+    "Africa",
+    "Asia",
+    "Europe",
+    "Latin America",
+    "North America",
+    "Oceania",
+];
+
+#[test]
+fn choice_matches_case_prefix_letter_number() {
+    let q = q(Kind::Choice, REGIONS);
+    assert_eq!(q.validate("europe").as_deref(), Ok("Europe"));
+    assert_eq!(q.validate("  EUROPE. ").as_deref(), Ok("Europe"));
+    assert_eq!(q.validate("north am").as_deref(), Ok("North America"));
+    assert_eq!(q.validate("c").as_deref(), Ok("Europe"));
+    assert_eq!(q.validate("C)").as_deref(), Ok("Europe"));
+    assert_eq!(q.validate("3").as_deref(), Ok("Europe"));
+    assert_eq!(q.validate("c) Europe").as_deref(), Ok("Europe"));
+    assert!(q.validate("A").is_ok_and(|v| v == "Africa"));
+    assert!(q.validate("Antarctica").is_err());
+    // "A" alone is the letter; "A..." longer prefixes must be unique.
+    assert!(q.validate("Am").is_err());
+}
+
+#[test]
+fn ambiguous_prefix_is_invalid_with_reason() {
+    let q = q(Kind::Choice, &["North America", "North Africa"]);
+    let e = q.validate("north").expect_err("ambiguous");
+    assert!(e.0.contains("more than one"), "{}", e.0);
+}
+
+#[test]
+fn accents_are_ignored() {
+    let q = q(Kind::Choice, &["Amérique latine", "Europe"]);
+    assert_eq!(
+        q.validate("amerique latine").as_deref(),
+        Ok("Amérique latine")
+    );
+}
+
+#[test]
+fn several_choices() {
+    let q = q(Kind::Choices, &["English", "French", "Spanish", "German"]);
+    assert_eq!(
+        q.validate("english, french and spanish").as_deref(),
+        Ok("English, French, Spanish")
+    );
+    assert_eq!(q.validate("a; b").as_deref(), Ok("English, French"));
+    assert!(q.validate("english, klingon").is_err());
+}
+
+#[test]
+fn yes_no_email_url_number() {
+    assert_eq!(q(Kind::Yesno, &[]).validate("Y").as_deref(), Ok("yes"));
+    assert_eq!(q(Kind::Yesno, &[]).validate("nein").as_deref(), Ok("no"));
+    assert!(q(Kind::Yesno, &[]).validate("maybe").is_err());
+    assert_eq!(
+        q(Kind::Email, &[]).validate("<ada@example.net>").as_deref(),
+        Ok("ada@example.net")
+    );
+    assert!(q(Kind::Email, &[]).validate("ada at example").is_err());
+    assert_eq!(
+        q(Kind::Email, &[])
+            .validate("ada@example.net <mailto:ada@example.net>")
+            .as_deref(),
+        Ok("ada@example.net")
+    );
+    assert!(q(Kind::Url, &[]).validate("example.org/me").is_ok());
+    assert!(q(Kind::Url, &[]).validate("not a url").is_err());
+    assert_eq!(q(Kind::Number, &[]).validate(" 10 ").as_deref(), Ok("10"));
+    assert!(q(Kind::Number, &[]).validate("ten").is_err());
+}
+
+#[test]
+fn overlong_answers_are_refused_with_the_limit() {
+    let e = q(Kind::Paragraph, &[])
+        .validate(&"word ".repeat(5_000))
+        .expect_err("too long");
+    assert!(e.0.contains("at most 20000"), "{}", e.0);
+    assert!(
+        q(Kind::Paragraph, &[])
+            .validate(&"word ".repeat(3_000))
+            .is_ok()
+    );
+    assert!(q(Kind::Text, &[]).validate(&"x".repeat(2_001)).is_err());
+}
+
+#[test]
+fn text_collapses_whitespace_paragraph_keeps_lines() {
+    assert_eq!(
+        q(Kind::Text, &[]).validate(" Ada \n Lovelace ").as_deref(),
+        Ok("Ada Lovelace")
+    );
+    assert_eq!(
+        q(Kind::Paragraph, &[]).validate("one\n\ntwo").as_deref(),
+        Ok("one\n\ntwo")
+    );
+    assert!(q(Kind::Text, &[]).validate("   ").is_err());
+}
+
+#[test]
+fn questions_file_errors_name_key() {
+    let p = Path::new("/x/questions.toml");
+    let e = QuestionSet::parse("[[question]]\nid = \"a b\"\nprompt = \"P\"\n", p)
+        .expect_err("bad id")
+        .to_string();
+    assert!(
+        e.contains("question[0].id") && e.contains("questions.toml"),
+        "{e}"
+    );
+    let e = QuestionSet::parse(
+        "[[question]]\nid = \"a\"\nprompt = \"P\"\nkind = \"choice\"\n",
+        p,
+    )
+    .expect_err("no choices")
+    .to_string();
+    assert!(e.contains("question[0].choices"), "{e}");
+    let e = QuestionSet::parse(
+        "[[question]]\nid = \"a\"\nprompt = \"P\"\nkind = \"colour\"\n",
+        p,
+    )
+    .expect_err("bad kind")
+    .to_string();
+    assert!(e.contains("colour"), "{e}");
+}
