@@ -429,6 +429,7 @@ mod header_injection {
             body: String::new(),
             body_source: String::new(),
             attachments: vec![],
+            files: vec![],
             facts: HeaderFacts::default(),
             auth_results: vec![],
         }

@@ -61,11 +61,40 @@ pub struct Inbound {
     pub body_source: String,
     /// File names of attached documents (not images or inline parts).
     pub attachments: Vec<String>,
+    /// Every attached file, with its bytes: the documents of
+    /// `attachments` and any other part sent as an attachment
+    /// (`Content-Disposition: attachment`), in the mail's order. What file
+    /// questions are answered with ([`crate::files::assign`]).
+    pub files: Vec<Attached>,
     pub facts: HeaderFacts,
     /// The `Authentication-Results` fields that read as RFC 8601's, top
     /// first, at most [`authres::MAX_FIELDS`] from the top, whoever added
     /// them: [`crate::domain::gates`] decides which to believe.
     pub auth_results: Vec<authres::AuthResults>,
+}
+
+/// One attached file.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Attached {
+    /// The name the sender gave it (`attachment` when none), NULs
+    /// removed; shown only through [`crate::files::display_name`].
+    pub name: String,
+    /// Its decoded content.
+    pub bytes: Vec<u8>,
+    /// A document (see `attachments`), not an image or other part sent
+    /// as an attachment.
+    pub document: bool,
+}
+
+/// Names and sizes only: the bytes would flood a log.
+impl std::fmt::Debug for Attached {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attached")
+            .field("name", &self.name)
+            .field("bytes", &self.bytes.len())
+            .field("document", &self.document)
+            .finish()
+    }
 }
 
 /// Why a mail could not be read as an applicant's mail.
@@ -187,13 +216,28 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, IngestError> {
     check_structure(&msg)?;
     let (body, body_source) = body_text(&msg);
     let body = body.replace("\r\n", "\n").replace('\0', "");
+    let name = |p: &MessagePart<'_>| {
+        p.attachment_name()
+            .map(no_nul)
+            .unwrap_or_else(|| "attachment".to_string())
+    };
     let attachments = msg
         .attachments()
         .filter(|p| is_document(p))
-        .map(|p| {
-            p.attachment_name()
-                .map(no_nul)
-                .unwrap_or_else(|| "attachment".to_string())
+        .map(name)
+        .collect();
+    let files = msg
+        .attachments()
+        .filter_map(|p| {
+            let document = is_document(p);
+            let attached = p
+                .content_disposition()
+                .is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment"));
+            (document || attached).then(|| Attached {
+                name: name(p),
+                bytes: p.contents().to_vec(),
+                document,
+            })
         })
         .collect();
 
@@ -207,6 +251,7 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, IngestError> {
         body,
         body_source,
         attachments,
+        files,
         facts,
         auth_results,
     })

@@ -13,6 +13,7 @@ pub mod daemon;
 pub mod domain;
 pub mod errors;
 pub mod explain;
+pub mod files;
 pub mod ingest;
 pub mod logging;
 pub mod mailbox;

@@ -53,6 +53,14 @@ pub fn question_block(q: &Question, number: usize) -> Vec<String> {
         Kind::Url => hint("A web address.".into()),
         Kind::Yesno => hint("Yes or no.".into()),
         Kind::Number => hint("A number.".into()),
+        Kind::File => {
+            let types: Vec<&str> = q.file_types().iter().map(|t| t.as_str()).collect();
+            hint(format!(
+                "Attach the file to your reply: {}; at most {}.",
+                types.join(", "),
+                crate::files::size::human(q.max_file_bytes())
+            ));
+        }
     }
     for (i, c) in q.choices.iter().enumerate() {
         hint(format!("{}) {c}", choice_letter(i)));

@@ -125,6 +125,10 @@ pub struct Settings {
     pub security: Trust,
     /// `[limits]`.
     pub limits: crate::domain::SendLimits,
+    /// `files.directory`: where files attached as answers are kept
+    /// (absolute, or relative to the config file); `None` keeps them in
+    /// the database.
+    pub files_dir: Option<PathBuf>,
     origin: Origin,
     database: Option<RawDatabase>,
     imap: Option<RawImap>,
@@ -159,12 +163,23 @@ impl Settings {
         let (intake, questions) = intake::intake(raw.intake, &origin)?;
         let security = gates::security(raw.security, &origin)?;
         let limits = gates::limits(raw.limits);
+        let files_dir = match raw.files.and_then(|f| f.directory) {
+            Some(dir) if dir.as_os_str().is_empty() => {
+                return Err(origin.invalid(
+                    "files.directory",
+                    "is empty; leave it out to keep files in the database",
+                ));
+            }
+            Some(dir) => Some(origin.path(&dir)),
+            None => None,
+        };
         Ok(Self {
             file: file.to_path_buf(),
             intake,
             questions,
             security,
             limits,
+            files_dir,
             origin,
             database: raw.database,
             imap: raw.imap,
@@ -191,6 +206,7 @@ impl Settings {
             questions,
             security: Trust::default(),
             limits: crate::domain::SendLimits::default(),
+            files_dir: None,
             origin: Origin {
                 file: PathBuf::new(),
             },

@@ -17,6 +17,13 @@ pub(super) struct RawConfig {
     pub privacy: Option<RawPrivacy>,
     pub security: Option<RawSecurity>,
     pub limits: Option<RawLimits>,
+    pub files: Option<RawFiles>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFiles {
+    pub directory: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -122,7 +122,7 @@ fn toml_errors_are_one_line_naming_the_place() {
     assert_eq!(
         err("[database]", "[databse]"),
         "table `[databse]` (line 14): unknown field `databse`, \
-         expected one of `intake`, `imap`, `smtp`, `database`, `privacy`, `security`, `limits`"
+         expected one of `intake`, `imap`, `smtp`, `database`, `privacy`, `security`, `limits`, `files`"
     );
     assert_eq!(
         err(

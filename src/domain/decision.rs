@@ -22,6 +22,7 @@ use super::{
     missing, plan, status,
 };
 use crate::answers::{Check, Extracted};
+use crate::files::{Accepted, Assignment, FileAnswer};
 use crate::ingest::{Inbound, Sender};
 use crate::questions::QuestionSet;
 use crate::robot;
@@ -147,6 +148,16 @@ pub struct Written {
     /// The address confirmed that everything stored about it is to be
     /// deleted: the executor erases it, this mail included.
     pub erase: bool,
+    /// Attached files taken as answers: each is stored with the new answer
+    /// version of its question (in `application`'s new answers).
+    pub files: Vec<NewFile>,
+}
+
+/// An attached file taken as the answer to a file question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFile {
+    pub question_id: String,
+    pub accepted: Accepted,
 }
 
 /// What happens to the sender's application.
@@ -259,6 +270,7 @@ impl Written {
             delivery_of: None,
             release: None,
             erase: false,
+            files: Vec::new(),
         }
     }
 }
@@ -282,6 +294,7 @@ pub fn decide(f: &Facts<'_>) -> Decision {
             delivery_of: None,
             release: None,
             erase: false,
+            files: Vec::new(),
         });
     }
     let (inbound, extracted) = match f.reading {
@@ -302,6 +315,7 @@ pub fn decide(f: &Facts<'_>) -> Decision {
             delivery_of: None,
             release: None,
             erase: false,
+            files: Vec::new(),
         });
     }
     // Our own reply, sent to the team mailbox too as proof that the server
@@ -323,6 +337,7 @@ pub fn decide(f: &Facts<'_>) -> Decision {
             delivery_of: Some(outbox_id),
             release: None,
             erase: false,
+            files: Vec::new(),
         });
     }
     // An address no reply can go to is as good as none: listed, and never
@@ -387,13 +402,20 @@ fn usable_sender(inbound: &Inbound) -> Option<&Sender> {
 /// The decision for a person's mail.
 fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Sender) -> Written {
     let known = f.known;
-    let has_documents = !inbound.attachments.is_empty();
+    // Files answering file questions are answers; the other documents
+    // are for staff, as without file questions.
+    let files = crate::files::assign(f.questions, &extracted.answers, &inbound.files);
+    let documents: Vec<String> = files
+        .leftover
+        .iter()
+        .filter_map(|&i| inbound.files.get(i))
+        .filter(|a| a.document)
+        .map(|a| a.name.clone())
+        .collect();
+    let has_documents = !documents.is_empty();
     // Staff look at what was attached, whatever else happens.
     let (attention, detail) = if has_documents {
-        (
-            Some(Attention::Attachment),
-            Some(inbound.attachments.join(", ")),
-        )
+        (Some(Attention::Attachment), Some(documents.join(", ")))
     } else {
         (None, None)
     };
@@ -409,6 +431,7 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
         delivery_of: None,
         release: None,
         erase: false,
+        files: Vec::new(),
     };
     let own = request::own_text(&inbound.body, &extracted.cuts);
     // A reply that says no to what we asked to confirm ("No! I did not ask
@@ -425,7 +448,7 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
         Some(Confirming::Answers(h)) if !h.answers.is_empty() => Some(h),
         _ => None,
     };
-    if extracted.is_empty() && held.is_none() {
+    if extracted.is_empty() && held.is_none() && files.answers.is_empty() {
         let asked = match f.confirms {
             Some(Confirming::Withdraw) => Some(Request::Withdraw),
             Some(Confirming::MyData) => Some(Request::MyData),
@@ -450,7 +473,7 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
     }
     match plan(
         known,
-        !extracted.is_empty() || held.is_some(),
+        !extracted.is_empty() || held.is_some() || !files.answers.is_empty(),
         has_documents,
         f.now,
         f.closes_at,
@@ -464,7 +487,7 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
             w.outcome = MessageOutcome::Attachment;
             w.reply = send.then(|| ReplyText::Attachment {
                 name: name_hint,
-                files: inbound.attachments.clone(),
+                files: documents.clone(),
             });
         }
         Plan::Questions { send, attention } => {
@@ -480,10 +503,27 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
                 again: known.applicant,
             });
         }
-        Plan::Answers if !f.vouched => hold(&mut w, f, extracted),
+        Plan::Answers if !f.vouched => {
+            hold(&mut w, f, extracted);
+            // Files are taken only in a reply to one of ours: the mail
+            // keeps them, and staff see their names.
+            let taken: Vec<&str> = (0..inbound.files.len())
+                .filter(|i| !files.leftover.contains(i))
+                .map(|i| inbound.files[i].name.as_str())
+                .collect();
+            if !taken.is_empty()
+                && let Some(d) = w.detail.as_mut()
+            {
+                d.push_str(&format!(
+                    "; attached file(s) not taken until they come in a reply to one of our mails: {}",
+                    taken.join(", ")
+                ));
+            }
+        }
         Plan::Answers => {
             w.outcome = MessageOutcome::Answers;
-            let checked = check(extracted, f.questions);
+            let mut checked = check(extracted, f.questions);
+            let refused = take_files(&mut w, &mut checked, &files);
             let mut current: CurrentAnswers = known.current.clone();
             let mut new = Vec::new();
             // Held answers first, so that this mail's own answer to the
@@ -502,9 +542,12 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
             for (qid, value) in &checked.valid {
                 // A guessed reading is stored with its mark for staff; a
                 // new version also when only the mark changes, so that a
-                // later clean reply of the same value clears it.
+                // later clean reply of the same value clears it. A file is
+                // a new version always: the same name and size may hold
+                // other bytes.
                 let mark = extracted.checks.get(qid);
-                if !current.is_current(qid, value, mark) {
+                let file = w.files.iter().any(|n| &n.question_id == qid);
+                if file || !current.is_current(qid, value, mark) {
                     current.set(qid, value, mark);
                     new.push(NewAnswer {
                         question_id: qid.clone(),
@@ -537,9 +580,41 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
                 name,
                 status: status(&values, f.questions),
             };
+            // A refused file keeps the mail listed for staff.
+            if !refused.is_empty() {
+                w.attention = Some(Attention::FileRefused);
+                w.detail = Some(match w.detail.take() {
+                    Some(other) => format!("{}; also attached: {other}", refused.join("; ")),
+                    None => refused.join("; "),
+                });
+            }
         }
     }
     w
+}
+
+/// Puts the file questions' answers with the checked text answers: a
+/// taken file is a valid answer (its value names it with its size) and a
+/// file to store; a refused one an invalid answer. Returns the refusals,
+/// for staff.
+fn take_files(w: &mut Written, checked: &mut super::Checked, files: &Assignment) -> Vec<String> {
+    let mut refused = Vec::new();
+    for (qid, answer) in &files.answers {
+        match answer {
+            FileAnswer::Accepted(a) => {
+                checked.valid.insert(qid.clone(), a.value());
+                w.files.push(NewFile {
+                    question_id: qid.clone(),
+                    accepted: a.clone(),
+                });
+            }
+            FileAnswer::Refused(why) => {
+                checked.invalid.insert(qid.clone(), why.clone());
+                refused.push(why.clone());
+            }
+        }
+    }
+    refused
 }
 
 /// A request by mail. Whatever changes the application or sends its data

@@ -16,8 +16,8 @@ mod tests;
 
 pub use backfill::Backfill;
 pub use decision::{
-    ApplicationChange, Confirming, Decision, Facts, Held, NewAnswer, Reading, ReplyText, Written,
-    decide,
+    ApplicationChange, Confirming, Decision, Facts, Held, NewAnswer, NewFile, Reading, ReplyText,
+    Written, decide,
 };
 pub use gates::{SendLimits, SentLastHour};
 
@@ -80,10 +80,13 @@ pub enum Attention {
     /// A reply was due but the hourly send limits (`[limits]`) were
     /// reached: the mail is stored, its answers kept, and not answered.
     SendLimit,
+    /// An attached file was refused for a file question (its type by
+    /// content, or its size): the applicant was told why.
+    FileRefused,
 }
 
 impl Attention {
-    const ALL: [Attention; 16] = [
+    const ALL: [Attention; 17] = [
         Attention::Robot,
         Attention::NoAnswers,
         Attention::Closed,
@@ -100,6 +103,7 @@ impl Attention {
         Attention::Message,
         Attention::DmarcFail,
         Attention::SendLimit,
+        Attention::FileRefused,
     ];
 
     /// The reason as read back from its [`Attention::as_str`] name.
@@ -126,6 +130,7 @@ impl Attention {
             Attention::Message => "message",
             Attention::DmarcFail => "dmarc-fail",
             Attention::SendLimit => "send-limit",
+            Attention::FileRefused => "file-refused",
         }
     }
 }
@@ -439,6 +444,11 @@ pub fn check(extracted: &Extracted, questions: &QuestionSet) -> Checked {
         let Some(q) = questions.by_id(id) else {
             continue;
         };
+        // Answered by the attached files (`crate::files::assign`): the
+        // text only names one.
+        if q.kind == crate::questions::Kind::File {
+            continue;
+        }
         match q.validate(raw) {
             Ok(v) => {
                 out.valid.insert(id.clone(), v);

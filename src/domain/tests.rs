@@ -9,6 +9,7 @@ use crate::answers::Extractor;
 use crate::ingest::{self, Inbound};
 use crate::questions::QuestionSet;
 
+mod files;
 mod gates;
 
 const TEAM: &str = "team@example.org";

@@ -360,9 +360,26 @@ impl Pipeline {
             ApplicationChange::Answers { new, name, status } => {
                 let id = ensure_application(tx, application, sender, mail.received_at).await?;
                 for answer in new {
-                    tx.insert_answer(id, answer, message_row, now)
+                    let answer_id = tx
+                        .insert_answer(id, answer, message_row, now)
                         .await
                         .map_err(PipelineError::from)?;
+                    // Its file, when the answer is one.
+                    let file = w.files.iter().find(|f| f.question_id == answer.question_id);
+                    if let Some(f) = file
+                        && let Some(attached) = inbound.files.get(f.accepted.file)
+                    {
+                        tx.insert_file(
+                            answer_id,
+                            &f.accepted.name,
+                            f.accepted.kind,
+                            &attached.bytes,
+                            self.config.files_dir.as_deref(),
+                            now,
+                        )
+                        .await
+                        .map_err(PipelineError::from)?;
+                    }
                 }
                 tx.update_application(id, name.as_deref(), *status, mail.received_at)
                     .await

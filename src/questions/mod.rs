@@ -41,6 +41,8 @@ pub enum Kind {
     Url,
     Yesno,
     Number,
+    /// A file attached to a reply (see [`crate::files`]).
+    File,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -57,6 +59,33 @@ pub struct Question {
     /// Optional extra guidance shown under the prompt.
     #[serde(default)]
     pub help: Option<String>,
+    /// `kind = "file"`: the types taken, by content (default all four).
+    #[serde(default)]
+    pub types: Vec<crate::files::FileType>,
+    /// `kind = "file"`: the largest file taken, with its unit (`"5MB"`,
+    /// `"512KiB"`; see [`crate::files::size`]); default 5 MB.
+    #[serde(default)]
+    pub max_size: Option<String>,
+}
+
+impl Question {
+    /// The types a file question takes: `types`, or all four.
+    pub fn file_types(&self) -> Vec<crate::files::FileType> {
+        if self.types.is_empty() {
+            crate::files::FileType::ALL.to_vec()
+        } else {
+            self.types.clone()
+        }
+    }
+
+    /// The largest file a file question takes, in bytes: `max_size`
+    /// (checked when the file is loaded), or 5 MB.
+    pub fn max_file_bytes(&self) -> u64 {
+        self.max_size
+            .as_deref()
+            .and_then(|s| crate::files::size::parse(s).ok())
+            .unwrap_or(crate::files::DEFAULT_MAX_BYTES)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -130,6 +159,24 @@ impl QuestionSet {
                     "choices",
                     "only kind = \"choice\" or \"choices\" takes choices".into(),
                 ));
+            }
+            let file = q.kind == Kind::File;
+            if !file && !q.types.is_empty() {
+                return Err(invalid(
+                    i,
+                    "types",
+                    "only kind = \"file\" takes types".into(),
+                ));
+            }
+            if let Some(size) = &q.max_size {
+                if !file {
+                    return Err(invalid(
+                        i,
+                        "max_size",
+                        "only kind = \"file\" takes max_size".into(),
+                    ));
+                }
+                crate::files::size::parse(size).map_err(|m| invalid(i, "max_size", m))?;
             }
             if q.choices.len() > 26 {
                 return Err(invalid(i, "choices", "at most 26 choices".into()));

@@ -32,6 +32,8 @@ fn q(kind: Kind, choices: &[&str]) -> Question {
         choices: choices.iter().map(|s| s.to_string()).collect(),
         required: true,
         help: None,
+        types: vec![],
+        max_size: None,
     }
 }
 

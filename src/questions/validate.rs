@@ -78,6 +78,11 @@ impl Question {
                 Some(false) => Ok("no".into()),
                 None => Err(Invalid(format!("`{}` is not yes or no", short(value)))),
             },
+            // Answered by an attached file, never by text: see
+            // `crate::files::assign`.
+            Kind::File => Err(Invalid(
+                "no file came with it: attach the file to your reply".into(),
+            )),
             Kind::Number => {
                 number(value).ok_or_else(|| Invalid(format!("`{}` is not a number", short(value))))
             }

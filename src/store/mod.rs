@@ -16,6 +16,7 @@
 mod erase;
 mod export;
 mod fetches;
+mod files;
 mod held;
 mod key;
 mod outbox;
@@ -34,6 +35,7 @@ use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 pub use erase::{Erased, TABLES as ERASE_TABLES};
 pub use export::{AnswerVersion, HeldAnswer, MailRow, ReplyRow, StoredApplicationFull};
+pub use files::{FileError, FileRow};
 pub use outbox::{Failed, Lease, OutboxRow, Resend};
 pub use purge::Purged;
 pub use reads::{ApplicationRow, AttentionRow, Counts};
@@ -175,11 +177,19 @@ pub struct Store {
 pub struct Tx {
     inner: sqlx::Transaction<'static, sqlx::Any>,
     backend: Backend,
+    /// Files written or doomed by this unit of work (file questions).
+    files: files::FileGuard,
 }
 
 impl Tx {
+    /// Commits; then the files of rows it deleted are removed from disk,
+    /// and those it wrote are kept (a transaction dropped uncommitted
+    /// removes them).
     pub async fn commit(self) -> Result<(), StoreError> {
-        Ok(self.inner.commit().await?)
+        let Tx { inner, files, .. } = self;
+        inner.commit().await?;
+        files.committed();
+        Ok(())
     }
 }
 
@@ -307,6 +317,7 @@ impl Store {
         Ok(Tx {
             inner,
             backend: self.backend,
+            files: files::FileGuard::default(),
         })
     }
 

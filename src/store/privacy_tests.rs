@@ -295,6 +295,7 @@ async fn an_erased_address_leaves_no_trace_and_its_mail_stays_processed(store: S
     let expected = Erased {
         applications: 1,
         answers: 3,
+        files: 0,
         held_answers: 1,
         // Her two mails, the delivery copy, the bounce.
         mails: 4,
@@ -464,6 +465,7 @@ async fn retention_purges_old_raw_mail_and_superseded_answers_only(store: Store)
             mails: 2,
             replies: 1,
             answers: 1,
+            files: 0,
             held_answers: 1,
         }
     );

@@ -16,6 +16,8 @@ pub struct Purged {
     pub replies: u64,
     /// Superseded answer versions deleted.
     pub answers: u64,
+    /// Files of those versions deleted (on disk too).
+    pub files: u64,
     /// Answers held from unvouched mail, never confirmed, deleted.
     pub held_answers: u64,
 }
@@ -26,13 +28,15 @@ impl std::fmt::Display for Purged {
         let s = |count: u64| if count == 1 { "" } else { "s" };
         write!(
             f,
-            "raw bytes of {} mail{}, bodies of {} repl{}, {} superseded answer version{}, {} held answer{}",
+            "raw bytes of {} mail{}, bodies of {} repl{}, {} superseded answer version{}, {} file{} of them, {} held answer{}",
             self.mails,
             s(self.mails),
             self.replies,
             if self.replies == 1 { "y" } else { "ies" },
             self.answers,
             s(self.answers),
+            self.files,
+            s(self.files),
             self.held_answers,
             s(self.held_answers),
         )
@@ -60,7 +64,9 @@ impl Store {
     ///   answers of its time). A reply still to be sent keeps it;
     /// - each such answer version that is no longer current (a later one
     ///   replaced it). Current answers, the application and its status
-    ///   stay: they are what staff decide on;
+    ///   stay: they are what staff decide on. A file question's answer
+    ///   goes with its file (from disk too, once committed); a current
+    ///   one stays, as the answer it is;
     /// - the answers held from such mail that its address never confirmed
     ///   (mail that replied to none of ours).
     ///
@@ -102,6 +108,16 @@ impl Store {
         .execute(&mut *tx.inner)
         .await?
         .rows_affected();
+        let files = super::files::delete_files_of(
+            &mut tx,
+            "SELECT a.id FROM answers a
+             WHERE a.message_id IN (SELECT id FROM messages WHERE received_at <= $1)
+             AND a.id < (SELECT MAX(b.id) FROM answers b
+                         WHERE b.application_id = a.application_id
+                         AND b.question_id = a.question_id)",
+            super::files::Bind::Text(cutoff.clone()),
+        )
+        .await?;
         let answers = sqlx::query(
             "DELETE FROM answers
              WHERE message_id IN (SELECT id FROM messages WHERE received_at <= $1)
@@ -126,6 +142,7 @@ impl Store {
             mails,
             replies,
             answers,
+            files,
             held_answers,
         };
         if !purged.is_empty() {

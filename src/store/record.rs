@@ -241,12 +241,12 @@ impl Tx {
         answer: &NewAnswer,
         message_id: i64,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<i64, StoreError> {
         let check = answer.check.as_ref();
-        sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO answers (application_id, question_id, value, check_reason, as_written,
                 message_id, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(application_id)
         .bind(answer.question_id.as_str())
@@ -255,9 +255,9 @@ impl Tx {
         .bind(check.map(|c| c.as_written.as_str()))
         .bind(message_id)
         .bind(ts(now))
-        .execute(&mut *self.inner)
+        .fetch_one(&mut *self.inner)
         .await?;
-        Ok(())
+        Ok(id)
     }
 
     /// When a reply of `kind` was last queued for `recipient`.

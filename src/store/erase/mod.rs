@@ -6,6 +6,8 @@
 //!
 //! - `applications`: the address's application.
 //! - `answers`: every version of its answers (the history too).
+//! - `files`: the files of those answers, and their files on disk
+//!   (`[files] directory`), removed once the erase commits.
 //! - `messages`: deleted whole, each leaving a tombstone in `erased`:
 //!   every mail from the address; the delivery copies of our replies to
 //!   it; and robots' mail that names it (bounces, auto-replies and read
@@ -43,6 +45,10 @@ pub const TABLES: &[(&str, &str)] = &[
     ("applications", "the address's application deleted"),
     ("answers", "every version of its answers deleted"),
     (
+        "files",
+        "the files of its answers deleted, on disk too once committed",
+    ),
+    (
         "messages",
         "its mails, delivery copies of our replies to it and robots' mail naming it deleted",
     ),
@@ -67,6 +73,8 @@ pub struct Erased {
     pub applications: u64,
     /// Answer versions, the current ones and the history.
     pub answers: u64,
+    /// Files attached as answers (in the database or on disk).
+    pub files: u64,
     /// Answers held from its mail until it confirmed (unvouched mail).
     pub held_answers: u64,
     /// Stored mails deleted whole (each leaves a tombstone).
@@ -87,9 +95,10 @@ impl std::fmt::Display for Erased {
         };
         write!(
             f,
-            "{}, {}, {}, {}, {}, {}; the address named in {} of other people's data",
+            "{}, {}, {}, {}, {}, {}, {}; the address named in {} of other people's data",
             n(self.applications, "application", "applications"),
             n(self.answers, "answer version", "answer versions"),
+            n(self.files, "file", "files"),
             n(self.held_answers, "held answer", "held answers"),
             n(self.mails, "mail", "mails"),
             n(self.replies, "reply", "replies"),
@@ -119,8 +128,23 @@ impl Tx {
     /// A database error.
     pub async fn erase(&mut self, address: &str, key: &Key) -> Result<Erased, StoreError> {
         let plan = plan(&mut self.inner, address).await?;
+        // Before the answers they belong to.
+        let files = match plan.application() {
+            Some(app) => {
+                super::files::delete_files_of(
+                    self,
+                    "SELECT id FROM answers WHERE application_id = $1",
+                    super::files::Bind::Int(app),
+                )
+                .await?
+            }
+            None => 0,
+        };
         apply(&mut self.inner, &plan, key).await?;
-        Ok(plan.counts())
+        Ok(Erased {
+            files,
+            ..plan.counts()
+        })
     }
 }
 
@@ -129,9 +153,18 @@ impl Store {
     /// changing anything.
     pub async fn erase_preview(&self, address: &str) -> Result<Erased, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        Ok(plan(&mut conn, &address.trim().to_lowercase())
-            .await?
-            .counts())
+        let plan = plan(&mut conn, &address.trim().to_lowercase()).await?;
+        let files: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM files f JOIN answers a ON a.id = f.answer_id
+             WHERE a.application_id = $1",
+        )
+        .bind(plan.application().unwrap_or(-1))
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(Erased {
+            files: files as u64,
+            ..plan.counts()
+        })
     }
 
     /// Erases everything stored about `address` (any case), in one

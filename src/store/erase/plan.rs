@@ -67,11 +67,18 @@ pub(super) struct Plan {
 }
 
 impl Plan {
+    /// The id of the address's application, when it has one.
+    pub(super) fn application(&self) -> Option<i64> {
+        self.application
+    }
+
+    /// The counts, but for files (the erase counts those itself).
     pub(super) fn counts(&self) -> Erased {
         let rows: HashSet<(&str, i64)> = self.redactions.iter().map(|r| (r.table, r.id)).collect();
         Erased {
             applications: u64::from(self.application.is_some()),
             answers: self.answers,
+            files: 0,
             held_answers: self.held_answers,
             mails: self.mails.len() as u64,
             replies: self.replies.len() as u64,
