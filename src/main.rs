@@ -50,7 +50,10 @@ enum Command {
     Report {
         #[arg(long, value_enum, default_value = "html")]
         format: Format,
-        /// Output file; standard output when absent.
+        /// Output file; standard output when absent. HTML: the files
+        /// applicants attached are written beside it, into the folder
+        /// FILE's name with `-files` (`report.html` → `report-files/`),
+        /// and linked.
         #[arg(long, short)]
         output: Option<PathBuf>,
         /// CSV only: start with a UTF-8 byte-order mark, so that Excel
@@ -97,6 +100,19 @@ enum Command {
         /// Erase without asking.
         #[arg(long)]
         yes: bool,
+    },
+    /// Write one file an applicant attached (its id is in the report) to
+    /// FILE, byte for byte. Refuses to overwrite an existing FILE unless
+    /// --force is given.
+    Attachment {
+        /// The file's id, as the report shows it.
+        id: i64,
+        /// Where to write it.
+        #[arg(long, short)]
+        output: PathBuf,
+        /// Overwrite FILE when it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Purge raw mail and answer history past privacy.retention_days, as
     /// `run` does every hour.
@@ -218,6 +234,22 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&export)?);
             Ok(())
         }
+        Command::Attachment { id, output, force } => {
+            let settings = Settings::load(&cli.config)?;
+            let store =
+                mailintake::open_store(&settings, settings.database_url()?.expose_secret()).await?;
+            let (row, bytes) = store.file_bytes(id).await?;
+            write_new(&output, &bytes, force)?;
+            println!(
+                "file {id} ({}, {} bytes, {} from {}) written to {}",
+                row.name,
+                row.size,
+                row.kind.as_str(),
+                row.email,
+                output.display()
+            );
+            Ok(())
+        }
         Command::Erase { email, yes } => {
             let settings = Settings::load(&cli.config)?;
             let store =
@@ -255,7 +287,20 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let templates = Templates::load(settings.intake.templates_dir.as_deref())?;
             let store =
                 mailintake::open_store(&settings, settings.database_url()?.expose_secret()).await?;
-            let report = Report::load(&store, &settings.questions).await?;
+            let mut report = Report::load(&store, &settings.questions).await?;
+            // Beside an HTML report on disk: the files it links.
+            if let (Format::Html, Some(path)) = (format, &output) {
+                let stem = path
+                    .file_stem()
+                    .map_or_else(|| "report".into(), |s| s.to_string_lossy().into_owned());
+                let folder = format!("{stem}-files");
+                let dir = path
+                    .parent()
+                    .unwrap_or(std::path::Path::new("."))
+                    .join(&folder);
+                report.write_files(&store, &dir).await?;
+                report.files_href = Some(folder);
+            }
             let text = match format {
                 Format::Json => report.json()?,
                 Format::Csv if excel => {
@@ -358,6 +403,30 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// The address `--email` gives, trimmed; an error when it is none.
+/// Writes `bytes` to `path`, mode 0600 (an applicant's file); an existing
+/// `path` only with `force`.
+fn write_new(path: &std::path::Path, bytes: &[u8], force: bool) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true).mode(0o600);
+    if force {
+        open.create(true).truncate(true);
+    } else {
+        open.create_new(true);
+    }
+    let mut file = open.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::anyhow!("{} exists; give --force to overwrite it", path.display())
+        } else {
+            anyhow::anyhow!("cannot write {}: {e}", path.display())
+        }
+    })?;
+    file.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
 fn address(email: &str) -> anyhow::Result<&str> {
     let email = email.trim();
     if email.parse::<lettre::Address>().is_err() {

@@ -1,6 +1,7 @@
 //! The staff report: every application and every mail that needs a person.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use chrono::Utc;
 use serde::Serialize;
@@ -42,8 +43,25 @@ pub struct Application {
     pub checks: BTreeMap<String, Check>,
     /// Ids of required questions still without an answer.
     pub missing: Vec<String>,
+    /// File questions' current answers: question id to the stored file
+    /// (its `id` is what `mailintake attachment ID` takes).
+    pub files: BTreeMap<String, FileRef>,
     pub received_at: String,
     pub updated_at: String,
+}
+
+/// A stored file, as the report names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileRef {
+    pub id: i64,
+    /// The type found in its content: `pdf`, `odt`, `docx` or `txt`.
+    #[serde(rename = "type")]
+    pub kind: crate::files::FileType,
+    /// The applicant's name for it.
+    pub name: String,
+    /// Bytes.
+    pub size: i64,
+    pub sha256: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -59,11 +77,29 @@ pub struct AttentionItem {
 pub struct Report {
     pub applications: Vec<Application>,
     pub attention: Vec<AttentionItem>,
+    /// Where the HTML report links stored files: a folder, relative to
+    /// the report, holding `ID.TYPE` for each (see [`Report::write_files`]);
+    /// `None` names the `attachment` command instead.
+    #[serde(skip)]
+    pub files_href: Option<String>,
 }
 
 impl Report {
     pub async fn load(store: &Store, questions: &QuestionSet) -> Result<Self, ReportError> {
         let mut answers = store.current_answers_all().await?;
+        let mut files: BTreeMap<String, BTreeMap<String, FileRef>> = BTreeMap::new();
+        for f in store.files(None).await?.into_iter().filter(|f| f.current) {
+            files.entry(f.email).or_default().insert(
+                f.question_id,
+                FileRef {
+                    id: f.id,
+                    kind: f.kind,
+                    name: f.name,
+                    size: f.size,
+                    sha256: f.sha256,
+                },
+            );
+        }
         let applications = store
             .applications()
             .await?
@@ -77,6 +113,7 @@ impl Report {
                 status: crate::domain::standing(a.status, &current.values, questions),
                 answers: current.values,
                 checks: current.checks,
+                files: files.remove(&a.email).unwrap_or_default(),
                 email: a.email,
                 name: a.name,
                 received_at: a.created_at,
@@ -98,7 +135,48 @@ impl Report {
         Ok(Self {
             applications,
             attention,
+            files_href: None,
         })
+    }
+
+    /// Writes every current stored file into `dir` (created 0700) as
+    /// `ID.TYPE`, mode 0600, for the HTML report's links; a file already
+    /// there is written again. Returns how many were written.
+    ///
+    /// # Errors
+    /// A file that cannot be had from the store or written.
+    pub async fn write_files(&self, store: &Store, dir: &Path) -> Result<usize, ReportError> {
+        use std::io::Write;
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+        let ids: Vec<i64> = self
+            .applications
+            .iter()
+            .flat_map(|a| a.files.values().map(|f| f.id))
+            .collect();
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let fail = |e: &dyn std::fmt::Display| ReportError::Write(e.to_string());
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| fail(&format!("cannot create {}: {e}", dir.display())))?;
+        for &id in &ids {
+            let (row, bytes) = store.file_bytes(id).await.map_err(|e| fail(&e))?;
+            let path = dir.join(format!("{id}.{}", row.kind.as_str()));
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(&path)
+                .and_then(|mut f| f.write_all(&bytes).map(|()| f));
+            if let Err(e) = f.as_mut() {
+                return Err(fail(&format!("cannot write {}: {e}", path.display())));
+            }
+        }
+        Ok(ids.len())
     }
 
     pub fn json(&self) -> Result<String, ReportError> {
@@ -195,6 +273,8 @@ impl Report {
             /// Beside `cells`, one per question: the answer's mark, if any.
             /// (Kept apart so that templates written before marks still work.)
             marks: Vec<Option<Mark<'a>>>,
+            /// Beside `cells`, one per question: the stored file, if any.
+            files: Vec<Option<FileLink>>,
             received_at: String,
             updated_at: String,
         }
@@ -226,6 +306,19 @@ impl Report {
                             reason: c.reason.as_str(),
                             words: reason_words(c.reason),
                             as_written: &c.as_written,
+                        })
+                    })
+                    .collect(),
+                files: questions
+                    .iter()
+                    .map(|q| {
+                        let f = a.files.get(&q.id)?;
+                        Some(FileLink {
+                            id: f.id,
+                            href: self
+                                .files_href
+                                .as_ref()
+                                .map(|dir| format!("{dir}/{}.{}", f.id, f.kind.as_str())),
                         })
                     })
                     .collect(),
@@ -277,6 +370,15 @@ impl Report {
         ctx.insert("attention", &attention);
         Ok(templates.render("report.html", &ctx)?)
     }
+}
+
+/// A stored file in the HTML report.
+#[derive(Debug, Serialize)]
+struct FileLink {
+    id: i64,
+    /// Relative to the report; `None` when the files were not written
+    /// beside it.
+    href: Option<String>,
 }
 
 impl Application {
@@ -393,6 +495,7 @@ mod tests {
             },
         );
         let r = Report {
+            files_href: None,
             applications: vec![
                 Application {
                     email: "ada@example.net".into(),
@@ -401,6 +504,7 @@ mod tests {
                     answers,
                     checks: BTreeMap::new(),
                     missing: vec![],
+                    files: Default::default(),
                     received_at: "2022-04-01T00:00:00.000000Z".into(),
                     updated_at: "2022-04-02T00:00:00.000000Z".into(),
                 },
@@ -411,6 +515,7 @@ mod tests {
                     answers: grace_answers,
                     checks: grace_checks,
                     missing: vec![],
+                    files: Default::default(),
                     received_at: "2022-04-01T00:00:00.000000Z".into(),
                     updated_at: "2022-04-02T00:00:00.000000Z".into(),
                 },
@@ -489,6 +594,7 @@ mod tests {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
         let r = Report {
+            files_href: None,
             applications: vec![Application {
                 email: "=1+1@example.net".into(),
                 name: Some("\t=cmd".into()),
@@ -496,6 +602,7 @@ mod tests {
                 answers,
                 checks: BTreeMap::new(),
                 missing: vec![],
+                files: Default::default(),
                 received_at: "2022-04-01T00:00:00.000000Z".into(),
                 updated_at: "2022-04-02T00:00:00.000000Z".into(),
             }],

@@ -170,6 +170,7 @@ pub fn display_name(raw: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::super::kind::samples::{docx, odt, pdf, png};
     use super::*;

@@ -246,6 +246,7 @@ pub(crate) mod samples {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::samples::*;
     use super::*;

@@ -54,7 +54,7 @@ pub fn human(bytes: u64) -> String {
     for (factor, unit) in UNITS {
         if bytes >= factor {
             let tenths = bytes / (factor / 10);
-            return if tenths % 10 == 0 {
+            return if tenths.is_multiple_of(10) {
                 format!("{} {unit}", tenths / 10)
             } else {
                 format!("{}.{} {unit}", tenths / 10, tenths % 10)
@@ -80,6 +80,7 @@ pub fn too_large(name: &str, size: u64, max: u64) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -31,6 +31,36 @@ pub struct Export {
     pub mails: Vec<Mail>,
     /// Our replies to the address, oldest first.
     pub replies: Vec<OurReply>,
+    /// Files it attached as answers to file questions, oldest first, with
+    /// their content.
+    pub files: Vec<File>,
+}
+
+/// A file attached as the answer to a file question.
+#[derive(Debug, Clone, Serialize)]
+pub struct File {
+    /// Its id (`mailintake attachment ID`).
+    pub id: i64,
+    pub question: String,
+    /// The applicant's name for it.
+    pub name: String,
+    /// The type found in its content.
+    #[serde(rename = "type")]
+    pub kind: crate::files::FileType,
+    /// Bytes.
+    pub size: i64,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+    pub stored_at: String,
+    /// The answer in force for its question.
+    pub current: bool,
+    /// Where the bytes are kept: `database`, or the path in
+    /// `[files] directory`.
+    pub kept_in: String,
+    /// The content in [`Body`] form; `null` when it could not be read
+    /// (`unreadable` says why).
+    pub content: Option<Body>,
+    pub unreadable: Option<String>,
 }
 
 /// The application as staff see it.
@@ -139,6 +169,7 @@ impl Export {
             && self.held_answers.is_empty()
             && self.mails.is_empty()
             && self.replies.is_empty()
+            && self.files.is_empty()
     }
 }
 
@@ -222,6 +253,27 @@ pub async fn export(
             purged_at: r.body_purged_at,
         })
         .collect();
+    let mut files = Vec::new();
+    for f in store.files(Some(&email)).await? {
+        let (content, unreadable) = match store.file_bytes(f.id).await {
+            Ok((_, bytes)) => (Some(Body::of(bytes)), None),
+            Err(crate::store::FileError::Store(e)) => return Err(e),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        files.push(File {
+            id: f.id,
+            question: f.question_id,
+            name: f.name,
+            kind: f.kind,
+            size: f.size,
+            sha256: f.sha256,
+            stored_at: f.created_at,
+            current: f.current,
+            kept_in: f.path.unwrap_or_else(|| "database".into()),
+            content,
+            unreadable,
+        });
+    }
     Ok(Export {
         email,
         exported_at: ts(now),
@@ -230,6 +282,7 @@ pub async fn export(
         held_answers,
         mails,
         replies,
+        files,
     })
 }
 

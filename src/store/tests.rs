@@ -1029,3 +1029,6 @@ on_both!(replies_of_the_last_hour_are_counted);
 
 #[path = "privacy_tests.rs"]
 mod privacy;
+
+#[path = "files_tests.rs"]
+mod files;
