@@ -315,10 +315,8 @@ impl Report {
                         let f = a.files.get(&q.id)?;
                         Some(FileLink {
                             id: f.id,
-                            href: self
-                                .files_href
-                                .as_ref()
-                                .map(|dir| format!("{dir}/{}.{}", f.id, f.kind.as_str())),
+                            dir: self.files_href.as_deref().map(percent_encoded),
+                            kind: f.kind.as_str(),
                         })
                     })
                     .collect(),
@@ -372,13 +370,28 @@ impl Report {
     }
 }
 
-/// A stored file in the HTML report.
+/// A stored file in the HTML report, linked as `dir/ID.KIND`.
 #[derive(Debug, Serialize)]
 struct FileLink {
     id: i64,
-    /// Relative to the report; `None` when the files were not written
-    /// beside it.
-    href: Option<String>,
+    /// The folder of the copies, relative to the report, percent-encoded
+    /// (RFC 3986); `None` when the files were not written beside it.
+    dir: Option<String>,
+    kind: &'static str,
+}
+
+/// `s` as one path segment of a relative URL: unreserved characters
+/// (RFC 3986, 2.3) kept, every other byte percent-encoded.
+fn percent_encoded(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 impl Application {

@@ -5,6 +5,8 @@
 mod common;
 #[path = "e2e/durability.rs"]
 mod durability;
+#[path = "e2e/files.rs"]
+mod files;
 #[path = "e2e/first_start.rs"]
 mod first_start;
 #[path = "e2e/forgery.rs"]
