@@ -349,7 +349,7 @@ async fn retention_purges_old_raw_mail_and_answer_history_by_command() {
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "purged: raw bytes of 4 mails, bodies of 2 replies, 2 superseded answer versions, 0 held answers\n"
+        "purged: raw bytes of 4 mails, bodies of 2 replies, 2 superseded answer versions, 0 files of them, 0 held answers\n"
     );
     purged_as_retention_says(&intake, &who);
 }
