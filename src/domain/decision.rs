@@ -402,9 +402,22 @@ fn usable_sender(inbound: &Inbound) -> Option<&Sender> {
 /// The decision for a person's mail.
 fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Sender) -> Written {
     let known = f.known;
+    let file_questions = f
+        .questions
+        .iter()
+        .any(|q| q.kind == crate::questions::Kind::File);
+    // A file counts only in a mail that replies to one of ours, as
+    // answers do; in any other it is kept with the mail, for staff, and
+    // is no reason to ask for answers in the body: the question mail says
+    // to attach it to a reply.
+    let unvouched_files = file_questions && !f.vouched && !inbound.files.is_empty();
     // Files answering file questions are answers; the other documents
     // are for staff, as without file questions.
-    let files = crate::files::assign(f.questions, &extracted.answers, &inbound.files);
+    let files = if unvouched_files {
+        Assignment::default()
+    } else {
+        crate::files::assign(f.questions, &extracted.answers, &inbound.files)
+    };
     let documents: Vec<String> = files
         .leftover
         .iter()
@@ -414,7 +427,16 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
         .collect();
     let has_documents = !documents.is_empty();
     // Staff look at what was attached, whatever else happens.
-    let (attention, detail) = if has_documents {
+    let (attention, detail) = if unvouched_files {
+        let names: Vec<&str> = inbound.files.iter().map(|a| a.name.as_str()).collect();
+        (
+            Some(Attention::Attachment),
+            Some(format!(
+                "{} (not taken: files count only in a reply to one of our mails)",
+                names.join(", ")
+            )),
+        )
+    } else if has_documents {
         (Some(Attention::Attachment), Some(documents.join(", ")))
     } else {
         (None, None)
@@ -496,30 +518,18 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
             } else {
                 MessageOutcome::Questions
             };
-            w.attention = attention;
-            w.detail = attention.map(|_| "no answers found in the mail".to_string());
+            // A file not taken (a mail that replies to none of ours)
+            // stays listed, with why.
+            w.attention = w.attention.or(attention);
+            w.detail = w
+                .detail
+                .or_else(|| attention.map(|_| "no answers found in the mail".to_string()));
             w.reply = send.then_some(ReplyText::Questions {
                 name: name_hint,
                 again: known.applicant,
             });
         }
-        Plan::Answers if !f.vouched => {
-            hold(&mut w, f, extracted);
-            // Files are taken only in a reply to one of ours: the mail
-            // keeps them, and staff see their names.
-            let taken: Vec<&str> = (0..inbound.files.len())
-                .filter(|i| !files.leftover.contains(i))
-                .map(|i| inbound.files[i].name.as_str())
-                .collect();
-            if !taken.is_empty()
-                && let Some(d) = w.detail.as_mut()
-            {
-                d.push_str(&format!(
-                    "; attached file(s) not taken until they come in a reply to one of our mails: {}",
-                    taken.join(", ")
-                ));
-            }
-        }
+        Plan::Answers if !f.vouched => hold(&mut w, f, extracted),
         Plan::Answers => {
             w.outcome = MessageOutcome::Answers;
             let mut checked = check(extracted, f.questions);

@@ -163,3 +163,48 @@ fn questions_file_errors_name_key() {
     .to_string();
     assert!(e.contains("colour"), "{e}");
 }
+
+#[test]
+#[allow(clippy::unwrap_used)]
+fn file_questions_take_types_and_a_size_and_refuse_them_elsewhere() {
+    let file = std::path::Path::new("questions.toml");
+    let parse = |extra: &str| {
+        QuestionSet::parse(
+            &format!(
+                "[[question]]\nid = \"name\"\nprompt = \"Name\"\n\n[[question]]\nid = \"cv\"\nprompt = \"CV\"\n{extra}\n"
+            ),
+            file,
+        )
+    };
+    let set = parse("kind = \"file\"\ntypes = [\"pdf\", \"txt\"]\nmax_size = \"2 MiB\"").unwrap();
+    let cv = set.by_id("cv").unwrap();
+    use crate::files::FileType;
+    assert_eq!(cv.file_types(), vec![FileType::Pdf, FileType::Txt]);
+    assert_eq!(cv.max_file_bytes(), 2 * 1024 * 1024);
+    // Defaults: all four types, 5 MB.
+    let cv = parse("kind = \"file\"").unwrap();
+    let cv = cv.by_id("cv").unwrap();
+    assert_eq!(cv.file_types(), FileType::ALL.to_vec());
+    assert_eq!(cv.max_file_bytes(), 5_000_000);
+
+    let err = |extra: &str| parse(extra).unwrap_err().to_string();
+    assert_eq!(
+        err("kind = \"file\"\nmax_size = \"5 TB\""),
+        "questions.toml: key `question[1].max_size`: `5 TB`: unknown unit `TB`; use B, KB (1000 bytes), MB, GB, KiB (1024 bytes), MiB or GiB"
+    );
+    assert_eq!(
+        err("types = [\"pdf\"]"),
+        "questions.toml: key `question[1].types`: only kind = \"file\" takes types"
+    );
+    assert_eq!(
+        err("max_size = \"1MB\""),
+        "questions.toml: key `question[1].max_size`: only kind = \"file\" takes max_size"
+    );
+    let unknown = err("kind = \"file\"\ntypes = [\"png\"]");
+    assert!(
+        unknown.starts_with("questions.toml: ")
+            && unknown.contains("unknown variant `png`")
+            && unknown.contains("`pdf`, `odt`, `docx`, `txt`"),
+        "{unknown}"
+    );
+}

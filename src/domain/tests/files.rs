@@ -49,9 +49,12 @@ fn with_file(body: &str, name: &str, bytes: &[u8]) -> Case {
 }
 
 fn decide_files(case: &Case, vouched: bool) -> Written {
+    decide_known(case, vouched, applicant(&[("name", "Ada Lovelace")]))
+}
+
+fn decide_known(case: &Case, vouched: bool, known: Known) -> Written {
     let now = Utc::now();
     let qs = file_questions();
-    let known = applicant(&[("name", "Ada Lovelace")]);
     written(decide(&Facts {
         now,
         received_at: now,
@@ -129,15 +132,42 @@ fn an_oversize_file_is_refused_with_its_size() {
 
 #[test]
 fn a_file_in_a_mail_that_replies_to_none_of_ours_is_not_taken() {
-    let w = decide_files(&with_file("", "cv.pdf", &pdf()), false);
+    // With answers: they are held, the file is named for staff.
+    let w = decide_files(&with_file("1. Ada Lovelace", "cv.pdf", &pdf()), false);
     assert!(w.files.is_empty());
     assert_eq!(w.attention, Some(Attention::Unconfirmed));
+    let ApplicationChange::Hold { answers } = &w.application else {
+        panic!("held: {:?}", w.application);
+    };
+    assert_eq!(answers.len(), 1, "the name only");
     assert!(
-        w.detail
-            .as_deref()
-            .is_some_and(|d| d.contains("not taken") && d.contains("cv.pdf")),
+        w.detail.as_deref().is_some_and(|d| d.ends_with(
+            "also attached: cv.pdf (not taken: files count only in a reply to one of our mails)"
+        )),
         "{:?}",
         w.detail
+    );
+    // The file alone, from an applicant who has answered: for staff.
+    let w = decide_files(&with_file("", "cv.pdf", &pdf()), false);
+    assert!(w.files.is_empty());
+    assert_eq!(w.attention, Some(Attention::Attachment));
+    assert_eq!(w.reply, None);
+}
+
+#[test]
+fn a_first_mail_with_a_cv_gets_the_questions_and_the_file_is_listed() {
+    // Not a reply to one of ours: the question mail tells how to send it.
+    let w = decide_known(&with_file("", "cv.pdf", &pdf()), false, Known::default());
+    assert!(w.files.is_empty());
+    assert!(
+        matches!(w.reply, Some(ReplyText::Questions { .. })),
+        "{:?}",
+        w.reply
+    );
+    assert_eq!(w.attention, Some(Attention::Attachment));
+    assert_eq!(
+        w.detail.as_deref(),
+        Some("cv.pdf (not taken: files count only in a reply to one of our mails)")
     );
 }
 
