@@ -73,6 +73,10 @@ async fn local(settings: &Settings) -> anyhow::Result<()> {
         )
     })?;
     println!("database: ok ({})", printable_url(url));
+    if let Some(dir) = &settings.files_dir {
+        crate::check_files_dir(settings)?;
+        println!("files: {} ok (attached files kept there)", dir.display());
+    }
     if let Some(retention) = settings.retention()? {
         println!(
             "privacy: raw mail and answer history kept {} days after intake.closes_at, or after their arrival when later",

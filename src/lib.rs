@@ -50,6 +50,12 @@ pub enum OpenError {
         // In the message, so not a `source`: a printed chain would repeat it.
         reason: store::StoreError,
     },
+    /// `files.directory` cannot be made or written.
+    #[error("{file}: key `files.directory`: {reason}")]
+    Files {
+        file: std::path::PathBuf,
+        reason: String,
+    },
     #[error(transparent)]
     Store(#[from] store::StoreError),
     #[error(transparent)]
@@ -72,6 +78,18 @@ pub fn extractor(
     Ok(answers::Extractor::new(&settings.questions, &ours))
 }
 
+/// Checks that `files.directory`, when set, can be made and written
+/// ([`files::disk::probe`]); the error names the key.
+pub fn check_files_dir(settings: &Settings) -> Result<(), OpenError> {
+    match &settings.files_dir {
+        Some(dir) => files::disk::probe(dir).map_err(|reason| OpenError::Files {
+            file: settings.file.clone(),
+            reason,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Opens the database at `url` (running migrations); an error names the
 /// key and the configuration file, for a person to fix.
 pub async fn open_store(settings: &Settings, url: &str) -> Result<Store, OpenError> {
@@ -86,6 +104,7 @@ pub async fn open_store(settings: &Settings, url: &str) -> Result<Store, OpenErr
 
 /// Opens the database (running migrations) and loads the templates.
 pub async fn open(config: Config) -> Result<Pipeline, OpenError> {
+    check_files_dir(&config)?;
     let templates = Templates::load(config.intake.templates_dir.as_deref())?;
     let extractor = extractor(&config, &templates)?;
     let store = open_store(&config, config.database_url.expose_secret()).await?;

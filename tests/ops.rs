@@ -526,3 +526,36 @@ fn run_tells_systemd_it_is_ready_alive_and_stopping() {
         notes.seen
     );
 }
+
+#[test]
+fn a_files_directory_is_checked_made_and_named_when_it_cannot_be() {
+    let s = Setup::new(&format!(
+        "{INTAKE}{DATABASE}\n[files]\ndirectory = \"kept/files\"\n"
+    ));
+    let check = s.ok(&["check", "--offline"]);
+    let dir = s.dir.path().join("kept/files");
+    assert!(
+        check.contains(&format!(
+            "files: {} ok (attached files kept there)\n",
+            dir.display()
+        )),
+        "{check}"
+    );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+    }
+    // A file where the folder should be: named with the key.
+    std::fs::remove_dir_all(s.dir.path().join("kept")).unwrap();
+    std::fs::write(s.dir.path().join("kept"), b"not a folder").unwrap();
+    let err = s.fails(&["check", "--offline"]);
+    assert!(
+        err.starts_with(&format!(
+            "mailintake: {}: key `files.directory`: cannot create {}",
+            s.config_name(),
+            dir.display()
+        )),
+        "{err}"
+    );
+}

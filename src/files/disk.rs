@@ -45,6 +45,21 @@ pub fn write(dir: &Path, kind: FileType, bytes: &[u8]) -> Result<PathBuf, String
     Ok(path)
 }
 
+/// Checks that files can be kept in `dir`: it is created (0700) when
+/// missing, and a file is written into it and removed. What `check` and
+/// the start of `run` and `once` do, so that a folder that cannot be
+/// written stops them, not the first applicant's file.
+///
+/// # Errors
+/// The reason, naming the path.
+pub fn probe(dir: &Path) -> Result<(), String> {
+    let path = write(dir, FileType::Txt, b"probe")?;
+    match std::fs::remove_file(&path) {
+        Ok(()) => Ok(()),
+        Err(e) => Err(format!("cannot remove {}: {e}", path.display())),
+    }
+}
+
 /// The bytes of a stored file, checked against the SHA-256 recorded with
 /// it (hex).
 ///
@@ -103,5 +118,22 @@ mod tests {
         assert!(!path.exists());
         // Gone already: no error.
         assert!(remove(&[path]).is_empty());
+    }
+
+    #[test]
+    fn a_folder_that_cannot_be_made_is_found_by_the_probe() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("new").join("files");
+        probe(&dir).expect("made and writable");
+        assert_eq!(
+            std::fs::read_dir(&dir).expect("ls").count(),
+            0,
+            "no probe left"
+        );
+        // A file where the folder should be.
+        let blocked = tmp.path().join("blocked");
+        std::fs::write(&blocked, b"x").expect("file");
+        let err = probe(&blocked.join("files")).expect_err("not a folder");
+        assert!(err.starts_with("cannot create "), "{err}");
     }
 }
