@@ -244,3 +244,44 @@ async fn a_file_kept_on_disk_is_exported_and_erased_from_the_directory() {
         "erased from disk"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_of_the_default_largest_size_fits_the_default_mail_limit() {
+    // No max_size: 5 MB; no intake.max_message_bytes: 10 MiB.
+    let intake = intake(false);
+    std::fs::write(
+        intake.dir.path().join("questions.toml"),
+        FILE_QUESTIONS.replace("max_size = \"100kB\"\n", ""),
+    )
+    .unwrap();
+    let (ada, q) = asked(&intake).await;
+    assert!(q.body.contains("; at most 5 MB."), "{}", q.body);
+    let cv = pdf(4_999_999);
+    let answer = attach(
+        &reply(&ada, "Ada Lovelace", &q, "1. Ada Lovelace", &[]),
+        "cv.pdf",
+        &cv,
+    );
+    intake.receive(&ada, &answer).await;
+    let started = std::time::Instant::now();
+    intake.once();
+    eprintln!(
+        "a mail of {} bytes with a 5 MB file: `once` took {:?}",
+        answer.len(),
+        started.elapsed()
+    );
+    let confirmation = &mails_to(&intake, &ada, 2)[1];
+    assert!(
+        confirmation.body.contains("cv.pdf (PDF, 4.9 MB)"),
+        "{}",
+        confirmation.body
+    );
+    let id = intake.application(&ada).unwrap()["files"]["cv"]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let out = intake.dir.path().join("cv.pdf");
+    let run = intake.cmd(&["attachment", &id, "--output", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{run:?}");
+    assert_eq!(std::fs::read(&out).unwrap(), cv);
+}
