@@ -14,6 +14,7 @@ use crate::config::Settings;
 use crate::domain::reply_subject;
 use crate::ingest::{Inbound, Sender};
 use crate::privacy::export::Export;
+use crate::questions::Invalid;
 use crate::render::{RenderError, Templates};
 use crate::token::Key;
 
@@ -117,7 +118,7 @@ impl Composer<'_> {
             .iter()
             .enumerate()
             .filter(|(_, q)| ids.is_none_or(|ids| ids.contains(&q.id)))
-            .map(|(i, q)| question_block(q, i + 1).join("\n"))
+            .map(|(i, q)| question_block(q, i + 1, &self.config.questions).join("\n"))
             .collect()
     }
 
@@ -161,7 +162,7 @@ impl Composer<'_> {
         current: &BTreeMap<String, String>,
         stored_now: usize,
         missing: &[String],
-        invalid: &BTreeMap<String, String>,
+        invalid: &BTreeMap<String, Invalid>,
     ) -> Result<String, ComposeError> {
         let mut ctx = self.base(name);
         ctx.insert("stored", &stored_now);
@@ -178,9 +179,9 @@ impl Composer<'_> {
             .iter()
             .enumerate()
             .filter_map(|(i, q)| {
-                invalid.get(&q.id).map(|reason| InvalidItem {
-                    block: question_block(q, i + 1).join("\n"),
-                    reason: reason.clone(),
+                invalid.get(&q.id).map(|why| InvalidItem {
+                    block: question_block(q, i + 1, &self.config.questions).join("\n"),
+                    reason: why.words(i + 1),
                 })
             })
             .collect();
@@ -379,7 +380,7 @@ mod tests {
         let mut invalid = BTreeMap::new();
         invalid.insert(
             "region".to_string(),
-            "`Mars` is not one of the choices".to_string(),
+            Invalid::Kind("`Mars` is not one of the choices".to_string()),
         );
         let mut texts = c.our_texts().expect("texts");
         texts.push(

@@ -47,9 +47,10 @@ pub struct Answer {
     pub number: usize,
     /// The text as read from the mail.
     pub read: String,
-    /// What would be stored, or `None` when refused.
+    /// What would be stored (as given when it fails the question), or
+    /// `None` when it cannot be stored at all.
     pub stored: Option<String>,
-    /// Why it was refused.
+    /// Why it is not accepted.
     pub refused: Option<String>,
 }
 
@@ -94,8 +95,13 @@ pub fn explain(
                 question: q.id.clone(),
                 number: i + 1,
                 read: read.clone(),
-                stored: checked.valid.get(&q.id).cloned(),
-                refused: checked.invalid.get(&q.id).cloned(),
+                stored: checked.stored.get(&q.id).map(|t| t.value.clone()),
+                refused: checked
+                    .stored
+                    .get(&q.id)
+                    .and_then(|t| t.failing.as_ref())
+                    .or(checked.refused.get(&q.id))
+                    .map(|why| why.words(i + 1)),
             })
         })
         .collect();
@@ -165,6 +171,7 @@ impl Explanation {
         line(format!("answers ({}):", self.answers.len()));
         for a in &self.answers {
             let verdict = match (&a.stored, &a.refused) {
+                (Some(_), Some(why)) => format!("refused: {why}; stored as given"),
                 (Some(s), _) if s == &a.read => "stored".to_string(),
                 (Some(s), _) => format!("stored as {s:?}"),
                 (None, Some(why)) => format!("refused: {why}"),

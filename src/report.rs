@@ -34,18 +34,24 @@ pub enum Format {
 pub struct Application {
     pub email: String,
     pub name: Option<String>,
-    /// `complete` exactly when `missing` is empty: both come from the
-    /// current answers and the questions file, by one rule.
+    /// `complete` exactly when `missing` and `failing` are empty: all
+    /// come from the current answers and the questions file, by one rule
+    /// ([`crate::domain::assess`]).
     pub status: Status,
     pub answers: BTreeMap<String, String>,
     /// Current answers the reader had to guess about, by question id: why,
     /// and the applicant's text as written. Staff should look at these.
     pub checks: BTreeMap<String, Check>,
-    /// Ids of required questions still without an answer.
+    /// Ids of required questions that apply and are still without an
+    /// answer.
     pub missing: Vec<String>,
     /// File questions' current answers: question id to the stored file
     /// (its `id` is what `mailintake attachment ID` takes).
     pub files: BTreeMap<String, FileRef>,
+    /// Answers to questions that apply that their question does not
+    /// accept (its kind or a rule), by question id: why, in the words the
+    /// applicant was given. Stored as given; the status is `incomplete`.
+    pub failing: BTreeMap<String, String>,
     pub received_at: String,
     pub updated_at: String,
 }
@@ -108,16 +114,41 @@ impl Report {
                 let answers = answers.remove(&a.id).unwrap_or_default();
                 (a, answers)
             })
-            .map(|(a, current)| Application {
-                missing: crate::domain::missing(&current.values, questions),
-                status: crate::domain::standing(a.status, &current.values, questions),
-                answers: current.values,
-                checks: current.checks,
-                files: files.remove(&a.email).unwrap_or_default(),
-                email: a.email,
-                name: a.name,
-                received_at: a.created_at,
-                updated_at: a.updated_at,
+            .map(|(a, current)| {
+                // One rule decides status, missing, failing and what is
+                // reported (answers to questions that do not apply now are
+                // kept, not shown).
+                let assessed = crate::domain::assess(&current.values, questions);
+                let status = assessed.standing(a.status);
+                let failing = assessed
+                    .failing
+                    .iter()
+                    .map(|(id, why)| {
+                        let n = questions.number_of(id).unwrap_or_default();
+                        (id.clone(), why.words(n))
+                    })
+                    .collect();
+                Application {
+                    answers: assessed.reported(&current.values),
+                    checks: current
+                        .checks
+                        .into_iter()
+                        .filter(|(id, _)| !assessed.not_applying.contains(id))
+                        .collect(),
+                    files: files
+                        .remove(&a.email)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|(id, _)| !assessed.not_applying.contains(id))
+                        .collect(),
+                    missing: assessed.missing,
+                    failing,
+                    status,
+                    email: a.email,
+                    name: a.name,
+                    received_at: a.created_at,
+                    updated_at: a.updated_at,
+                }
             })
             .collect();
         let attention = store
@@ -213,6 +244,7 @@ impl Report {
         w.write_record(safe_record(&header)).map_err(werr)?;
         for a in &self.applications {
             let missing = a.missing.join(" ");
+            let failing = a.failing.keys().cloned().collect::<Vec<_>>().join(" ");
             let marked = a.checked_ids(questions);
             let check = marked.join(" ");
             let check_detail = marked
@@ -226,6 +258,7 @@ impl Report {
                 a.name.as_deref().unwrap_or(""),
                 a.status.as_str(),
                 &missing,
+                &failing,
                 &check,
                 &check_detail,
                 &a.received_at,
@@ -269,6 +302,8 @@ impl Report {
             name: Option<&'a str>,
             status: &'a str,
             missing: String,
+            /// Ids of answers not accepted (their question's kind or rules).
+            failing: String,
             cells: Vec<&'a str>,
             /// Beside `cells`, one per question: the answer's mark, if any.
             /// (Kept apart so that templates written before marks still work.)
@@ -295,6 +330,7 @@ impl Report {
                 name: a.name.as_deref(),
                 status: a.status.as_str(),
                 missing: a.missing.join(", "),
+                failing: a.failing.keys().cloned().collect::<Vec<_>>().join(", "),
                 cells: questions
                     .iter()
                     .map(|q| a.answers.get(&q.id).map_or("", String::as_str))
@@ -414,11 +450,12 @@ impl Application {
 }
 
 /// The CSV's fixed columns, before one per question.
-const CSV_COLUMNS: [&str; 8] = [
+const CSV_COLUMNS: [&str; 9] = [
     "email",
     "name",
     "status",
     "missing",
+    "failing",
     "check",
     "check_detail",
     "received_at",
@@ -518,6 +555,7 @@ mod tests {
                     checks: BTreeMap::new(),
                     missing: vec![],
                     files: Default::default(),
+                    failing: BTreeMap::new(),
                     received_at: "2022-04-01T00:00:00.000000Z".into(),
                     updated_at: "2022-04-02T00:00:00.000000Z".into(),
                 },
@@ -529,6 +567,7 @@ mod tests {
                     checks: grace_checks,
                     missing: vec![],
                     files: Default::default(),
+                    failing: BTreeMap::new(),
                     received_at: "2022-04-01T00:00:00.000000Z".into(),
                     updated_at: "2022-04-02T00:00:00.000000Z".into(),
                 },
@@ -552,7 +591,7 @@ mod tests {
         assert_eq!(
             lines.next(),
             Some(
-                "email,name,status,missing,check,check_detail,received_at,updated_at,question:name,why"
+                "email,name,status,missing,failing,check,check_detail,received_at,updated_at,question:name,why"
             )
         );
         assert!(
@@ -616,6 +655,7 @@ mod tests {
                 checks: BTreeMap::new(),
                 missing: vec![],
                 files: Default::default(),
+                failing: BTreeMap::new(),
                 received_at: "2022-04-01T00:00:00.000000Z".into(),
                 updated_at: "2022-04-02T00:00:00.000000Z".into(),
             }],
@@ -639,6 +679,7 @@ mod tests {
                 "name",
                 "status",
                 "missing",
+                "failing",
                 "check",
                 "check_detail",
                 "received_at",
@@ -655,6 +696,7 @@ mod tests {
                 "'=1+1@example.net",
                 "'\t=cmd",
                 "complete",
+                "",
                 "",
                 "",
                 "",
@@ -734,8 +776,8 @@ mod tests {
                 .position(|h| h == name)
                 .unwrap_or_else(|| panic!("no column {name}: {header:?}"))
         };
-        assert_eq!(col("check"), col("missing") + 1);
-        assert_eq!(col("check_detail"), col("missing") + 2);
+        assert_eq!(col("check"), col("missing") + 2);
+        assert_eq!(col("check_detail"), col("missing") + 3);
         let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.expect("row")).collect();
         assert_eq!(rows.len(), 2);
         assert_eq!(&rows[0][col("check")], "");

@@ -260,8 +260,13 @@ async fn numbered_answers_with_gaps_get_a_reply_naming_what_is_missing_then_upda
     assert_eq!(app["status"], "incomplete");
     assert_eq!(app["answers"]["name"], "Ada Lovelace");
     assert_eq!(app["answers"]["languages"], "German");
-    assert!(app["answers"].get("region").is_none());
-    assert_eq!(app["missing"], serde_json::json!(["region", "motivation"]));
+    // The refused choice is stored as given, named as failing, not missing.
+    assert_eq!(app["answers"]["region"], "Antarctica");
+    assert_eq!(app["missing"], serde_json::json!(["motivation"]));
+    assert_eq!(
+        app["failing"]["region"],
+        "`Antarctica` is not one of the choices"
+    );
 
     // The applicant answers inline under the questions of that reply.
     let fix = reply(
@@ -310,7 +315,8 @@ async fn numbered_answers_with_gaps_get_a_reply_naming_what_is_missing_then_upda
             .fetch_all(&pool)
             .await
             .unwrap();
-    assert_eq!(versions, vec!["Europe", "Africa"]);
+    // Every version, the refused one as given included.
+    assert_eq!(versions, vec!["Antarctica", "Europe", "Africa"]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -685,7 +691,7 @@ async fn reports_in_csv_and_html() {
     let mut lines = csv.split("\r\n");
     assert_eq!(
         lines.next().unwrap(),
-        "email,name,status,missing,check,check_detail,received_at,updated_at,question:name,region,languages,motivation,time,heard"
+        "email,name,status,missing,failing,check,check_detail,received_at,updated_at,question:name,region,languages,motivation,time,heard"
     );
     let row = lines.next().unwrap();
     assert!(

@@ -113,7 +113,10 @@ fn robots_and_split_parts_are_explained() {
 #[test]
 fn a_refused_answer_says_why() {
     let out = text(&explain(&[], "attr-fi-kirjoitti-top.eml"));
-    assert!(out.contains("website (refused: "), "{out}");
+    assert!(
+        out.contains("website (refused: `ei ole` is not a web address; stored as given)"),
+        "{out}"
+    );
 }
 
 #[test]

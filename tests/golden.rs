@@ -46,11 +46,27 @@ fn actual(raw: &[u8], extractor: &Extractor) -> Value {
     let from = inbound.from.as_ref();
     let extracted = extractor.read(&inbound.body, from.and_then(|f| f.name.as_deref()));
     let checked = domain::check(&extracted, extractor.questions());
-    // Marks on answers that are stored; a refused answer is named anyway.
+    // What a person records: the answers the questions accept, and the
+    // ids of those they do not (stored as given, or not at all).
+    let valid: BTreeMap<String, String> = checked
+        .stored
+        .iter()
+        .filter(|(_, t)| t.failing.is_none())
+        .map(|(id, t)| (id.clone(), t.value.clone()))
+        .collect();
+    let mut refused: Vec<&String> = checked
+        .stored
+        .iter()
+        .filter(|(_, t)| t.failing.is_some())
+        .map(|(id, _)| id)
+        .chain(checked.refused.keys())
+        .collect();
+    refused.sort();
+    // Marks on accepted answers; a refused answer is named anyway.
     let checks: Vec<&String> = extracted
         .checks
         .keys()
-        .filter(|id| checked.valid.contains_key(*id))
+        .filter(|id| valid.contains_key(*id))
         .collect();
     // As the pipeline decides: a content tell loses to answers.
     let verdict = robot::verdict(
@@ -68,11 +84,7 @@ fn actual(raw: &[u8], extractor: &Extractor) -> Value {
     let (checks, valid, invalid) = if robot {
         (Vec::new(), BTreeMap::new(), Vec::new())
     } else {
-        (
-            checks,
-            checked.valid.clone(),
-            checked.invalid.keys().collect::<Vec<_>>(),
-        )
+        (checks, valid, refused)
     };
     json!({
         "checks": checks,

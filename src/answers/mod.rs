@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::questions::{Kind, Question, QuestionSet, choice_letter, fold};
+use crate::questions::{Kind, Question, QuestionSet, choice_mark, fold, rules};
 
 mod extracted;
 mod layout;
@@ -32,22 +32,30 @@ use numbered::{numbered, quoted_header, strip_prompt, tidy};
 
 /// The lines that present question `number` in our mails, without indentation
 /// markers. The extractor recognises quoted copies of exactly these lines.
-pub fn question_block(q: &Question, number: usize) -> Vec<String> {
+pub fn question_block(q: &Question, number: usize, set: &QuestionSet) -> Vec<String> {
     let mut lines = vec![format!(
         "{number}. {}{}",
         q.prompt.trim(),
         if q.required { " (required)" } else { "" }
     )];
     let mut hint = |s: String| lines.push(format!("   {s}"));
+    if let Some(when) = set.condition_words(q) {
+        hint(when);
+    }
     if let Some(help) = &q.help {
         for l in help.lines().filter(|l| !l.trim().is_empty()) {
             hint(l.trim().to_string());
         }
     }
+    let by = if q.numbers_choices() {
+        "the number or the name"
+    } else {
+        "the letter or the name"
+    };
     match q.kind {
         Kind::Text => {}
         Kind::Paragraph => hint("Several sentences or paragraphs are welcome.".into()),
-        Kind::Choice => hint("Choose one (the letter or the name):".into()),
+        Kind::Choice => hint(format!("Choose one ({by}):")),
         Kind::Choices => hint("Choose one or more, separated by commas:".into()),
         Kind::Email => hint("An email address.".into()),
         Kind::Url => hint("A web address.".into()),
@@ -62,8 +70,11 @@ pub fn question_block(q: &Question, number: usize) -> Vec<String> {
             ));
         }
     }
+    for h in rules::hints(q.rules()) {
+        hint(h);
+    }
     for (i, c) in q.choices.iter().enumerate() {
-        hint(format!("{}) {c}", choice_letter(i)));
+        hint(format!("{} {c}", choice_mark(q, i)));
     }
     lines
 }
@@ -107,7 +118,10 @@ impl Extractor {
             .iter()
             .enumerate()
             .map(|(i, q)| {
-                let lines: Vec<String> = question_block(q, i + 1).iter().map(|l| fold(l)).collect();
+                let lines: Vec<String> = question_block(q, i + 1, questions)
+                    .iter()
+                    .map(|l| fold(l))
+                    .collect();
                 let joined = lines.join(" ");
                 (i + 1, lines, joined)
             })
@@ -118,7 +132,7 @@ impl Extractor {
         let block_lines = questions
             .iter()
             .enumerate()
-            .flat_map(|(i, q)| question_block(q, i + 1));
+            .flat_map(|(i, q)| question_block(q, i + 1, questions));
         for line in ours
             .iter()
             .flat_map(|t| t.lines().map(str::to_string))

@@ -18,13 +18,13 @@ use chrono::{DateTime, Utc};
 use super::gates::{self, SendLimits, SentLastHour};
 use super::request::{self, Request};
 use super::{
-    Attention, Backfill, CurrentAnswers, Known, MessageOutcome, Plan, Reply, Status, check, due,
-    missing, plan, status,
+    Attention, Backfill, CurrentAnswers, Known, MessageOutcome, Plan, Reply, Status, assess, check,
+    due, plan,
 };
 use crate::answers::{Check, Extracted};
 use crate::files::{Accepted, Assignment, FileAnswer};
 use crate::ingest::{Inbound, Sender};
-use crate::questions::QuestionSet;
+use crate::questions::{Invalid, QuestionSet, Taken};
 use crate::robot;
 
 /// What was read of the mail.
@@ -209,17 +209,23 @@ pub enum ReplyText {
     },
     Confirmation {
         name: Option<String>,
+        /// The answers that count: those to questions that apply.
         current: BTreeMap<String, String>,
         complete: bool,
     },
     Problems {
         name: Option<String>,
+        /// The answers that count: those to questions that apply.
         current: BTreeMap<String, String>,
-        /// How many answers this mail stored.
+        /// How many answers this mail stored that its questions accept.
         stored: usize,
+        /// Required questions that apply and have no answer.
         missing: Vec<String>,
-        /// Question id to why its answer was refused.
-        invalid: BTreeMap<String, String>,
+        /// Question id to why its answer is not accepted: the stored
+        /// answers that fail (this mail's or earlier ones, checked against
+        /// today's questions), and this mail's answers that could not be
+        /// stored at all.
+        invalid: BTreeMap<String, Invalid>,
     },
     /// Asks the address to reply to confirm answers it may not have sent.
     /// Carries no name and nothing of the mail: its From may be forged,
@@ -541,7 +547,7 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
             if let Some(held) = held {
                 w.release = Some(held.message);
                 for a in &held.answers {
-                    if !checked.valid.contains_key(&a.question_id)
+                    if !checked.stored.contains_key(&a.question_id)
                         && !current.is_current(&a.question_id, &a.value, a.check.as_ref())
                     {
                         current.set(&a.question_id, &a.value, a.check.as_ref());
@@ -549,12 +555,13 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
                     }
                 }
             }
-            for (qid, value) in &checked.valid {
+            for (qid, taken) in &checked.stored {
                 // A guessed reading is stored with its mark for staff; a
                 // new version also when only the mark changes, so that a
                 // later clean reply of the same value clears it. A file is
                 // a new version always: the same name and size may hold
                 // other bytes.
+                let value = &taken.value;
                 let mark = extracted.checks.get(qid);
                 let file = w.files.iter().any(|n| &n.question_id == qid);
                 if file || !current.is_current(qid, value, mark) {
@@ -568,28 +575,35 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
             }
             let values = current.values;
             let name = applicant_name(&values, f.questions).or_else(|| sender.name.clone());
-            let missing = missing(&values, f.questions);
+            // The one status rule: what applies, what is missing, what
+            // fails, and so the status, from all current answers.
+            let assessed = assess(&values, f.questions);
+            let mut invalid = assessed.failing.clone();
+            invalid.extend(checked.refused);
+            let accepted = checked
+                .stored
+                .keys()
+                .filter(|id| !assessed.failing.contains_key(*id))
+                .count();
             let name_for_mail = name.clone().or(name_hint);
-            w.reply = Some(if missing.is_empty() && checked.invalid.is_empty() {
+            let shown = assessed.reported(&values);
+            let status = assessed.status();
+            w.reply = Some(if assessed.missing.is_empty() && invalid.is_empty() {
                 ReplyText::Confirmation {
                     name: name_for_mail,
-                    complete: status(&values, f.questions) == Status::Complete,
-                    current: values.clone(),
+                    complete: status == Status::Complete,
+                    current: shown,
                 }
             } else {
                 ReplyText::Problems {
                     name: name_for_mail,
-                    current: values.clone(),
-                    stored: checked.valid.len(),
-                    missing,
-                    invalid: checked.invalid,
+                    current: shown,
+                    stored: accepted,
+                    missing: assessed.missing,
+                    invalid,
                 }
             });
-            w.application = ApplicationChange::Answers {
-                new,
-                name,
-                status: status(&values, f.questions),
-            };
+            w.application = ApplicationChange::Answers { new, name, status };
             // A refused file keeps the mail listed for staff.
             if !refused.is_empty() {
                 w.attention = Some(Attention::FileRefused);
@@ -612,14 +626,22 @@ fn take_files(w: &mut Written, checked: &mut super::Checked, files: &Assignment)
     for (qid, answer) in &files.answers {
         match answer {
             FileAnswer::Accepted(a) => {
-                checked.valid.insert(qid.clone(), a.value());
+                checked.stored.insert(
+                    qid.clone(),
+                    Taken {
+                        value: a.value(),
+                        failing: None,
+                    },
+                );
                 w.files.push(NewFile {
                     question_id: qid.clone(),
                     accepted: a.clone(),
                 });
             }
             FileAnswer::Refused(why) => {
-                checked.invalid.insert(qid.clone(), why.clone());
+                checked
+                    .refused
+                    .insert(qid.clone(), Invalid::Kind(why.clone()));
                 refused.push(why.clone());
             }
         }
@@ -674,13 +696,14 @@ fn by_request(mut w: Written, f: &Facts<'_>, asked: Request, name: Option<String
 /// so they are held, change no application, and count only when the
 /// address confirms by replying to our request (sent at most daily).
 fn hold(w: &mut Written, f: &Facts<'_>, extracted: &Extracted) {
+    // Stored as given, like a vouched mail's: checked when taken in.
     let answers: Vec<NewAnswer> = check(extracted, f.questions)
-        .valid
+        .stored
         .into_iter()
-        .map(|(question_id, value)| NewAnswer {
+        .map(|(question_id, taken)| NewAnswer {
             check: extracted.checks.get(&question_id).cloned(),
             question_id,
-            value,
+            value: taken.value,
         })
         .collect();
     // What was attached stays in the detail for staff.

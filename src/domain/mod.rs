@@ -7,6 +7,7 @@
 //! Every state is an enum; its stored and shown name is given once, by
 //! its `as_str`, and read back by its `parse`, at the store's edge.
 
+pub mod assessment;
 pub mod backfill;
 pub mod decision;
 pub mod gates;
@@ -14,6 +15,7 @@ pub mod request;
 #[cfg(test)]
 mod tests;
 
+pub use assessment::{Assessment, assess};
 pub use backfill::Backfill;
 pub use decision::{
     ApplicationChange, Confirming, Decision, Facts, Held, NewAnswer, NewFile, Reading, ReplyText,
@@ -40,7 +42,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use crate::answers::{Check, Extracted};
-use crate::questions::QuestionSet;
+use crate::questions::{Invalid, QuestionSet, Taken};
 
 /// How often an applicant can be sent the questions again, or a notice.
 pub const RESEND_INTERVAL: Duration = Duration::hours(24);
@@ -139,9 +141,10 @@ impl Attention {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
-    /// Every required question has an answer.
+    /// Every required question that applies has an answer, and no answer
+    /// to a question that applies fails it ([`assess`]).
     Complete,
-    /// Some required answer is missing.
+    /// Some required answer is missing, or an answer fails its question.
     Incomplete,
     /// Made by a mail that replied to none of ours: its answers are held
     /// until the address confirms, and none count yet.
@@ -432,10 +435,13 @@ pub fn plan(
 /// The result of checking one mail's answers against the questions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Checked {
-    /// Question id to the value to store.
-    pub valid: BTreeMap<String, String>,
-    /// Question id to the reason it was refused.
-    pub invalid: BTreeMap<String, String>,
+    /// Question id to what is stored: the canonical value, or the answer
+    /// as given when it fails its question (stored all the same, and the
+    /// application stays incomplete).
+    pub stored: BTreeMap<String, Taken>,
+    /// Question id to why its answer could not be stored at all (empty,
+    /// or over the longest answer taken).
+    pub refused: BTreeMap<String, Invalid>,
 }
 
 pub fn check(extracted: &Extracted, questions: &QuestionSet) -> Checked {
@@ -449,46 +455,37 @@ pub fn check(extracted: &Extracted, questions: &QuestionSet) -> Checked {
         if q.kind == crate::questions::Kind::File {
             continue;
         }
-        match q.validate(raw) {
-            Ok(v) => {
-                out.valid.insert(id.clone(), v);
+        match q.take(raw) {
+            Ok(t) => {
+                out.stored.insert(id.clone(), t);
             }
             Err(e) => {
-                out.invalid.insert(id.clone(), e.0);
+                out.refused.insert(id.clone(), e);
             }
         }
     }
     out
 }
 
-/// Required questions with no stored answer, in question order.
+/// Required questions that apply and have no stored answer, in question
+/// order ([`assess`]).
 pub fn missing(current: &BTreeMap<String, String>, questions: &QuestionSet) -> Vec<String> {
-    questions
-        .iter()
-        .filter(|q| q.required && !current.contains_key(&q.id))
-        .map(|q| q.id.clone())
-        .collect()
+    assess(current, questions).missing
 }
 
 /// The status staff see for an application stored as `stored` with these
 /// current answers: a standing the applicant chose or has yet to confirm
-/// is kept; otherwise it follows from the answers ([`status`]).
+/// is kept; otherwise it follows from the answers ([`assess`]).
 pub fn standing(
     stored: Status,
     current: &BTreeMap<String, String>,
     questions: &QuestionSet,
 ) -> Status {
-    match stored {
-        Status::Unconfirmed | Status::Withdrawn => stored,
-        Status::Complete | Status::Incomplete => status(current, questions),
-    }
+    assess(current, questions).standing(stored)
 }
 
-/// Complete when no required answer is missing, incomplete otherwise.
+/// Complete when nothing that applies is missing or failing, incomplete
+/// otherwise ([`assess`]).
 pub fn status(current: &BTreeMap<String, String>, questions: &QuestionSet) -> Status {
-    if missing(current, questions).is_empty() {
-        Status::Complete
-    } else {
-        Status::Incomplete
-    }
+    assess(current, questions).status()
 }

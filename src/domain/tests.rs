@@ -9,6 +9,7 @@ use crate::answers::Extractor;
 use crate::ingest::{self, Inbound};
 use crate::questions::QuestionSet;
 
+mod assessment;
 mod files;
 mod gates;
 
@@ -486,13 +487,85 @@ fn missing_and_refused_answers_are_named() {
     else {
         panic!("{w:?}")
     };
-    assert_eq!(missing, &["region".to_string()]);
-    assert!(invalid.contains_key("region"), "{invalid:?}");
+    // Refused but stored as given: answered, so not missing; named with
+    // why, and the application stays incomplete.
+    assert!(missing.is_empty(), "{missing:?}");
+    assert_eq!(
+        invalid.get("region").map(|i| i.words(2)).as_deref(),
+        Some("`Atlantis` is not one of the choices")
+    );
     assert_eq!(*stored, 1);
-    let ApplicationChange::Answers { status, .. } = &w.application else {
+    let ApplicationChange::Answers { status, new, .. } = &w.application else {
         panic!("{w:?}")
     };
     assert_eq!(*status, Status::Incomplete);
+    assert!(
+        new.iter()
+            .any(|a| a.question_id == "region" && a.value == "Atlantis"),
+        "{new:?}"
+    );
+}
+
+#[test]
+fn an_answer_breaking_a_rule_is_stored_as_given_and_named_by_number() {
+    let qs = QuestionSet::parse(
+        "[[question]]\nid = \"name\"\nprompt = \"Your name?\"\nrequired = true\n\
+         [[question]]\nid = \"region\"\nprompt = \"Your region?\"\nkind = \"choice\"\n\
+         choices = [\"Europe\", \"Asia\", \"Africa\"]\nrequired = true\n\
+         [[question]]\nid = \"why\"\nprompt = \"Why do you apply?\"\nkind = \"paragraph\"\n\
+         min_length = 30\n",
+        std::path::Path::new("q.toml"),
+    )
+    .unwrap();
+    let case = mail("", "1. Ada Lovelace\n2. Europe\n3. To help.");
+    let now = Utc::now();
+    let w = World::default();
+    let d = written(decide(&Facts {
+        now,
+        received_at: now,
+        reading: Reading::Parsed {
+            inbound: &case.mail,
+            extracted: &case.extracted,
+        },
+        seen: false,
+        duplicate: false,
+        erased: false,
+        own_reply: None,
+        first_opened: now - Duration::days(1),
+        backfill: w.backfill,
+        known: &w.known,
+        team_address: TEAM,
+        closes_at: None,
+        questions: &qs,
+        vouched: true,
+        confirms: None,
+        trusted_authserv_id: None,
+        sent: w.sent,
+        limits: w.limits,
+    }));
+    let Some(ReplyText::Problems {
+        missing,
+        invalid,
+        stored,
+        ..
+    }) = &d.reply
+    else {
+        panic!("{d:?}")
+    };
+    assert!(missing.is_empty());
+    assert_eq!(*stored, 2);
+    assert_eq!(
+        invalid["why"].words(3),
+        "Your answer to 3 has 8 characters; at least 30 are needed."
+    );
+    let ApplicationChange::Answers { status, new, .. } = &d.application else {
+        panic!("{d:?}")
+    };
+    assert_eq!(*status, Status::Incomplete);
+    assert!(
+        new.iter()
+            .any(|a| a.question_id == "why" && a.value == "To help.")
+    );
 }
 
 #[test]

@@ -5,11 +5,16 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
+pub mod condition;
 mod number;
+pub mod rules;
 mod validate;
 mod yesno;
 
+pub use condition::{Condition, When};
 pub use number::ascii_digits;
+pub use rules::{Broken, Rule};
+pub use validate::Taken;
 
 #[derive(Debug, thiserror::Error)]
 pub enum QuestionsError {
@@ -45,7 +50,7 @@ pub enum Kind {
     File,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
     pub id: String,
@@ -66,6 +71,38 @@ pub struct Question {
     /// `"512KiB"`; see [`crate::files::size`]); default 5 MB.
     #[serde(default)]
     pub max_size: Option<String>,
+    /// Fewest characters (grapheme clusters) of a text or paragraph answer.
+    #[serde(default)]
+    pub min_length: Option<usize>,
+    /// Most characters (grapheme clusters) of a text or paragraph answer.
+    #[serde(default)]
+    pub max_length: Option<usize>,
+    /// A regular expression (Rust `regex` syntax) the whole answer must
+    /// match (text, paragraph, email, url).
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// Smallest number taken (kind = "number"; each end of a range).
+    #[serde(default)]
+    pub min: Option<f64>,
+    /// Largest number taken (kind = "number"; each end of a range).
+    #[serde(default)]
+    pub max: Option<f64>,
+    /// Fewest choices (kind = "choices").
+    #[serde(default)]
+    pub min_choices: Option<usize>,
+    /// Most choices (kind = "choices").
+    #[serde(default)]
+    pub max_choices: Option<usize>,
+    /// The question applies only when earlier answers have these values
+    /// (see [`condition`]).
+    #[serde(default)]
+    pub when: Option<When>,
+    /// The rule keys above, read at load ([`rules::read`]).
+    #[serde(skip)]
+    rules: Vec<Rule>,
+    /// `when`, resolved at load ([`condition::resolve`]).
+    #[serde(skip)]
+    condition: Option<Condition>,
 }
 
 impl Question {
@@ -85,6 +122,22 @@ impl Question {
             .as_deref()
             .and_then(|s| crate::files::size::parse(s).ok())
             .unwrap_or(crate::files::DEFAULT_MAX_BYTES)
+    }
+
+    /// The validation rules, in the order they are checked.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The condition under which the question applies; `None`: always.
+    pub fn condition(&self) -> Option<&Condition> {
+        self.condition.as_ref()
+    }
+
+    /// Whether the mail shows numbers before the choices rather than
+    /// letters: past 26 choices the letters run out.
+    pub fn numbers_choices(&self) -> bool {
+        self.choices.len() > 26
     }
 }
 
@@ -114,11 +167,6 @@ impl QuestionSet {
             file: file.to_path_buf(),
             message: crate::config::describe_toml_error(&e, text),
         })?;
-        let invalid = |i: usize, key: &str, message: String| QuestionsError::Invalid {
-            file: file.to_path_buf(),
-            key: format!("question[{i}].{key}"),
-            message,
-        };
         if raw.question.is_empty() {
             return Err(QuestionsError::Invalid {
                 file: file.to_path_buf(),
@@ -126,65 +174,93 @@ impl QuestionSet {
                 message: "no questions: add at least one [[question]]".into(),
             });
         }
-        let mut seen = std::collections::HashSet::new();
-        for (i, q) in raw.question.iter().enumerate() {
+        let mut questions = raw.question;
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for i in 0..questions.len() {
+            // The question by its id and its number as applicants see it,
+            // so that the person editing the file finds it either way.
+            let invalid = |key: &str, message: String| QuestionsError::Invalid {
+                file: file.to_path_buf(),
+                key: format!("question[{i}].{key}"),
+                message: format!("question {} (id `{}`): {message}", i + 1, questions[i].id),
+            };
+            let q = &questions[i];
             let id_ok = !q.id.is_empty()
                 && q.id
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
             if !id_ok {
                 return Err(invalid(
-                    i,
                     "id",
-                    format!("`{}` must be letters, digits, `_` or `-`", q.id),
+                    "must be letters, digits, `_` or `-`".to_string(),
                 ));
             }
-            if !seen.insert(q.id.clone()) {
-                return Err(invalid(i, "id", format!("`{}` is used twice", q.id)));
+            if let Some(first) = seen.insert(q.id.clone(), i + 1) {
+                return Err(invalid(
+                    "id",
+                    format!("is used twice: question {first} has it too"),
+                ));
             }
             if q.prompt.trim().is_empty() {
-                return Err(invalid(i, "prompt", "must not be empty".into()));
+                return Err(invalid("prompt", "must not be empty".into()));
             }
             let wants_choices = matches!(q.kind, Kind::Choice | Kind::Choices);
             if wants_choices && q.choices.is_empty() {
                 return Err(invalid(
-                    i,
                     "choices",
                     "a choice question needs a list of choices".into(),
                 ));
             }
             if !wants_choices && !q.choices.is_empty() {
                 return Err(invalid(
-                    i,
                     "choices",
-                    "only kind = \"choice\" or \"choices\" takes choices".into(),
+                    format!(
+                        "only kind = \"choice\" or \"choices\" takes choices; this one is kind = \"{}\"",
+                        rules::kind_name(q.kind)
+                    ),
                 ));
             }
             let file = q.kind == Kind::File;
             if !file && !q.types.is_empty() {
-                return Err(invalid(
-                    i,
-                    "types",
-                    "only kind = \"file\" takes types".into(),
-                ));
+                return Err(invalid("types", "only kind = \"file\" takes types".into()));
             }
             if let Some(size) = &q.max_size {
                 if !file {
                     return Err(invalid(
-                        i,
                         "max_size",
                         "only kind = \"file\" takes max_size".into(),
                     ));
                 }
-                crate::files::size::parse(size).map_err(|m| invalid(i, "max_size", m))?;
+                crate::files::size::parse(size).map_err(|m| invalid("max_size", m))?;
             }
-            if q.choices.len() > 26 {
-                return Err(invalid(i, "choices", "at most 26 choices".into()));
+            let mut folded: Vec<(String, &str)> = Vec::new();
+            for c in &q.choices {
+                let f = fold(c);
+                if f.is_empty() {
+                    return Err(invalid("choices", "a choice must not be empty".into()));
+                }
+                if let Some((_, first)) = folded.iter().find(|(g, _)| *g == f) {
+                    return Err(invalid(
+                        "choices",
+                        format!(
+                            "`{first}` and `{c}` are the same choice (case and accents are ignored)"
+                        ),
+                    ));
+                }
+                folded.push((f, c));
             }
+            let read = rules::read(q).map_err(|p| invalid(p.key, p.message))?;
+            let condition = match &q.when {
+                Some(when) => Some(
+                    condition::resolve(when, i, &questions)
+                        .map_err(|p| invalid(&p.key, p.message))?,
+                ),
+                None => None,
+            };
+            questions[i].rules = read;
+            questions[i].condition = condition;
         }
-        Ok(Self {
-            questions: raw.question,
-        })
+        Ok(Self { questions })
     }
 
     pub fn len(&self) -> usize {
@@ -208,6 +284,27 @@ impl QuestionSet {
         self.questions.iter().find(|q| q.id == id)
     }
 
+    /// The line that marks a conditional question in our mails, e.g.
+    /// "Answer only if you answered Europe or Africa to 2."; `None` for a
+    /// question that always applies.
+    pub fn condition_words(&self, q: &Question) -> Option<String> {
+        let c = q.condition()?;
+        let terms: Vec<String> = c
+            .terms
+            .iter()
+            .map(|t| {
+                let number = self
+                    .number_of(&t.question)
+                    .map_or_else(|| t.question.clone(), |n| n.to_string());
+                format!("{} to {number}", or_list(&t.values))
+            })
+            .collect();
+        Some(format!(
+            "Answer only if you answered {}.",
+            terms.join(" and ")
+        ))
+    }
+
     /// 1-based number of question `id`.
     pub fn number_of(&self, id: &str) -> Option<usize> {
         self.questions
@@ -217,9 +314,27 @@ impl QuestionSet {
     }
 }
 
-/// Why an answer was not accepted, in words for the applicant.
+/// Why an answer was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invalid(pub String);
+pub enum Invalid {
+    /// It is no answer of the question's kind (not one of the choices,
+    /// not a number, …), or empty, or over the longest answer taken: in
+    /// words for the applicant.
+    Kind(String),
+    /// It breaks one of the question's rules ([`rules`]).
+    Rule(Broken),
+}
+
+impl Invalid {
+    /// The reason in words for the applicant; `number` is the question's
+    /// number in the mail (rule reasons name it).
+    pub fn words(&self, number: usize) -> String {
+        match self {
+            Invalid::Kind(w) => w.clone(),
+            Invalid::Rule(b) => b.words(number),
+        }
+    }
+}
 
 /// Lower-case, accents removed, whitespace collapsed: the form in which
 /// people's spellings of a choice are compared.
@@ -232,9 +347,30 @@ pub fn fold(s: &str) -> String {
     stripped.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Letter shown before choice `i` in the question mail (a, b, c, ...).
+/// Letter shown before choice `i` in the question mail (a, b, c, ...),
+/// for a question with at most 26 choices.
 pub fn choice_letter(i: usize) -> char {
-    (b'a' + (i as u8 % 26)) as char
+    (b'a' + (i % 26) as u8) as char
+}
+
+/// What the question mail shows before choice `i` (0-based) of `q`:
+/// `c)` while letters last, `[30]` past 26 choices (brackets, so that a
+/// copied line is never read as a numbered answer `30) …`).
+pub fn choice_mark(q: &Question, i: usize) -> String {
+    if q.numbers_choices() {
+        format!("[{}]", i + 1)
+    } else {
+        format!("{})", choice_letter(i))
+    }
+}
+
+/// "a", "a or b", "a, b or c".
+fn or_list(values: &[String]) -> String {
+    match values {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
 }
 
 /// A value quoted back to the applicant, kept short.

@@ -1,5 +1,7 @@
 use super::*;
 
+mod rules;
+
 #[test]
 fn answers_as_people_write_them() {
     let yn = q(Kind::Yesno, &[]);
@@ -31,9 +33,7 @@ fn q(kind: Kind, choices: &[&str]) -> Question {
         kind,
         choices: choices.iter().map(|s| s.to_string()).collect(),
         required: true,
-        help: None,
-        types: vec![],
-        max_size: None,
+        ..Question::default()
     }
 }
 
@@ -66,7 +66,7 @@ fn choice_matches_case_prefix_letter_number() {
 fn ambiguous_prefix_is_invalid_with_reason() {
     let q = q(Kind::Choice, &["North America", "North Africa"]);
     let e = q.validate("north").expect_err("ambiguous");
-    assert!(e.0.contains("more than one"), "{}", e.0);
+    assert!(e.words(1).contains("more than one"), "{e:?}");
 }
 
 #[test]
@@ -116,7 +116,7 @@ fn overlong_answers_are_refused_with_the_limit() {
     let e = q(Kind::Paragraph, &[])
         .validate(&"word ".repeat(5_000))
         .expect_err("too long");
-    assert!(e.0.contains("at most 20000"), "{}", e.0);
+    assert!(e.words(1).contains("at most 20000"), "{e:?}");
     assert!(
         q(Kind::Paragraph, &[])
             .validate(&"word ".repeat(3_000))
@@ -190,15 +190,15 @@ fn file_questions_take_types_and_a_size_and_refuse_them_elsewhere() {
     let err = |extra: &str| parse(extra).unwrap_err().to_string();
     assert_eq!(
         err("kind = \"file\"\nmax_size = \"5 TB\""),
-        "questions.toml: key `question[1].max_size`: `5 TB`: unknown unit `TB`; use B, KB (1000 bytes), MB, GB, KiB (1024 bytes), MiB or GiB"
+        "questions.toml: key `question[1].max_size`: question 2 (id `cv`): `5 TB`: unknown unit `TB`; use B, KB (1000 bytes), MB, GB, KiB (1024 bytes), MiB or GiB"
     );
     assert_eq!(
         err("types = [\"pdf\"]"),
-        "questions.toml: key `question[1].types`: only kind = \"file\" takes types"
+        "questions.toml: key `question[1].types`: question 2 (id `cv`): only kind = \"file\" takes types"
     );
     assert_eq!(
         err("max_size = \"1MB\""),
-        "questions.toml: key `question[1].max_size`: only kind = \"file\" takes max_size"
+        "questions.toml: key `question[1].max_size`: question 2 (id `cv`): only kind = \"file\" takes max_size"
     );
     let unknown = err("kind = \"file\"\ntypes = [\"png\"]");
     assert!(

@@ -1,27 +1,86 @@
 //! Checking one answer against its question: the value to store, or why
 //! it was refused.
 
+use super::rules::{self, Shape};
 use super::{Invalid, Kind, Question, fold, number::number, short, yesno::yes_no};
 
+/// An answer as it is stored: the canonical value when it passes, else
+/// the text as given (trimmed) and why it fails.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taken {
+    pub value: String,
+    pub failing: Option<Invalid>,
+}
+
 impl Question {
-    /// Checks `raw` and returns the value to store (canonical choices).
+    /// Checks `raw` against the question's kind, then its rules
+    /// ([`rules::check`]); the value to store (canonical choices, yes/no,
+    /// numbers) or why it was refused. Idempotent: a value it returns
+    /// passes again unchanged, so a stored answer can be checked anew
+    /// against the current questions.
     pub fn validate(&self, raw: &str) -> Result<String, Invalid> {
+        let (value, choices) = self.canonical(raw)?;
+        rules::check(
+            &self.rules,
+            Shape {
+                value: &value,
+                choices,
+            },
+        )
+        .map_err(Invalid::Rule)?;
+        Ok(value)
+    }
+
+    /// What to store for `raw`: the canonical value when it passes; an
+    /// answer that fails is stored as given (trimmed), with why. `Err` for
+    /// what is never stored: an empty answer, or one over the longest
+    /// taken ([`Question::max_chars`]).
+    pub fn take(&self, raw: &str) -> Result<Taken, Invalid> {
         let value = raw.trim();
+        self.bounds(value)?;
+        Ok(match self.validate(value) {
+            Ok(v) => Taken {
+                value: v,
+                failing: None,
+            },
+            Err(why) => Taken {
+                value: value.to_string(),
+                failing: Some(why),
+            },
+        })
+    }
+
+    fn bounds(&self, value: &str) -> Result<(), Invalid> {
         if value.is_empty() {
-            return Err(Invalid("the answer is empty".into()));
+            return Err(Invalid::Kind("the answer is empty".into()));
         }
         let limit = self.max_chars();
         let chars = value.chars().count();
         if chars > limit {
-            return Err(Invalid(format!(
+            return Err(Invalid::Kind(format!(
                 "the answer is too long ({chars} characters; at most {limit})"
             )));
         }
+        Ok(())
+    }
+
+    /// The canonical value of `raw` for the question's kind, and how many
+    /// choices it holds (0 for kinds without choices).
+    fn canonical(&self, raw: &str) -> Result<(String, usize), Invalid> {
+        let value = raw.trim();
+        self.bounds(value)?;
+        let one = |v: String| Ok((v, 0));
         match self.kind {
-            Kind::Text => Ok(value.split_whitespace().collect::<Vec<_>>().join(" ")),
-            Kind::Paragraph => Ok(value.to_string()),
-            Kind::Choice => self.match_choice(value).map(str::to_string),
+            Kind::Text => one(value.split_whitespace().collect::<Vec<_>>().join(" ")),
+            Kind::Paragraph => one(value.to_string()),
+            Kind::Choice => self.match_choice(value).map(|c| (c.to_string(), 1)),
             Kind::Choices => {
+                // As stored ("Research, development, Europe"): choices may
+                // hold commas.
+                if let Some(listed) = self.as_listed(value) {
+                    let n = listed.len();
+                    return Ok((listed.join(", "), n));
+                }
                 let mut out: Vec<&str> = Vec::new();
                 for part in split_list(value) {
                     let c = self.match_choice(part)?;
@@ -30,9 +89,10 @@ impl Question {
                     }
                 }
                 if out.is_empty() {
-                    return Err(Invalid("no choice given".into()));
+                    return Err(Invalid::Kind("no choice given".into()));
                 }
-                Ok(out.join(", "))
+                let n = out.len();
+                Ok((out.join(", "), n))
             }
             Kind::Email => {
                 // Also "a@b.org <mailto:a@b.org>", as Outlook shows a link.
@@ -47,8 +107,10 @@ impl Question {
                             .ok()
                             .filter(|a| a.domain().contains('.'))
                     })
-                    .map(|a| a.to_string())
-                    .ok_or_else(|| Invalid(format!("`{}` is not an email address", short(value))))
+                    .map(|a| (a.to_string(), 0))
+                    .ok_or_else(|| {
+                        Invalid::Kind(format!("`{}` is not an email address", short(value)))
+                    })
             }
             Kind::Url => {
                 let candidate = value.trim_matches(|c| c == '<' || c == '>');
@@ -68,24 +130,30 @@ impl Question {
                             })
                             && !candidate.contains(char::is_whitespace) =>
                     {
-                        Ok(u.to_string())
+                        one(u.to_string())
                     }
-                    _ => Err(Invalid(format!("`{}` is not a web address", short(value)))),
+                    _ => Err(Invalid::Kind(format!(
+                        "`{}` is not a web address",
+                        short(value)
+                    ))),
                 }
             }
             Kind::Yesno => match yes_no(value) {
-                Some(true) => Ok("yes".into()),
-                Some(false) => Ok("no".into()),
-                None => Err(Invalid(format!("`{}` is not yes or no", short(value)))),
+                Some(true) => one("yes".into()),
+                Some(false) => one("no".into()),
+                None => Err(Invalid::Kind(format!(
+                    "`{}` is not yes or no",
+                    short(value)
+                ))),
             },
             // Answered by an attached file, never by text: see
             // `crate::files::assign`.
-            Kind::File => Err(Invalid(
+            Kind::File => Err(Invalid::Kind(
                 "no file came with it: attach the file to your reply".into(),
             )),
-            Kind::Number => {
-                number(value).ok_or_else(|| Invalid(format!("`{}` is not a number", short(value))))
-            }
+            Kind::Number => number(value)
+                .map(|n| (n, 0))
+                .ok_or_else(|| Invalid::Kind(format!("`{}` is not a number", short(value)))),
         }
     }
 
@@ -98,15 +166,50 @@ impl Question {
         }
     }
 
+    /// The choices in a stored several-choices answer, as listed.
+    pub fn chosen(&self, stored: &str) -> Vec<String> {
+        self.as_listed(stored)
+            .unwrap_or_default()
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The choices of a several-choices answer written as we store it:
+    /// choices as listed (folded), separated by commas; `None` otherwise.
+    fn as_listed(&self, value: &str) -> Option<Vec<&str>> {
+        let mut out: Vec<&str> = Vec::new();
+        let mut acc = String::new();
+        for piece in value.split(',') {
+            if !acc.is_empty() {
+                acc.push_str(", ");
+            }
+            acc.push_str(piece.trim());
+            let f = fold(&acc);
+            if let Some(c) = self.choices.iter().find(|c| fold(c) == f) {
+                if !out.contains(&c.as_str()) {
+                    out.push(c);
+                }
+                acc.clear();
+            }
+        }
+        (acc.is_empty() && !out.is_empty()).then_some(out)
+    }
+
     /// Matches one spelling against the choices: exact (folded), the letter
-    /// or number shown in the mail, or a unique prefix.
+    /// (at most 26 choices) or number shown in the mail, or a unique prefix.
     fn match_choice(&self, raw: &str) -> Result<&str, Invalid> {
-        let f = fold(raw.trim().trim_end_matches(['.', ')']));
+        let f = fold(
+            raw.trim()
+                .trim_start_matches('[')
+                .trim_end_matches(['.', ')', ']']),
+        );
         let f = f.trim();
         if let Some(c) = self.choices.iter().find(|c| fold(c) == f) {
             return Ok(c);
         }
-        if f.chars().count() == 1
+        if !self.numbers_choices()
+            && f.chars().count() == 1
             && let Some(ch) = f.chars().next()
             && ch.is_ascii_lowercase()
         {
@@ -120,9 +223,10 @@ impl Question {
         {
             return Ok(c);
         }
-        // "c) Europe" or "c. Europe": the letter shown plus the text.
-        if let Some((head, rest)) = f.split_once([')', '.', ' '])
-            && head.len() == 1
+        // "c) Europe" or "c. Europe": the letter shown plus the text;
+        // "[30] Germany" or "30) Germany" past 26 choices.
+        if let Some((head, rest)) = f.split_once([')', '.', ' ', ']'])
+            && (head.len() == 1 || (head.len() <= 4 && head.chars().all(|c| c.is_ascii_digit())))
             && let Some(c) = self.choices.iter().find(|c| fold(c) == rest.trim())
         {
             return Ok(c);
@@ -134,11 +238,11 @@ impl Question {
             .collect();
         match matches.as_slice() {
             [one] => Ok(one),
-            [] => Err(Invalid(format!(
+            [] => Err(Invalid::Kind(format!(
                 "`{}` is not one of the choices",
                 short(raw.trim())
             ))),
-            _ => Err(Invalid(format!(
+            _ => Err(Invalid::Kind(format!(
                 "`{}` matches more than one choice",
                 short(raw.trim())
             ))),
