@@ -25,6 +25,8 @@ mod privacy;
 mod requests;
 #[path = "e2e/robots.rs"]
 mod robots;
+#[path = "e2e/rules.rs"]
+mod rules;
 #[path = "e2e/shapes.rs"]
 mod shapes;
 #[path = "e2e/storage.rs"]

@@ -559,3 +559,62 @@ fn a_files_directory_is_checked_made_and_named_when_it_cannot_be() {
         "{err}"
     );
 }
+
+/// `check` and a start refuse a questions file with a broken rule, in one
+/// line naming the file, the key, the question's number and its id; the
+/// same file mended is taken.
+#[test]
+fn check_and_start_refuse_a_broken_rule_naming_file_key_number_and_id() {
+    let s = Setup::new(&format!("{INTAKE}{DATABASE}"));
+    let file = s.dir.path().join("questions.toml");
+    let good = std::fs::read_to_string(&file).unwrap();
+    // (what the third question gets, the key named, the reason's words)
+    let table = [
+        (
+            "pattern = '[0-9'",
+            "pattern",
+            "not a valid regular expression",
+        ),
+        (
+            "min_length = 30\nmax_length = 20",
+            "min_length",
+            "min_length = 30 is greater than max_length = 20",
+        ),
+        ("min_choices = 2", "min_choices", "only kind = \"choices\""),
+        (
+            "choices = [\"Yes\", \"No\"]",
+            "choices",
+            "only kind = \"choice\" or \"choices\" takes choices",
+        ),
+        (
+            "when = { languages = \"Klingon\" }",
+            "when.languages",
+            "`Klingon` is not one of the choices of `languages` (question 3)",
+        ),
+    ];
+    // The fixture's question 3 is `languages`: the broken keys go on 4.
+    let fourth = good
+        .match_indices("[[question]]")
+        .nth(3)
+        .map(|(i, _)| i)
+        .unwrap();
+    let after_id = good[fourth..].find('\n').unwrap() + fourth + 1;
+    let id_line = good[after_id..].lines().next().unwrap().to_string();
+    let id = id_line.split('"').nth(1).unwrap().to_string();
+    for (keys, key, words) in table {
+        let broken = format!("{}{keys}\n{}", &good[..after_id], &good[after_id..]);
+        std::fs::write(&file, broken).unwrap();
+        for args in [&["check", "--offline"][..], &["questions"], &["once"]] {
+            let err = s.fails(args);
+            let want = format!(
+                "mailintake: {}: key `question[3].{key}`: question 4 (id `{id}`): ",
+                file.display()
+            );
+            assert!(err.starts_with(&want), "{args:?} {keys}:\n{err}");
+            assert!(err.contains(words), "{args:?} {keys}:\n{err}");
+            assert_eq!(err.lines().count(), 1, "one line: {err}");
+        }
+    }
+    std::fs::write(&file, &good).unwrap();
+    s.ok(&["check", "--offline"]);
+}
