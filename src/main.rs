@@ -226,8 +226,9 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let settings = Settings::load(&cli.config)?;
             let store =
                 mailintake::open_store(&settings, settings.database_url()?.expose_secret()).await?;
-            let export =
-                mailintake::privacy::export(&store, address(&email)?, chrono::Utc::now()).await?;
+            let export = mailintake::privacy::export(&store, address(&email)?, chrono::Utc::now())
+                .await?
+                .standing(&settings.questions);
             if export.is_empty() {
                 eprintln!("nothing is stored about {}", export.email);
             }

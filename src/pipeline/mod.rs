@@ -457,7 +457,9 @@ impl Pipeline {
         inbound: &Inbound,
         now: DateTime<Utc>,
     ) -> Result<crate::compose::Composed, PipelineError> {
-        let export = crate::privacy::export::export(&self.store, &sender.address, now).await?;
+        let export = crate::privacy::export::export(&self.store, &sender.address, now)
+            .await?
+            .standing(&self.config.questions);
         let c = self.composer();
         let text = c.data_copy_text(&export)?;
         let json = serde_json::to_string_pretty(&export)

@@ -162,6 +162,17 @@ impl Body {
 }
 
 impl Export {
+    /// The application's status as staff see it in the report: a stored
+    /// `complete` or `incomplete` follows the current answers and today's
+    /// questions ([`crate::domain::standing`], the one status rule), so
+    /// that an export never disagrees with the report.
+    pub fn standing(mut self, questions: &crate::questions::QuestionSet) -> Self {
+        if let Some(a) = self.application.as_mut() {
+            a.status = crate::domain::standing(a.status, &a.answers, questions);
+        }
+        self
+    }
+
     /// Nothing is stored about the address.
     pub fn is_empty(&self) -> bool {
         self.application.is_none()
@@ -307,5 +318,40 @@ mod tests {
                 data: "R3L832U=".into()
             }
         );
+    }
+
+    #[test]
+    fn the_exported_status_follows_the_one_status_rule() {
+        let questions = crate::questions::QuestionSet::parse(
+            "[[question]]\nid = \"name\"\nprompt = \"Name?\"\nrequired = true\nmin_length = 5\n",
+            std::path::Path::new("q.toml"),
+        )
+        .expect("questions");
+        let with = |status: Status, name: &str| Export {
+            application: Some(Application {
+                name: None,
+                status,
+                created_at: String::new(),
+                updated_at: String::new(),
+                answers: [("name".to_string(), name.to_string())].into(),
+                checks: BTreeMap::new(),
+            }),
+            ..Export::default()
+        };
+        let status = |e: Export| e.standing(&questions).application.map(|a| a.status);
+        // Stored complete under an older rule: today's rule decides.
+        assert_eq!(
+            status(with(Status::Complete, "Ada")),
+            Some(Status::Incomplete)
+        );
+        assert_eq!(
+            status(with(Status::Incomplete, "Ada Lovelace")),
+            Some(Status::Complete)
+        );
+        assert_eq!(
+            status(with(Status::Withdrawn, "Ada")),
+            Some(Status::Withdrawn)
+        );
+        assert_eq!(status(Export::default()), None);
     }
 }
