@@ -562,8 +562,9 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
                 // a new version always: the same name and size may hold
                 // other bytes.
                 let value = &taken.value;
-                let mark = extracted.checks.get(qid);
                 let file = w.files.iter().any(|n| &n.question_id == qid);
+                // A file is what was attached: the reader guessed nothing.
+                let mark = extracted.checks.get(qid).filter(|_| !file);
                 if file || !current.is_current(qid, value, mark) {
                     current.set(qid, value, mark);
                     new.push(NewAnswer {
