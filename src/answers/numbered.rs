@@ -129,8 +129,7 @@ impl Extractor {
         match top.as_slice() {
             [q] => Some((q, rest)),
             tied => {
-                let fits: Vec<&&Question> =
-                    tied.iter().filter(|q| q.validate(rest).is_ok()).collect();
+                let fits: Vec<&&Question> = tied.iter().filter(|q| q.fits_kind(rest)).collect();
                 match fits.as_slice() {
                     [q] => Some((q, rest)),
                     _ => None,
@@ -164,9 +163,7 @@ impl Extractor {
                     Kind::Choice | Kind::Choices => worded,
                     _ => false,
                 };
-                kind_fits
-                    && !found.iter().any(|(f, _, _)| f.id == q.id)
-                    && q.validate(value).is_ok()
+                kind_fits && !found.iter().any(|(f, _, _)| f.id == q.id) && q.fits_kind(value)
             })
             .collect();
         match fits.as_slice() {

@@ -555,6 +555,28 @@ fn a_label_we_cannot_name_is_placed_by_its_value_and_marked() {
 }
 
 #[test]
+fn a_value_that_breaks_a_rule_still_reaches_its_question() {
+    // The reader places an answer by its kind; the rule is judged after,
+    // so the applicant is told (stored as given) rather than not read.
+    let q = QuestionSet::parse(
+        "[[question]]\nid = \"name\"\nprompt = \"What is your name?\"\n\
+         [[question]]\nid = \"languages\"\nprompt = \"Which languages do you speak?\"\n\
+         kind = \"choices\"\nchoices = [\"English\", \"French\"]\nmin_choices = 2\n",
+        Path::new("q.toml"),
+    )
+    .expect("questions");
+    let languages = q.by_id("languages").expect("languages");
+    assert!(languages.validate("English").is_err());
+    assert!(languages.fits_kind("English"));
+    let e = q_extractor(&q).read("Sprachen: English\n", None);
+    assert_eq!(
+        e.answers.get("languages").map(String::as_str),
+        Some("English"),
+        "{e:?}"
+    );
+}
+
+#[test]
 fn numbering_as_people_type_it() {
     let q = qs();
     for body in [

@@ -31,6 +31,14 @@ impl Question {
         Ok(value)
     }
 
+    /// Whether `raw` is an answer of the question's kind (one of the
+    /// choices, a number, …), its rules aside: what the reader asks when
+    /// a value must pick its question, so that an answer breaking a rule
+    /// still reaches its question (stored as given, the rule named).
+    pub fn fits_kind(&self, raw: &str) -> bool {
+        self.canonical(raw).is_ok()
+    }
+
     /// What to store for `raw`: the canonical value when it passes; an
     /// answer that fails is stored as given (trimmed), with why. `Err` for
     /// what is never stored: an empty answer, or one over the longest
