@@ -9,7 +9,9 @@ use secrecy::ExposeSecret;
 use crate::config::{Config, Settings, printable_url};
 use crate::mailbox::{ImapMailbox, Source};
 use crate::outbox::SmtpTransport;
+use crate::questions::QuestionSet;
 use crate::render::Templates;
+use crate::store::StoredVersion;
 
 /// Everything that can be checked without contacting a mail server, and
 /// so without their secrets: `check --offline`.
@@ -77,6 +79,16 @@ async fn local(settings: &Settings) -> anyhow::Result<()> {
         crate::check_files_dir(settings)?;
         println!("files: {} ok (attached files kept there)", dir.display());
     }
+    let last = store.last_shown_version().await.with_context(|| {
+        format!(
+            "{}: key `database.url`: cannot read the questions versions in {}",
+            settings.file.display(),
+            printable_url(url)
+        )
+    })?;
+    for line in compared(&settings.questions, last.as_ref()) {
+        println!("{line}");
+    }
     if let Some(retention) = settings.retention()? {
         println!(
             "privacy: raw mail and answer history kept {} days after intake.closes_at, or after their arrival when later",
@@ -84,6 +96,49 @@ async fn local(settings: &Settings) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// What `check` says of the questions file against the version the last
+/// mail we sent showed (`last`): the same, or each change that affects
+/// applicants ([`crate::questions::diff`]), one per indented line.
+fn compared(now: &QuestionSet, last: Option<&StoredVersion>) -> Vec<String> {
+    let Some(last) = last else {
+        return vec![
+            "questions: no mail sent with recorded questions yet; nothing to compare".into(),
+        ];
+    };
+    let since = last
+        .first_used_at
+        .map(|t| format!(", in use since {}", t.format("%Y-%m-%d %H:%M UTC")))
+        .unwrap_or_default();
+    if last.digest == now.digest() {
+        return vec![format!(
+            "questions: as shown in the last mail sent (version {}{since})",
+            last.id
+        )];
+    }
+    let file = std::path::Path::new("question_versions").join(last.id.to_string());
+    let old = match QuestionSet::parse(&last.questions, &file) {
+        Ok(old) => old,
+        Err(e) => {
+            return vec![format!(
+                "questions: changed since the last mail sent (version {}), which this build cannot read to compare: {e}",
+                last.id
+            )];
+        }
+    };
+    let changes = crate::questions::diff::diff(&old, now);
+    let mut out = vec![format!(
+        "questions: changed since the last mail sent (version {}{since}): {}",
+        last.id,
+        match changes.len() {
+            0 => "no change to numbers or required questions".to_string(),
+            1 => "1 change for applicants (replies to earlier mail are read with the questions that mail showed):".to_string(),
+            n => format!("{n} changes for applicants (replies to earlier mail are read with the questions that mail showed):"),
+        }
+    )];
+    out.extend(changes.iter().map(|c| format!("  {c}")));
+    out
 }
 
 /// A call that closed already is most often last year's config copied:
@@ -99,6 +154,68 @@ fn closed_warning(closes_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn questions(ids: &[(&str, bool)]) -> QuestionSet {
+        let text: String = ids
+            .iter()
+            .map(|(id, required)| {
+                format!("[[question]]\nid = \"{id}\"\nprompt = \"{id}?\"\nrequired = {required}\n")
+            })
+            .collect();
+        QuestionSet::parse(&text, std::path::Path::new("q.toml")).expect("questions")
+    }
+
+    fn stored(id: i64, q: &QuestionSet) -> StoredVersion {
+        StoredVersion {
+            id,
+            digest: q.digest(),
+            questions: q.source().to_string(),
+            first_used_at: DateTime::parse_from_rfc3339("2026-05-01T12:00:00Z")
+                .ok()
+                .map(|t| t.with_timezone(&Utc)),
+        }
+    }
+
+    #[test]
+    fn the_file_is_compared_with_the_last_version_shown() {
+        let before = questions(&[("name", true), ("region", true), ("heard", false)]);
+        let after = questions(&[
+            ("name", true),
+            ("email", true),
+            ("home_region", true),
+            ("heard", true),
+        ]);
+        assert_eq!(
+            compared(&after, None),
+            ["questions: no mail sent with recorded questions yet; nothing to compare"]
+        );
+        assert_eq!(
+            compared(&before, Some(&stored(3, &before))),
+            [
+                "questions: as shown in the last mail sent (version 3, in use since 2026-05-01 12:00 UTC)"
+            ]
+        );
+        assert_eq!(
+            compared(&after, Some(&stored(3, &before))),
+            [
+                "questions: changed since the last mail sent (version 3, in use since 2026-05-01 12:00 UTC): 5 changes for applicants (replies to earlier mail are read with the questions that mail showed):",
+                "  removed: `region` (was 2; its answers are kept and reported under earlier questions)",
+                "  added: `email` (2, required)",
+                "  added: `home_region` (3, required)",
+                "  renumbered: `heard` 3 -> 4",
+                "  newly required: `heard` (4; applications without it are incomplete)",
+            ]
+        );
+        let mut unreadable = stored(4, &before);
+        unreadable.questions = "[[question]]\nid = 1".into();
+        unreadable.digest = "other".into();
+        let said = compared(&after, Some(&unreadable));
+        assert_eq!(said.len(), 1);
+        assert!(
+            said[0].starts_with("questions: changed since the last mail sent (version 4), which this build cannot read to compare: question_versions/4"),
+            "{said:?}"
+        );
+    }
 
     #[test]
     fn only_a_past_closing_time_warns() {

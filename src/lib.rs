@@ -69,7 +69,7 @@ pub enum OpenError {
 pub fn extractor(
     settings: &Settings,
     templates: &Templates,
-) -> Result<answers::Extractor, OpenError> {
+) -> Result<answers::Extractor, compose::ComposeError> {
     let ours = compose::Composer {
         config: settings,
         templates,
@@ -102,22 +102,25 @@ pub async fn open_store(settings: &Settings, url: &str) -> Result<Store, OpenErr
         })
 }
 
-/// Opens the database (running migrations) and loads the templates.
+/// Opens the database (running migrations), loads the templates, and
+/// records the questions as a version (when new) and puts them in force.
 pub async fn open(config: Config) -> Result<Pipeline, OpenError> {
     check_files_dir(&config)?;
     let templates = Templates::load(config.intake.templates_dir.as_deref())?;
-    let extractor = extractor(&config, &templates)?;
+    extractor(&config, &templates)?;
     let store = open_store(&config, config.database_url.expose_secret()).await?;
-    let key = store.key().await.map_err(|reason| OpenError::Database {
+    let unusable = |reason| OpenError::Database {
         file: config.file.clone(),
         url: config::printable_url(config.database_url.expose_secret()),
         reason,
-    })?;
-    Ok(Pipeline {
-        config: Arc::new(config),
-        store,
-        templates: Arc::new(templates),
-        extractor: Arc::new(extractor),
-        key,
-    })
+    };
+    let key = store.key().await.map_err(unusable)?;
+    let file = config.file.clone();
+    let url = config::printable_url(config.database_url.expose_secret());
+    Pipeline::start(config, store, Arc::new(templates), key, chrono::Utc::now())
+        .await
+        .map_err(|e| match e {
+            pipeline::ReloadError::Compose(e) => OpenError::Compose(e),
+            pipeline::ReloadError::Store(reason) => OpenError::Database { file, url, reason },
+        })
 }

@@ -381,7 +381,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
             // How new mail is waited for: the poll interval is only a
             // fallback under IDLE (the mailbox says when the server lacks it).
-            let imap = &pipeline.config.imap;
+            let imap = &pipeline.config().imap;
             if imap.idle {
                 let fallback_poll_s = poll.as_secs_f64();
                 tracing::info!(mailbox = %imap.mailbox, wait = "idle", fallback_poll_s, "mailintake running");
@@ -392,8 +392,8 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             // A healthy turn takes at most a poll interval (or an IDLE
             // renewal's share of it) plus its network steps.
             let stall = poll.max(Duration::from_secs(60))
-                + pipeline.config.imap.timeout * 4
-                + pipeline.config.smtp.timeout * 2;
+                + pipeline.config().imap.timeout * 4
+                + pipeline.config().smtp.timeout * 2;
             tokio::spawn(notify::keep_alive(stall));
             let ran =
                 daemon::run(&pipeline, &mut mailbox, &transport, poll, shutdown_signal()).await;

@@ -38,7 +38,15 @@ pub struct Application {
     /// come from the current answers and the questions file, by one rule
     /// ([`crate::domain::assess`]).
     pub status: Status,
+    /// Current answers to the questions in the file, by question id.
     pub answers: BTreeMap<String, String>,
+    /// For answers in `answers` given under another prompt than the file's
+    /// today (the question was reworded after the mail the applicant
+    /// answered): question id to the prompt they read.
+    pub asked_as: BTreeMap<String, String>,
+    /// Current answers to questions no longer in the file (removed, or
+    /// their id renamed), by their id: kept, never dropped.
+    pub earlier_questions: BTreeMap<String, EarlierAnswer>,
     /// Current answers the reader had to guess about, by question id: why,
     /// and the applicant's text as written. Staff should look at these.
     pub checks: BTreeMap<String, Check>,
@@ -68,6 +76,16 @@ pub struct FileRef {
     /// Bytes.
     pub size: i64,
     pub sha256: String,
+}
+
+/// An answer to a question no longer in the questions file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EarlierAnswer {
+    /// The prompt it was given under (or, for an answer stored before
+    /// prompts were kept, the question's prompt in the newest stored
+    /// version that had it); `None` when neither is known.
+    pub prompt: Option<String>,
+    pub value: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -106,6 +124,7 @@ impl Report {
                 },
             );
         }
+        let old_prompts = stored_prompts(store).await?;
         let applications = store
             .applications()
             .await?
@@ -128,8 +147,14 @@ impl Report {
                         (id.clone(), why.words(n))
                     })
                     .collect();
+                // Answers to questions no longer in the file apart, with
+                // the prompts they were given under.
+                let (answers, asked_as, earlier_questions) =
+                    split(&current, questions, &old_prompts);
                 Application {
-                    answers: assessed.reported(&current.values),
+                    answers: assessed.reported(&answers),
+                    asked_as: assessed.reported(&asked_as),
+                    earlier_questions,
                     checks: current
                         .checks
                         .into_iter()
@@ -219,21 +244,29 @@ impl Report {
     /// for each, `id (reason): as written`, separated by a blank line.
     /// A question whose id is also a fixed column's name (`name`, `status`,
     /// … in any case) is headed `question:ID`, so that no column name
-    /// appears twice (an id cannot hold a `:`). Every cell, the header
+    /// appears twice (an id cannot hold a `:`). After the questions, one
+    /// column `earlier:ID` per question no longer in the file that some
+    /// application answered, then `asked_as`: for each answer given under
+    /// another prompt than today's (earlier questions included), `id:
+    /// prompt`, separated by a blank line. Every cell, the header
     /// included, goes through [`spreadsheet_safe`].
     pub fn csv(&self, questions: &QuestionSet) -> Result<String, ReportError> {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(Vec::new());
         let werr = |e: csv::Error| ReportError::Write(e.to_string());
+        let fixed = CSV_COLUMNS.iter().chain([&CSV_ASKED_AS]);
         let mut header: Vec<String> = CSV_COLUMNS.iter().map(|c| c.to_string()).collect();
         header.extend(questions.iter().map(|q| {
-            if CSV_COLUMNS.iter().any(|c| c.eq_ignore_ascii_case(&q.id)) {
+            if fixed.clone().any(|c| c.eq_ignore_ascii_case(&q.id)) {
                 format!("question:{}", q.id)
             } else {
                 q.id.clone()
             }
         }));
+        let earlier = self.earlier_ids();
+        header.extend(earlier.iter().map(|id| format!("earlier:{id}")));
+        header.push(CSV_ASKED_AS.to_string());
         let safe_record = |cells: &[&str]| -> Vec<String> {
             cells
                 .iter()
@@ -269,6 +302,13 @@ impl Report {
                     .iter()
                     .map(|q| a.answers.get(&q.id).map_or("", String::as_str)),
             );
+            row.extend(earlier.iter().map(|id| {
+                a.earlier_questions
+                    .get(*id)
+                    .map_or("", |e| e.value.as_str())
+            }));
+            let asked_as = a.asked_as_lines(questions).join("\n\n");
+            row.push(&asked_as);
             w.write_record(safe_record(&row)).map_err(werr)?;
         }
         let bytes = w
@@ -310,6 +350,9 @@ impl Report {
             marks: Vec<Option<Mark<'a>>>,
             /// Beside `cells`, one per question: the stored file, if any.
             files: Vec<Option<FileLink>>,
+            /// Beside `cells`, one per question: the prompt the answer was
+            /// given under, when it differs from today's.
+            asked_as: Vec<Option<&'a str>>,
             received_at: String,
             updated_at: String,
         }
@@ -356,8 +399,31 @@ impl Report {
                         })
                     })
                     .collect(),
+                asked_as: questions
+                    .iter()
+                    .map(|q| a.asked_as.get(&q.id).map(String::as_str))
+                    .collect(),
                 received_at: human_time(&a.received_at),
                 updated_at: human_time(&a.updated_at),
+            })
+            .collect();
+        #[derive(Serialize)]
+        struct Earlier<'a> {
+            email: &'a str,
+            id: &'a str,
+            prompt: Option<&'a str>,
+            value: &'a str,
+        }
+        let earlier: Vec<Earlier<'_>> = self
+            .applications
+            .iter()
+            .flat_map(|a| {
+                a.earlier_questions.iter().map(|(id, e)| Earlier {
+                    email: &a.email,
+                    id,
+                    prompt: e.prompt.as_deref(),
+                    value: &e.value,
+                })
             })
             .collect();
         #[derive(Serialize)]
@@ -401,6 +467,7 @@ impl Report {
         ctx.insert("unconfirmed", &count(Status::Unconfirmed));
         ctx.insert("withdrawn", &count(Status::Withdrawn));
         ctx.insert("with_checks", &with_checks);
+        ctx.insert("earlier", &earlier);
         ctx.insert("attention", &attention);
         Ok(templates.render("report.html", &ctx)?)
     }
@@ -430,7 +497,88 @@ fn percent_encoded(s: &str) -> String {
         .collect()
 }
 
+/// Each question id's prompt in the newest stored questions version that
+/// has it: for answers stored before prompts were kept. A stored version
+/// this build cannot read is skipped.
+async fn stored_prompts(store: &Store) -> Result<BTreeMap<String, String>, ReportError> {
+    let mut out = BTreeMap::new();
+    for v in store.versions().await? {
+        let file = std::path::Path::new("question_versions").join(v.id.to_string());
+        if let Ok(set) = QuestionSet::parse(&v.questions, &file) {
+            for q in set.iter() {
+                out.insert(q.id.clone(), q.prompt.trim().to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Splits an application's current answers: those to questions in the file
+/// (with the prompts they were given under where those differ from the
+/// file's), and those to earlier questions, with their prompts.
+fn split(
+    current: &crate::domain::CurrentAnswers,
+    questions: &QuestionSet,
+    old_prompts: &BTreeMap<String, String>,
+) -> (
+    BTreeMap<String, String>,
+    BTreeMap<String, String>,
+    BTreeMap<String, EarlierAnswer>,
+) {
+    let mut answers = BTreeMap::new();
+    let mut asked_as = BTreeMap::new();
+    let mut earlier = BTreeMap::new();
+    for (id, value) in &current.values {
+        let given = current.prompts.get(id);
+        match questions.by_id(id) {
+            Some(q) => {
+                answers.insert(id.clone(), value.clone());
+                if let Some(p) = given.filter(|p| p.trim() != q.prompt.trim()) {
+                    asked_as.insert(id.clone(), p.clone());
+                }
+            }
+            None => {
+                earlier.insert(
+                    id.clone(),
+                    EarlierAnswer {
+                        prompt: given.or_else(|| old_prompts.get(id)).cloned(),
+                        value: value.clone(),
+                    },
+                );
+            }
+        }
+    }
+    (answers, asked_as, earlier)
+}
+
+impl Report {
+    /// Ids of the earlier questions any application answered, sorted.
+    fn earlier_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self
+            .applications
+            .iter()
+            .flat_map(|a| a.earlier_questions.keys().map(String::as_str))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
 impl Application {
+    /// `id: prompt` for each answer given under another prompt than
+    /// today's: in question order, then the earlier questions.
+    fn asked_as_lines(&self, questions: &QuestionSet) -> Vec<String> {
+        let current = questions
+            .iter()
+            .filter_map(|q| self.asked_as.get(&q.id).map(|p| format!("{}: {p}", q.id)));
+        let earlier = self
+            .earlier_questions
+            .iter()
+            .filter_map(|(id, e)| e.prompt.as_ref().map(|p| format!("{id}: {p}")));
+        current.chain(earlier).collect()
+    }
+
     /// Ids of the marked answers: in question order, then any for questions
     /// no longer in the questions file.
     fn checked_ids<'a>(&'a self, questions: &'a QuestionSet) -> Vec<&'a str> {
@@ -461,6 +609,10 @@ const CSV_COLUMNS: [&str; 9] = [
     "received_at",
     "updated_at",
 ];
+
+/// The CSV's last column: the prompts answers were given under, where
+/// they differ from today's.
+const CSV_ASKED_AS: &str = "asked_as";
 
 /// Written first by `report --format csv --excel`: the UTF-8 byte-order
 /// mark, without which Excel reads a CSV file in the system's legacy
@@ -521,14 +673,11 @@ mod tests {
         // Grace's `why` was read with a guessed signature cut, and an answer
         // to a question since removed from the file was read inside an
         // original; her `name` was read cleanly.
-        let grace_answers: BTreeMap<String, String> = [
-            ("name", "Grace Hopper"),
-            ("why", "To teach."),
-            ("old", "Navy"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+        let grace_answers: BTreeMap<String, String> =
+            [("name", "Grace Hopper"), ("why", "To teach.")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
         let mut grace_checks = BTreeMap::new();
         grace_checks.insert(
             "why".to_string(),
@@ -552,6 +701,9 @@ mod tests {
                     name: Some("Ada".into()),
                     status: Status::Complete,
                     answers,
+                    // Ada answered `why` when it read otherwise.
+                    asked_as: [("why".to_string(), "Why do you apply?".to_string())].into(),
+                    earlier_questions: BTreeMap::new(),
                     checks: BTreeMap::new(),
                     missing: vec![],
                     files: Default::default(),
@@ -564,6 +716,15 @@ mod tests {
                     name: Some("Grace Hopper".into()),
                     status: Status::Complete,
                     answers: grace_answers,
+                    asked_as: BTreeMap::new(),
+                    earlier_questions: [(
+                        "old".to_string(),
+                        EarlierAnswer {
+                            prompt: Some("Which service?".into()),
+                            value: "Navy".into(),
+                        },
+                    )]
+                    .into(),
                     checks: grace_checks,
                     missing: vec![],
                     files: Default::default(),
@@ -591,7 +752,7 @@ mod tests {
         assert_eq!(
             lines.next(),
             Some(
-                "email,name,status,missing,failing,check,check_detail,received_at,updated_at,question:name,why"
+                "email,name,status,missing,failing,check,check_detail,received_at,updated_at,question:name,why,earlier:old,asked_as"
             )
         );
         assert!(
@@ -652,6 +813,15 @@ mod tests {
                 name: Some("\t=cmd".into()),
                 status: Status::Complete,
                 answers,
+                asked_as: BTreeMap::new(),
+                earlier_questions: [(
+                    "gone".to_string(),
+                    EarlierAnswer {
+                        prompt: Some("Gone?".into()),
+                        value: "=1".into(),
+                    },
+                )]
+                .into(),
                 checks: BTreeMap::new(),
                 missing: vec![],
                 files: Default::default(),
@@ -688,6 +858,8 @@ mod tests {
                 "question:Status",
                 "'-x",
                 "why",
+                "earlier:gone",
+                "asked_as",
             ]
         );
         assert_eq!(
@@ -706,6 +878,8 @@ mod tests {
                 "'+cmd|' /C calc'!A0",
                 "'@SUM(1)",
                 "'-1\n=2",
+                "'=1",
+                "gone: Gone?",
             ]
         );
         for (i, cell) in rows.iter().flatten().enumerate() {
@@ -788,7 +962,7 @@ mod tests {
             &rows[1][col("check_detail")],
             "why (signature-guessed): To teach.\n\nGrace Hopper\nRear Admiral <USN>\n+1 555 0100\n\nold (inside-original): Navy"
         );
-        assert_eq!(&rows[1][header.len() - 1], "To teach.", "the stored value");
+        assert_eq!(&rows[1][col("why")], "To teach.", "the stored value");
     }
 
     #[test]
@@ -803,7 +977,7 @@ mod tests {
         let apps = html
             .split("id=\"applications\"")
             .nth(1)
-            .and_then(|s| s.split("id=\"attention\"").next())
+            .and_then(|s| s.split("<h2").next())
             .expect("applications table");
         let rows: Vec<&str> = apps.split("<tr>").skip(2).collect();
         assert_eq!(rows.len(), 2, "{apps}");
@@ -824,6 +998,111 @@ mod tests {
             "as written, escaped: {why}"
         );
         assert!(!html.contains("<USN>"), "{html}");
+    }
+
+    /// An answer given under an earlier prompt shows it beside the answer;
+    /// answers to questions no longer in the file have their own section,
+    /// with the prompt they were given under.
+    #[test]
+    fn html_shows_earlier_prompts_and_earlier_questions() {
+        let (r, q) = sample();
+        let t = Templates::load(None).expect("templates");
+        let html = r.html("Group", &q, &t).expect("html");
+        let (apps, earlier) = html
+            .split("id=\"applications\"")
+            .nth(1)
+            .and_then(|s| s.split_once("id=\"earlier\""))
+            .expect("applications, then earlier questions");
+        let ada = apps.split("<tr>").nth(2).expect("Ada's row");
+        assert!(
+            ada.contains("line two &lt;script&gt;<div class=\"asked-as\">answered to: Why do you apply?</div>"),
+            "{ada}"
+        );
+        assert_eq!(apps.matches("answered to:").count(), 1, "{apps}");
+        let earlier = earlier.split("id=\"attention\"").next().expect("section");
+        assert!(earlier.contains(">Earlier questions</h2>"), "{earlier}");
+        assert!(
+            earlier.contains("<td>grace@example.net</td><td>old</td><td>Which service?</td><td class=\"answer\">Navy</td>"),
+            "{earlier}"
+        );
+        let (mut r, q) = sample();
+        r.applications[1].earlier_questions.clear();
+        let html = r.html("Group", &q, &t).expect("html");
+        assert!(
+            !html.contains("id=\"earlier\""),
+            "no section when none: {html}"
+        );
+    }
+
+    #[test]
+    fn csv_and_json_keep_earlier_questions_and_prompts() {
+        let (r, q) = sample();
+        let csv = r.csv(&q).expect("csv");
+        let mut rd = csv::Reader::from_reader(csv.as_bytes());
+        let header: Vec<String> = rd
+            .headers()
+            .expect("header")
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+        let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.expect("row")).collect();
+        assert_eq!(&rows[0][col("earlier:old")], "");
+        assert_eq!(&rows[1][col("earlier:old")], "Navy");
+        assert_eq!(&rows[0][col("asked_as")], "why: Why do you apply?");
+        assert_eq!(&rows[1][col("asked_as")], "old: Which service?");
+        let v: serde_json::Value = serde_json::from_str(&r.json().expect("json")).expect("parse");
+        assert_eq!(
+            v["applications"][1]["earlier_questions"],
+            serde_json::json!({ "old": { "prompt": "Which service?", "value": "Navy" } })
+        );
+        assert_eq!(v["applications"][1]["answers"].get("old"), None);
+        assert_eq!(
+            v["applications"][0]["asked_as"],
+            serde_json::json!({ "why": "Why do you apply?" })
+        );
+    }
+
+    /// Current answers split by today's file: an answer under a reworded
+    /// prompt keeps that prompt; one to a question gone goes to earlier
+    /// questions with its prompt, or, stored before prompts were kept,
+    /// with the prompt of the newest stored version that had it.
+    #[test]
+    fn answers_split_into_todays_and_earlier_questions() {
+        let (_, q) = sample();
+        let mut current = crate::domain::CurrentAnswers::default();
+        for (id, value, prompt) in [
+            ("name", "Ada", Some("Name?")),
+            ("why", "Because.", Some("Why apply?")),
+            ("region", "Europe", Some("Which region?")),
+            ("heard", "A friend", None),
+            ("lost", "?", None),
+        ] {
+            current.set(id, value, None);
+            if let Some(p) = prompt {
+                current.prompts.insert(id.into(), p.into());
+            }
+        }
+        let old: BTreeMap<String, String> = [
+            ("heard".to_string(), "How did you hear of us?".to_string()),
+            ("region".to_string(), "Region?".to_string()),
+        ]
+        .into();
+        let (answers, asked_as, earlier) = split(&current, &q, &old);
+        assert_eq!(answers.keys().collect::<Vec<_>>(), ["name", "why"]);
+        assert_eq!(
+            asked_as,
+            [("why".to_string(), "Why apply?".to_string())].into()
+        );
+        let prompt = |id: &str| earlier.get(id).and_then(|e| e.prompt.as_deref());
+        assert_eq!(
+            prompt("region"),
+            Some("Which region?"),
+            "as given, not as stored later"
+        );
+        assert_eq!(prompt("heard"), Some("How did you hear of us?"));
+        assert_eq!(prompt("lost"), None);
+        assert_eq!(earlier["lost"].value, "?");
     }
 
     #[test]

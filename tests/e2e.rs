@@ -31,6 +31,8 @@ mod rules;
 mod shapes;
 #[path = "e2e/storage.rs"]
 mod storage;
+#[path = "e2e/versions.rs"]
+mod versions;
 
 use common::{INTAKE_NAME, Intake, Mail, mail, parse_mail, reply};
 
@@ -693,7 +695,7 @@ async fn reports_in_csv_and_html() {
     let mut lines = csv.split("\r\n");
     assert_eq!(
         lines.next().unwrap(),
-        "email,name,status,missing,failing,check,check_detail,received_at,updated_at,question:name,region,languages,motivation,time,heard"
+        "email,name,status,missing,failing,check,check_detail,received_at,updated_at,question:name,region,languages,motivation,time,heard,asked_as"
     );
     let row = lines.next().unwrap();
     assert!(
@@ -1170,6 +1172,7 @@ async fn mark_checked(intake: &Intake, who: &str, question: &str, as_written: &s
         question_id: question.to_string(),
         value,
         check: Some(check),
+        prompt: None,
     };
     tx.insert_answer(app, &answer, message, chrono::Utc::now())
         .await
@@ -1242,7 +1245,7 @@ async fn a_guessed_signature_is_cut_and_marked_for_staff_in_every_report() {
         &row[col("check_detail")],
         format!("heard (signature-guessed): {as_written}").as_str()
     );
-    assert_eq!(&row[header.len() - 1], "A colleague", "the heard column");
+    assert_eq!(&row[col("heard")], "A colleague", "the heard column");
 
     // HTML
     let html_path = intake.dir.path().join("report.html");

@@ -44,6 +44,9 @@ pub struct Intake {
     /// How far back mail already in the mailbox at the first start is
     /// answered (`backfill`, default `"24h"`).
     pub backfill: crate::domain::Backfill,
+    /// The questions file (`intake.questions`, resolved against the
+    /// configuration file's folder): `run` reloads it when it changes.
+    pub questions_file: PathBuf,
 }
 
 impl Intake {
@@ -121,7 +124,8 @@ pub(super) fn intake(
         .ok_or_else(|| origin.missing_key("intake.questions", NEEDED_BY))?;
     // The questions file's own errors name it and its keys; only the one
     // that it cannot be read at all is about the key that names it.
-    let questions = QuestionSet::load(&origin.path(&questions_file)).map_err(|e| match e {
+    let questions_file = origin.path(&questions_file);
+    let questions = QuestionSet::load(&questions_file).map_err(|e| match e {
         QuestionsError::Read { file, reason } => origin.invalid(
             "intake.questions",
             format!("cannot read {}: {reason}", file.display()),
@@ -137,6 +141,7 @@ pub(super) fn intake(
             max_message_bytes,
             poll,
             backfill,
+            questions_file,
         },
         questions,
     ))

@@ -202,6 +202,7 @@ impl Settings {
                 max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
                 poll: DEFAULT_POLL,
                 backfill: crate::domain::Backfill::default(),
+                questions_file: PathBuf::new(),
             },
             questions,
             security: Trust::default(),

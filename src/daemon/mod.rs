@@ -16,6 +16,7 @@ use crate::outbox::{self, FlushError, Flushed, Transport};
 use crate::pipeline::{Outcome, Pipeline, PipelineError};
 
 mod link;
+pub mod reload;
 pub mod retention;
 #[cfg(test)]
 mod tests;
@@ -71,7 +72,7 @@ pub async fn cycle<S: Source, T: Transport>(
     let mut report = CycleReport::default();
     let never = watch::channel(false).1;
     let taken = take_in(pipeline, source, &mut report, &never, |_| {}).await;
-    let flushed = outbox::flush(&pipeline.store, transport, &pipeline.config.imap.mailbox).await;
+    let flushed = outbox::flush(&pipeline.store, transport, &pipeline.config().imap.mailbox).await;
     taken?;
     report.flushed = flushed?;
     Ok(report)
@@ -87,7 +88,7 @@ async fn take_in<S: Source>(
     stopping: &watch::Receiver<bool>,
     mut after_each: impl FnMut(&Outcome),
 ) -> Result<(), CycleError> {
-    let mailbox = pipeline.config.imap.mailbox.clone();
+    let mailbox = pipeline.config().imap.mailbox.clone();
     // Mail delivered before this is in the answer to the search below: read
     // before the SELECT, as a server's search need not see mail delivered
     // after it (Dovecot's does not). The database's clock, as for the
@@ -186,7 +187,9 @@ fn log_counts(report: &CycleReport) {
 /// a slow or silent SMTP server never holds up new mail. New mail is
 /// looked for when `source.wait` says so (IMAP IDLE, RFC 2177) or every
 /// `poll` otherwise; each reply is sent as soon as it is queued, and the
-/// queue is looked at every [`OUTBOX_SWEEP`] besides.
+/// queue is looked at every [`OUTBOX_SWEEP`] besides. Beside them, the
+/// questions file is watched ([`reload`]): a changed file is put in force
+/// for the next mail, a broken one refused with an error in the log.
 pub async fn run<S: Source, T: Transport>(
     pipeline: &Pipeline,
     source: &mut S,
@@ -222,6 +225,10 @@ pub async fn run<S: Source, T: Transport>(
                 &awaiting_copies,
                 stopping.clone()
             ),
+            async {
+                reload::watch_questions(pipeline, stopping.clone()).await;
+                Ok(())
+            },
         )
         .map(|_| ())
     };
@@ -408,7 +415,7 @@ impl CopyWatch {
             self.on = false;
             tracing::warn!(
                 replies = missing,
-                mailbox = %pipeline.config.imap.mailbox,
+                mailbox = %pipeline.config().imap.mailbox,
                 "no delivery copy of the replies sent so far has reached the watched mailbox: check that intake.address (or smtp.delivery_copy) delivers into imap.mailbox; until then a reply cut off mid-send may be sent twice"
             );
         }
@@ -444,7 +451,7 @@ async fn send<T: Transport>(
     if !smtp.is_due() || !lock(database).is_due() {
         return Ok(());
     }
-    match outbox::flush(&pipeline.store, transport, &pipeline.config.imap.mailbox).await {
+    match outbox::flush(&pipeline.store, transport, &pipeline.config().imap.mailbox).await {
         Ok(flushed) => {
             lock(database).up();
             awaiting_copies.send_if_modified(|awaiting| {
@@ -482,7 +489,7 @@ fn tried(flushed: &Flushed) -> bool {
 async fn drain<T: Transport>(pipeline: &Pipeline, transport: &T, end: Instant) {
     match tokio::time::timeout_at(
         end,
-        outbox::flush(&pipeline.store, transport, &pipeline.config.imap.mailbox),
+        outbox::flush(&pipeline.store, transport, &pipeline.config().imap.mailbox),
     )
     .await
     {

@@ -928,7 +928,7 @@ async fn a_message_the_server_will_not_hand_over_is_listed_after_three_runs() {
     );
     let counts = pipeline.store.counts(Utc::now()).await.expect("counts");
     assert_eq!(counts.waiting_for_staff, 1);
-    let report = crate::report::Report::load(&pipeline.store, &pipeline.config.questions)
+    let report = crate::report::Report::load(&pipeline.store, &pipeline.config().questions)
         .await
         .expect("report");
     assert!(
@@ -940,7 +940,7 @@ async fn a_message_the_server_will_not_hand_over_is_listed_after_three_runs() {
         report.json().expect("json")
     );
     let html = report
-        .html("Group", &pipeline.config.questions, &pipeline.templates)
+        .html("Group", &pipeline.config().questions, &pipeline.templates)
         .expect("html");
     assert!(html.contains("unfetchable") && html.contains("bo@example.net"));
 

@@ -64,7 +64,13 @@ pub struct Facts<'a> {
     pub known: &'a Known,
     pub team_address: &'a str,
     pub closes_at: Option<DateTime<Utc>>,
+    /// The questions as they are now: what is required, what is missing.
     pub questions: &'a QuestionSet,
+    /// The questions the mail's numbers were read against: those shown by
+    /// the mail of ours it replies to, else the current ones. Each answer
+    /// is checked against, and stored with the prompt of, its question
+    /// there.
+    pub asked: &'a QuestionSet,
     /// The mail replies to one of ours sent to its From address (a token
     /// in its In-Reply-To or References, see [`crate::token`]): only the
     /// owner of the address could have read that mail.
@@ -190,6 +196,9 @@ pub struct NewAnswer {
     pub value: String,
     /// Set when the reader had to guess; `None` clears an earlier mark.
     pub check: Option<Check>,
+    /// The prompt the question had in the mail the answer replied to (or
+    /// in the current file, for a mail that replied to none of ours).
+    pub prompt: Option<String>,
 }
 
 /// What the reply says; the executor renders it with the templates.
@@ -538,7 +547,12 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
         Plan::Answers if !f.vouched => hold(&mut w, f, extracted),
         Plan::Answers => {
             w.outcome = MessageOutcome::Answers;
-            let mut checked = check(extracted, f.questions);
+            let mut checked = check(extracted, f.asked);
+            // A refused answer to a question no longer asked is not worth
+            // a mail: nothing can be done about it.
+            checked
+                .refused
+                .retain(|id, _| f.questions.by_id(id).is_some());
             let refused = take_files(&mut w, &mut checked, &files);
             let mut current: CurrentAnswers = known.current.clone();
             let mut new = Vec::new();
@@ -571,6 +585,7 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
                         question_id: qid.clone(),
                         value: value.clone(),
                         check: mark.cloned(),
+                        prompt: prompt_of(f.asked, qid),
                     });
                 }
             }
@@ -698,11 +713,12 @@ fn by_request(mut w: Written, f: &Facts<'_>, asked: Request, name: Option<String
 /// address confirms by replying to our request (sent at most daily).
 fn hold(w: &mut Written, f: &Facts<'_>, extracted: &Extracted) {
     // Stored as given, like a vouched mail's: checked when taken in.
-    let answers: Vec<NewAnswer> = check(extracted, f.questions)
+    let answers: Vec<NewAnswer> = check(extracted, f.asked)
         .stored
         .into_iter()
         .map(|(question_id, taken)| NewAnswer {
             check: extracted.checks.get(&question_id).cloned(),
+            prompt: prompt_of(f.asked, &question_id),
             question_id,
             value: taken.value,
         })
@@ -722,6 +738,11 @@ fn hold(w: &mut Written, f: &Facts<'_>, extracted: &Extracted) {
     ));
     w.application = ApplicationChange::Hold { answers };
     w.reply = due(f.known.last_confirm_request_at, f.now).then_some(ReplyText::ConfirmAddress);
+}
+
+/// The prompt of question `id` in `questions`, as the applicant read it.
+fn prompt_of(questions: &QuestionSet, id: &str) -> Option<String> {
+    questions.by_id(id).map(|q| q.prompt.trim().to_string())
 }
 
 /// The applicant's name from a question with id `name`, if there is one.

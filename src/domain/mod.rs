@@ -333,6 +333,9 @@ pub struct CurrentAnswers {
     pub values: BTreeMap<String, String>,
     /// Question id to its check, only for current answers that carry one.
     pub checks: BTreeMap<String, Check>,
+    /// Question id to the prompt the current answer was given under, for
+    /// answers stored with one.
+    pub prompts: BTreeMap<String, String>,
 }
 
 impl CurrentAnswers {

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::answers::Extractor;
 use crate::compose::{ComposeError, Composer};
 use crate::config::Config;
 pub use crate::domain::Outcome;
@@ -18,6 +17,7 @@ use crate::domain::{
 };
 use crate::ingest::{Inbound, Sender};
 use crate::mailbox::Fetched;
+use crate::questions::QuestionSet;
 use crate::render::Templates;
 use crate::store::{Inserted, NewMessage, NewReply, Store, StoreError, Tx};
 use crate::token::Key;
@@ -43,26 +43,95 @@ pub enum PipelineError {
 
 #[derive(Debug)]
 pub struct Pipeline {
-    pub config: Arc<Config>,
     pub store: Store,
     pub templates: Arc<Templates>,
-    pub extractor: Arc<Extractor>,
     /// The server key: the tokens in our Message-IDs.
     pub key: Key,
+    /// The configuration and questions in force, and earlier questions.
+    versions: live::Versions,
 }
 
 mod facts;
+mod live;
 mod read;
 
 use facts::{confirms, ensure_application, gather};
-use read::{Read, head_of, read, sha256_hex};
+pub use live::{Live, ReloadError, Reloaded};
+use read::{Read, head_of, parse, read, sha256_hex};
 
 impl Pipeline {
-    fn composer(&self) -> Composer<'_> {
+    /// A pipeline over `store` with `config` in force, its questions
+    /// recorded as a version when new.
+    pub async fn start(
+        config: Config,
+        store: Store,
+        templates: Arc<Templates>,
+        key: Key,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ReloadError> {
+        let versions = live::Versions::start(config, &templates, &store, now).await?;
+        Ok(Self {
+            store,
+            templates,
+            key,
+            versions,
+        })
+    }
+
+    /// The configuration, questions and extractor in force now. A mail
+    /// takes this once and is decided against it to the end.
+    pub fn live(&self) -> Arc<Live> {
+        self.versions.live()
+    }
+
+    /// The configuration in force, with the current questions.
+    pub fn config(&self) -> Arc<Config> {
+        self.live().config.clone()
+    }
+
+    /// Puts `questions` in force for the next mail (mail in hand keeps the
+    /// set it started with), recorded as a version. An error (the
+    /// templates cannot be rendered with them, the database) leaves the
+    /// old questions in force.
+    pub async fn reload(
+        &self,
+        questions: QuestionSet,
+        now: DateTime<Utc>,
+    ) -> Result<Reloaded, ReloadError> {
+        self.versions
+            .reload(questions, &self.templates, &self.store, now)
+            .await
+    }
+
+    fn composer<'a>(&'a self, config: &'a Config) -> Composer<'a> {
         Composer {
-            config: &self.config,
+            config,
             templates: &self.templates,
         }
+    }
+
+    /// Reads a mail: parsed, then its answers read against the questions
+    /// the mail of ours it replies to showed (the current ones when it
+    /// replies to none).
+    async fn read_mail(&self, raw: Arc<Vec<u8>>, live: &Live) -> Result<Read, PipelineError> {
+        let deadline = tokio::time::Instant::now() + PARSE_TIME_LIMIT;
+        let inbound = match parse(raw, deadline).await {
+            Ok(inbound) => inbound,
+            Err(failed) => return Ok(failed),
+        };
+        let version = match &inbound.from {
+            Some(from) => {
+                self.store
+                    .version_shown(&inbound.parent_ids, &from.address)
+                    .await?
+            }
+            None => None,
+        };
+        let extractor = self
+            .versions
+            .extractor(live, version, &self.templates, &self.store)
+            .await?;
+        Ok(read(inbound, extractor, deadline).await)
     }
 
     /// Processes one fetched message. Errors are only infrastructure errors
@@ -76,15 +145,16 @@ impl Pipeline {
         now: DateTime<Utc>,
     ) -> Result<Outcome, PipelineError> {
         let started = std::time::Instant::now();
+        let live = self.live();
         let raw = Arc::new(fetched.raw);
-        let max = self.config.intake.max_message_bytes;
+        let max = live.config.intake.max_message_bytes;
         let read = if raw.len() as u64 > max {
             Read::Failed(
                 Attention::TooLarge,
                 format!("{} bytes, over the limit of {max}", raw.len()),
             )
         } else {
-            read(raw.clone(), self.extractor.clone()).await
+            self.read_mail(raw.clone(), &live).await?
         };
         // Who sent an unread mail and about what, for staff, from its
         // headers alone.
@@ -101,6 +171,7 @@ impl Pipeline {
             raw: &raw,
             read: &read,
             head: head.as_ref(),
+            live: &live,
         };
         let outcome = self.record(&mail, now).await?;
         tracing::debug!(
@@ -138,6 +209,7 @@ impl Pipeline {
             raw: &raw,
             read: &read,
             head: parsed.as_ref(),
+            live: &self.live(),
         };
         self.record(&mail, now).await
     }
@@ -172,16 +244,20 @@ impl Pipeline {
         now: DateTime<Utc>,
     ) -> Result<Outcome, Retry> {
         let mut tx = self.store.begin().await.map_err(PipelineError::from)?;
-        let (inbound, reading) = match mail.read {
-            Read::Parsed(inbound, extracted) => {
-                (Some(&**inbound), Reading::Parsed { inbound, extracted })
-            }
+        let config = &mail.live.config;
+        let (inbound, reading, asked) = match mail.read {
+            Read::Parsed(inbound, extracted, asked) => (
+                Some(&**inbound),
+                Reading::Parsed { inbound, extracted },
+                asked.questions(),
+            ),
             Read::Failed(reason, detail) => (
                 mail.head,
                 Reading::Unread {
                     reason: *reason,
                     detail,
                 },
+                &config.questions,
             ),
         };
         let from = inbound.and_then(|i| i.from.as_ref());
@@ -250,16 +326,17 @@ impl Pipeline {
             erased,
             own_reply,
             first_opened,
-            backfill: self.config.intake.backfill,
+            backfill: config.intake.backfill,
             known: &known,
-            team_address: &self.config.intake.address,
-            closes_at: self.config.intake.closes_at,
-            questions: &self.config.questions,
+            team_address: &config.intake.address,
+            closes_at: config.intake.closes_at,
+            questions: &config.questions,
+            asked,
             vouched,
             confirms: confirms.as_ref(),
-            trusted_authserv_id: self.config.security.trusted_authserv_id.as_deref(),
+            trusted_authserv_id: config.security.trusted_authserv_id.as_deref(),
             sent,
-            limits: self.config.limits,
+            limits: config.limits,
         });
         let Decision::Record(written) = &decision else {
             return Ok(decision.outcome());
@@ -374,7 +451,7 @@ impl Pipeline {
                             &f.accepted.name,
                             f.accepted.kind,
                             &attached.bytes,
-                            self.config.files_dir.as_deref(),
+                            mail.live.config.files_dir.as_deref(),
                             now,
                         )
                         .await
@@ -421,11 +498,12 @@ impl Pipeline {
                 .map_err(PipelineError::from)?;
         }
         if let Some(reply) = &w.reply {
+            let config = &mail.live.config;
             let composed = match reply {
-                ReplyText::DataCopy => self.data_copy(sender, inbound, now).await?,
+                ReplyText::DataCopy => self.data_copy(config, sender, inbound, now).await?,
                 _ => {
-                    let text = self.render(reply)?;
-                    self.composer()
+                    let text = self.render(config, reply)?;
+                    self.composer(config)
                         .message(&self.key, sender, inbound, text)
                         .map_err(PipelineError::from)?
                 }
@@ -435,10 +513,11 @@ impl Pipeline {
                     message_id: message_row,
                     kind: reply.kind(),
                     recipient: &sender.address,
-                    sender: &self.config.intake.address,
+                    sender: &config.intake.address,
                     rfc822_id: &composed.rfc822_id,
                     body: &composed.bytes,
                     created_at: now,
+                    questions_version: Some(mail.live.version),
                 })
                 .await
                 .map_err(PipelineError::from)?;
@@ -453,14 +532,15 @@ impl Pipeline {
     /// attached `data.json` (the `export` command's JSON).
     async fn data_copy(
         &self,
+        config: &Config,
         sender: &Sender,
         inbound: &Inbound,
         now: DateTime<Utc>,
     ) -> Result<crate::compose::Composed, PipelineError> {
         let export = crate::privacy::export::export(&self.store, &sender.address, now)
             .await?
-            .standing(&self.config.questions);
-        let c = self.composer();
+            .standing(&config.questions);
+        let c = self.composer(config);
         let text = c.data_copy_text(&export)?;
         let json = serde_json::to_string_pretty(&export)
             .map_err(|e| ComposeError::Build(format!("data.json: {e}")))?;
@@ -468,8 +548,8 @@ impl Pipeline {
     }
 
     /// The reply's text, from the templates.
-    fn render(&self, reply: &ReplyText) -> Result<String, PipelineError> {
-        let c = self.composer();
+    fn render(&self, config: &Config, reply: &ReplyText) -> Result<String, PipelineError> {
+        let c = self.composer(config);
         Ok(match reply {
             ReplyText::Questions { name, again } => c.questions_text(name.as_deref(), *again)?,
             ReplyText::Closed { name } => c.closed_text(name.as_deref())?,
@@ -510,6 +590,8 @@ struct Mail<'a> {
     read: &'a Read,
     /// The headers of a mail that could not be read whole.
     head: Option<&'a Inbound>,
+    /// The configuration and questions in force when it was taken up.
+    live: &'a Live,
 }
 
 /// Why an attempt ended without a result.

@@ -13,31 +13,61 @@ use crate::ingest::{self, Inbound};
 
 /// Result of reading a mail off the async runtime.
 pub(super) enum Read {
-    Parsed(Box<Inbound>, Extracted),
+    /// The mail, its answers, and the extractor that read them (whose
+    /// questions are those the numbers were read against).
+    Parsed(Box<Inbound>, Extracted, Arc<Extractor>),
     Failed(Attention, String),
 }
 
-/// Parses and extracts on a blocking thread, with a time limit, so that
-/// neither a slow nor a panicking parse can stop the daemon.
-pub(super) async fn read(raw: Arc<Vec<u8>>, extractor: Arc<Extractor>) -> Read {
+/// The reading took too long: [`PARSE_TIME_LIMIT`] for parsing and
+/// extracting together.
+fn too_slow() -> Read {
+    Read::Failed(
+        Attention::TooComplex,
+        format!("reading took longer than {} s", PARSE_TIME_LIMIT.as_secs()),
+    )
+}
+
+/// Parses on a blocking thread, by `deadline`, so that neither a slow nor
+/// a panicking parse can stop the daemon. `Err` is the reading's end: why
+/// the mail is listed for staff.
+pub(super) async fn parse(
+    raw: Arc<Vec<u8>>,
+    deadline: tokio::time::Instant,
+) -> Result<Box<Inbound>, Read> {
     let work = tokio::task::spawn_blocking(move || match ingest::parse(&raw) {
-        Ok(inbound) => {
-            let sender = inbound.from.as_ref().and_then(|f| f.name.as_deref());
-            let extracted = extractor.read(&inbound.body, sender);
-            Read::Parsed(Box::new(inbound), extracted)
-        }
+        Ok(inbound) => Ok(Box::new(inbound)),
         Err(e @ ingest::IngestError::TooComplex(_)) => {
-            Read::Failed(Attention::TooComplex, e.to_string())
+            Err(Read::Failed(Attention::TooComplex, e.to_string()))
         }
-        Err(e) => Read::Failed(Attention::Unparseable, e.to_string()),
+        Err(e) => Err(Read::Failed(Attention::Unparseable, e.to_string())),
     });
-    match tokio::time::timeout(PARSE_TIME_LIMIT, work).await {
+    match tokio::time::timeout_at(deadline, work).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(join)) => Err(Read::Failed(
+            Attention::Unparseable,
+            format!("the parser failed: {join}"),
+        )),
+        Err(_) => Err(too_slow()),
+    }
+}
+
+/// Reads the answers of a parsed mail with `extractor` on a blocking
+/// thread, by `deadline`, like [`parse`].
+pub(super) async fn read(
+    inbound: Box<Inbound>,
+    extractor: Arc<Extractor>,
+    deadline: tokio::time::Instant,
+) -> Read {
+    let work = tokio::task::spawn_blocking(move || {
+        let sender = inbound.from.as_ref().and_then(|f| f.name.as_deref());
+        let extracted = extractor.read(&inbound.body, sender);
+        Read::Parsed(inbound, extracted, extractor)
+    });
+    match tokio::time::timeout_at(deadline, work).await {
         Ok(Ok(r)) => r,
         Ok(Err(join)) => Read::Failed(Attention::Unparseable, format!("the parser failed: {join}")),
-        Err(_) => Read::Failed(
-            Attention::TooComplex,
-            format!("reading took longer than {} s", PARSE_TIME_LIMIT.as_secs()),
-        ),
+        Err(_) => too_slow(),
     }
 }
 

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
 pub mod condition;
+pub mod diff;
 mod number;
 pub mod rules;
 mod validate;
@@ -151,6 +152,9 @@ struct RawQuestions {
 #[derive(Debug, Clone)]
 pub struct QuestionSet {
     questions: Vec<Question>,
+    /// The file's text as parsed: what a stored version keeps, and what
+    /// [`QuestionSet::digest`] is taken of.
+    source: String,
 }
 
 impl QuestionSet {
@@ -260,7 +264,22 @@ impl QuestionSet {
             questions[i].rules = read;
             questions[i].condition = condition;
         }
-        Ok(Self { questions })
+        Ok(Self {
+            questions,
+            source: text.to_string(),
+        })
+    }
+
+    /// The text this set was parsed from.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// SHA-256 of [`QuestionSet::source`], lower-case hex: one stored
+    /// questions version per distinct file content.
+    pub fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        format!("{:x}", Sha256::digest(self.source.as_bytes()))
     }
 
     pub fn len(&self) -> usize {

@@ -136,7 +136,7 @@ impl Store {
             Status::parse(&status).ok_or_else(|| unknown("applications", "status", status, id))?;
         let mut current = CurrentAnswers::default();
         let rows = sqlx::query(
-            "SELECT id, question_id, value, check_reason, as_written FROM answers a
+            "SELECT id, question_id, value, check_reason, as_written, prompt FROM answers a
              WHERE application_id = $1
              AND id = (SELECT MAX(id) FROM answers b WHERE b.application_id = a.application_id
                        AND b.question_id = a.question_id)",

@@ -20,8 +20,8 @@ impl Tx {
         let check = answer.check.as_ref();
         sqlx::query(
             "INSERT INTO held_answers (message_id, question_id, value, check_reason, as_written,
-                created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+                created_at, prompt)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(message_id)
         .bind(answer.question_id.as_str())
@@ -29,6 +29,7 @@ impl Tx {
         .bind(check.map(|c| c.reason.as_str()))
         .bind(check.map(|c| c.as_written.as_str()))
         .bind(ts(now))
+        .bind(answer.prompt.as_deref().map(|p| p.replace('\0', "")))
         .execute(&mut *self.inner)
         .await?;
         Ok(())
@@ -38,7 +39,7 @@ impl Tx {
     /// their storing; empty when none are (left).
     pub async fn held_answers(&mut self, message_id: i64) -> Result<Held, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, question_id, value, check_reason, as_written FROM held_answers
+            "SELECT id, question_id, value, check_reason, as_written, prompt FROM held_answers
              WHERE message_id = $1 ORDER BY id",
         )
         .bind(message_id)
@@ -51,6 +52,7 @@ impl Tx {
                 question_id: r.get("question_id"),
                 value: r.get("value"),
                 check,
+                prompt: r.get("prompt"),
             });
         }
         Ok(Held {

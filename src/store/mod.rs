@@ -25,6 +25,7 @@ mod reads;
 mod record;
 #[cfg(test)]
 mod tests;
+mod versions;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -40,6 +41,7 @@ pub use outbox::{Failed, Lease, OutboxRow, Resend};
 pub use purge::Purged;
 pub use reads::{ApplicationRow, AttentionRow, Counts};
 pub use record::{Inserted, NewMessage, NewReply, StoredApplication};
+pub use versions::StoredVersion;
 
 /// Errors of the store. `is_conflict()` says the work should simply be
 /// tried again (another writer won a race, or the database was busy).

@@ -122,6 +122,7 @@ async fn queue(tx: &mut Tx, message_id: i64, to: &str, rfc822_id: &str, body: &[
             rfc822_id,
             body,
             created_at: Utc::now(),
+            questions_version: None,
         })
         .await
         .unwrap();
@@ -433,6 +434,7 @@ async fn retention_purges_old_raw_mail_and_superseded_answers_only(store: Store)
             rfc822_id: "r2@x",
             body: b"still to send",
             created_at: Utc::now(),
+            questions_version: None,
         })
         .await
         .unwrap();

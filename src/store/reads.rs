@@ -122,7 +122,8 @@ impl Store {
     /// Every application's current answers and checks, by application id.
     pub async fn current_answers_all(&self) -> Result<BTreeMap<i64, CurrentAnswers>, StoreError> {
         let rows = sqlx::query(
-            "SELECT a.id, a.application_id, a.question_id, a.value, a.check_reason, a.as_written
+            "SELECT a.id, a.application_id, a.question_id, a.value, a.check_reason, a.as_written,
+                a.prompt
              FROM answers a
              WHERE a.id = (SELECT MAX(b.id) FROM answers b
                            WHERE b.application_id = a.application_id

@@ -62,6 +62,9 @@ pub struct NewReply<'a> {
     pub rfc822_id: &'a str,
     pub body: &'a [u8],
     pub created_at: DateTime<Utc>,
+    /// The questions version the reply showed (`question_versions.id`):
+    /// a reply to it is read against those questions.
+    pub questions_version: Option<i64>,
 }
 
 impl Tx {
@@ -218,7 +221,7 @@ impl Tx {
         application_id: i64,
     ) -> Result<CurrentAnswers, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, question_id, value, check_reason, as_written FROM answers a
+            "SELECT id, question_id, value, check_reason, as_written, prompt FROM answers a
              WHERE application_id = $1
              AND id = (SELECT MAX(id) FROM answers b WHERE b.application_id = a.application_id
                        AND b.question_id = a.question_id)",
@@ -245,8 +248,8 @@ impl Tx {
         let check = answer.check.as_ref();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO answers (application_id, question_id, value, check_reason, as_written,
-                message_id, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                message_id, created_at, prompt)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(application_id)
         .bind(answer.question_id.as_str())
@@ -255,6 +258,7 @@ impl Tx {
         .bind(check.map(|c| c.as_written.as_str()))
         .bind(message_id)
         .bind(ts(now))
+        .bind(answer.prompt.as_deref().map(text))
         .fetch_one(&mut *self.inner)
         .await?;
         Ok(id)
@@ -280,8 +284,9 @@ impl Tx {
     /// this message is already queued.
     pub async fn queue_reply(&mut self, r: &NewReply<'_>) -> Result<Inserted, StoreError> {
         let id: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO outbox (message_id, kind, recipient, sender, rfc822_id, body, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id",
+            "INSERT INTO outbox (message_id, kind, recipient, sender, rfc822_id, body, created_at,
+                questions_version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id",
         )
         .bind(r.message_id)
         .bind(r.kind.as_str())
@@ -290,6 +295,7 @@ impl Tx {
         .bind(r.rfc822_id)
         .bind(r.body)
         .bind(ts(r.created_at))
+        .bind(r.questions_version)
         .fetch_optional(&mut *self.inner)
         .await?;
         Ok(id.map_or(Inserted::Conflict, Inserted::Row))
@@ -336,6 +342,11 @@ pub(super) fn add_answer_row(
     let value: String = r.get("value");
     let check = check_of(r, "answers")?;
     out.set(&question_id, &value, check.as_ref());
+    let prompt: Option<String> = r.get("prompt");
+    match prompt {
+        Some(p) => out.prompts.insert(question_id, p),
+        None => out.prompts.remove(&question_id),
+    };
     Ok(())
 }
 

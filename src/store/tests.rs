@@ -81,6 +81,7 @@ fn answer(q: &str, v: &str, check: Option<&Check>) -> NewAnswer {
         question_id: q.into(),
         value: v.into(),
         check: check.cloned(),
+        prompt: None,
     }
 }
 
@@ -229,6 +230,7 @@ fn reply(message_id: i64, kind: Reply, rfc822_id: &str, now: DateTime<Utc>) -> N
         rfc822_id,
         body: b"body",
         created_at: now,
+        questions_version: None,
     }
 }
 
@@ -1032,3 +1034,4 @@ mod privacy;
 
 #[path = "files_tests.rs"]
 mod files;
+mod versions;

@@ -72,6 +72,7 @@ fn decide_known(case: &Case, vouched: bool, known: Known) -> Written {
         team_address: TEAM,
         closes_at: None,
         questions: &qs,
+        asked: &qs,
         vouched,
         confirms: None,
         trusted_authserv_id: None,

@@ -64,6 +64,10 @@ pub const TABLES: &[(&str, &str)] = &[
     ),
     ("mailboxes", "holds no address"),
     ("server_key", "holds no address"),
+    (
+        "question_versions",
+        "holds no address: questions files as used",
+    ),
 ];
 
 /// What an erase removed (or, as a preview, would remove), by kind.

@@ -1,0 +1,187 @@
+//! The questions a mail is decided against, swapped whole when the file
+//! changes, and the questions of earlier versions that replies to older
+//! mails are read against.
+//!
+//! A mail takes one [`Live`] when its processing starts and keeps it to
+//! the end: a reload in the meantime changes the next mail, never half of
+//! this one.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, RwLock};
+
+use chrono::{DateTime, Utc};
+
+use crate::answers::Extractor;
+use crate::config::Config;
+use crate::questions::QuestionSet;
+use crate::render::Templates;
+use crate::store::{Store, StoreError};
+
+/// The configuration in force with its current questions, the stored
+/// version of those questions, and their extractor.
+#[derive(Debug)]
+pub struct Live {
+    /// `questions` in it are the current ones.
+    pub config: Arc<Config>,
+    /// `question_versions.id` of `config.questions`.
+    pub version: i64,
+    pub extractor: Arc<Extractor>,
+}
+
+/// What a reload did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reloaded {
+    /// The file's content is the version in force: nothing changed.
+    Unchanged,
+    /// The new questions are in force, as this stored version.
+    Loaded { version: i64 },
+}
+
+/// Why new questions were not taken into use; the old ones stay.
+#[derive(Debug, thiserror::Error)]
+pub enum ReloadError {
+    /// The templates cannot be rendered with the new questions.
+    #[error(transparent)]
+    Compose(#[from] crate::compose::ComposeError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The live state and the cache of earlier versions' extractors.
+#[derive(Debug)]
+pub(super) struct Versions {
+    live: RwLock<Arc<Live>>,
+    /// Extractors for earlier versions, by id, built when a reply to a
+    /// mail that showed one first comes.
+    earlier: Mutex<HashMap<i64, Arc<Extractor>>>,
+}
+
+/// Locks left poisoned by a panic elsewhere hold a whole value (each
+/// change is one assignment), so they are used as they are.
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Versions {
+    /// Records `config.questions` as a version (when new) and puts it in
+    /// force.
+    pub(super) async fn start(
+        config: Config,
+        templates: &Templates,
+        store: &Store,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ReloadError> {
+        let extractor = crate::extractor(&config, templates)?;
+        let version = store
+            .record_version(&config.questions.digest(), config.questions.source(), now)
+            .await?;
+        Ok(Self {
+            live: RwLock::new(Arc::new(Live {
+                config: Arc::new(config),
+                version,
+                extractor: Arc::new(extractor),
+            })),
+            earlier: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub(super) fn live(&self) -> Arc<Live> {
+        read(&self.live).clone()
+    }
+
+    /// Puts `questions` in force, unless they are the version in force.
+    /// The templates are rendered with them first: an error leaves the old
+    /// questions in force.
+    pub(super) async fn reload(
+        &self,
+        questions: QuestionSet,
+        templates: &Templates,
+        store: &Store,
+        now: DateTime<Utc>,
+    ) -> Result<Reloaded, ReloadError> {
+        let old = self.live();
+        if old.config.questions.digest() == questions.digest() {
+            return Ok(Reloaded::Unchanged);
+        }
+        let mut config = (*old.config).clone();
+        config.settings.questions = questions;
+        let extractor = crate::extractor(&config, templates)?;
+        let version = store
+            .record_version(&config.questions.digest(), config.questions.source(), now)
+            .await?;
+        let new = Arc::new(Live {
+            config: Arc::new(config),
+            version,
+            extractor: Arc::new(extractor),
+        });
+        // The version leaving keeps its extractor: replies to the mails
+        // that showed it are read with it.
+        self.remember(old.version, old.extractor.clone());
+        *self
+            .live
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = new;
+        Ok(Reloaded::Loaded { version })
+    }
+
+    fn remember(&self, version: i64, extractor: Arc<Extractor>) {
+        self.earlier
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(version, extractor);
+    }
+
+    /// The extractor for the questions of `version` (`None`: a mail that
+    /// replies to none of ours, or to one sent before versions were
+    /// recorded): the live one, or an earlier one, built from its stored
+    /// text once. A stored text this build can no longer read (or one
+    /// gone) is read as the current questions, and logged.
+    pub(super) async fn extractor(
+        &self,
+        live: &Live,
+        version: Option<i64>,
+        templates: &Templates,
+        store: &Store,
+    ) -> Result<Arc<Extractor>, StoreError> {
+        let Some(version) = version.filter(|v| *v != live.version) else {
+            return Ok(live.extractor.clone());
+        };
+        let known = self
+            .earlier
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&version)
+            .cloned();
+        if let Some(e) = known {
+            return Ok(e);
+        }
+        let Some(stored) = store.version(version).await? else {
+            tracing::warn!(
+                version,
+                "questions version not stored; read as the current questions"
+            );
+            return Ok(live.extractor.clone());
+        };
+        let file = Path::new("question_versions").join(version.to_string());
+        let built = QuestionSet::parse(&stored.questions, &file)
+            .map_err(|e| e.to_string())
+            .and_then(|questions| {
+                let mut config = (*live.config).clone();
+                config.settings.questions = questions;
+                crate::extractor(&config, templates).map_err(|e| e.to_string())
+            });
+        match built {
+            Ok(extractor) => {
+                let extractor = Arc::new(extractor);
+                self.remember(version, extractor.clone());
+                Ok(extractor)
+            }
+            Err(error) => {
+                tracing::warn!(version, %error, "an earlier questions version cannot be read; read as the current questions");
+                Ok(live.extractor.clone())
+            }
+        }
+    }
+}
