@@ -185,3 +185,125 @@ impl Versions {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(text: &str) -> QuestionSet {
+        QuestionSet::parse(text, Path::new("q.toml")).expect("questions")
+    }
+
+    const ONE: &str = "[[question]]\nid = \"name\"\nprompt = \"Name?\"\nrequired = true\n\
+                       [[question]]\nid = \"region\"\nprompt = \"Region?\"\n";
+    const TWO: &str = "[[question]]\nid = \"name\"\nprompt = \"Name?\"\nrequired = true\n\
+                       [[question]]\nid = \"pronouns\"\nprompt = \"Pronouns?\"\n\
+                       [[question]]\nid = \"home\"\nprompt = \"Where?\"\n";
+
+    async fn started() -> (Versions, Templates, Store, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("q.toml"), ONE).expect("write");
+        let text = "[intake]\naddress = \"team@example.org\"\nname = \"Group\"\nquestions = \"q.toml\"\n\
+                    [imap]\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\n[smtp]\nhost = \"h\"\n\
+                    [database]\nurl = \"sqlite://intake.db\"\n";
+        let config =
+            Config::from_str_at(text, &dir.path().join("c.toml"), &|_| None).expect("config");
+        let url = format!("sqlite://{}", dir.path().join("intake.db").display());
+        let store = Store::connect(&url).await.expect("store");
+        let templates = Templates::load(None).expect("templates");
+        let versions = Versions::start(config, &templates, &store, Utc::now())
+            .await
+            .expect("start");
+        (versions, templates, store, dir)
+    }
+
+    fn ids(e: &Extractor) -> Vec<&str> {
+        e.questions().iter().map(|q| q.id.as_str()).collect()
+    }
+
+    /// A reload puts the new questions in force for whoever takes the
+    /// live state next; whoever took it before keeps the old; the same
+    /// content again changes nothing.
+    #[tokio::test]
+    async fn a_reload_swaps_the_questions_whole() {
+        let (versions, templates, store, _dir) = started().await;
+        let before = versions.live();
+        assert_eq!(ids(&before.extractor), ["name", "region"]);
+        let same = versions
+            .reload(set(ONE), &templates, &store, Utc::now())
+            .await
+            .expect("reload");
+        assert_eq!(same, Reloaded::Unchanged);
+        let Reloaded::Loaded { version } = versions
+            .reload(set(TWO), &templates, &store, Utc::now())
+            .await
+            .expect("reload")
+        else {
+            panic!("not loaded");
+        };
+        assert_ne!(version, before.version);
+        let after = versions.live();
+        assert_eq!(after.version, version);
+        assert_eq!(ids(&after.extractor), ["name", "pronouns", "home"]);
+        let in_config: Vec<&str> = after
+            .config
+            .questions
+            .iter()
+            .map(|q| q.id.as_str())
+            .collect();
+        assert_eq!(
+            in_config,
+            ["name", "pronouns", "home"],
+            "one set everywhere"
+        );
+        assert_eq!(
+            ids(&before.extractor),
+            ["name", "region"],
+            "a mail in hand keeps its set"
+        );
+    }
+
+    /// The questions a reply's numbers are read against: those of the
+    /// version its parent showed, the current ones without a parent, for
+    /// a version not stored, or one this build cannot read.
+    #[tokio::test]
+    async fn a_reply_is_read_with_the_questions_its_parent_showed() {
+        let (versions, templates, store, _dir) = started().await;
+        let first = versions.live().version;
+        versions
+            .reload(set(TWO), &templates, &store, Utc::now())
+            .await
+            .expect("reload");
+        let live = versions.live();
+        let read_with = async |version: Option<i64>| {
+            let e = versions
+                .extractor(&live, version, &templates, &store)
+                .await
+                .expect("extractor");
+            ids(&e).join(" ")
+        };
+        assert_eq!(read_with(Some(first)).await, "name region");
+        assert_eq!(read_with(Some(live.version)).await, "name pronouns home");
+        assert_eq!(read_with(None).await, "name pronouns home");
+        assert_eq!(read_with(Some(first + 100)).await, "name pronouns home");
+        // Known only from the database (another process, a restart).
+        let stored = store
+            .record_version(
+                "elsewhere",
+                "[[question]]\nid = \"x\"\nprompt = \"X?\"\n",
+                Utc::now(),
+            )
+            .await
+            .expect("record");
+        assert_eq!(read_with(Some(stored)).await, "x");
+        let unreadable = store
+            .record_version(
+                "newer",
+                "[[question]]\nid = \"x\"\nprompt = \"X?\"\nno_such_key = 3\n",
+                Utc::now(),
+            )
+            .await
+            .expect("record");
+        assert_eq!(read_with(Some(unreadable)).await, "name pronouns home");
+    }
+}
