@@ -125,6 +125,7 @@ fn questions_report_and_offline_check_need_no_mail_server() {
         format!(
             "config: {} ok (8 questions)\ntemplates: built-in ok\n\
              database: ok (sqlite://{})\n\
+             questions: no mail sent with recorded questions yet; nothing to compare\n\
              imap: no [imap] table (run, once and check need one)\n\
              smtp: no [smtp] table (run, once and check need one)\n",
             s.config_name(),
