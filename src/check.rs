@@ -118,7 +118,7 @@ fn compared(now: &QuestionSet, last: Option<&StoredVersion>) -> Vec<String> {
         )];
     }
     let file = std::path::Path::new("question_versions").join(last.id.to_string());
-    let old = match QuestionSet::parse(&last.questions, &file) {
+    let old = match QuestionSet::parse_for(&last.questions, &file, now.languages()) {
         Ok(old) => old,
         Err(e) => {
             return vec![format!(

@@ -13,8 +13,9 @@ use crate::answers::question_block;
 use crate::config::Settings;
 use crate::domain::reply_subject;
 use crate::ingest::{Inbound, Sender};
+use crate::lang::Lang;
 use crate::privacy::export::Export;
-use crate::questions::Invalid;
+use crate::questions::{Invalid, Kind, QuestionSet};
 use crate::render::{RenderError, Templates};
 use crate::token::Key;
 
@@ -68,6 +69,53 @@ pub struct Composer<'a> {
     /// The intake and its questions; a full `Config` gives them too.
     pub config: &'a Settings,
     pub templates: &'a Templates,
+    /// The language the mails are written in (one of `intake.languages`).
+    pub lang: Lang,
+}
+
+/// Lines of our built-in mails as earlier versions wrote them: applicants
+/// who got those mails still quote them, and the reader must know them as
+/// ours (the reply fixtures quote them too).
+pub const EARLIER_LINES: &[&str] = &[
+    "or start lines with the question number, as in \"2. Europe\".",
+    "start lines with the question number, like \"2. Europe\".",
+    "the new answer, like \"2. Europe\". Nothing else is needed.",
+    "Your answers are kept on the working group's own mail server and",
+    "database only. Reply to this mail with one word to:",
+];
+
+/// An example of a numbered answer line in `lang`, from the questions
+/// themselves: the number and a choice of the first choice question
+/// ("2. Europe"), else the number and "yes" of the first yes-or-no
+/// question, else "1. " and a plain "your answer".
+pub fn example_answer(questions: &QuestionSet, lang: Lang) -> String {
+    let numbered = || questions.iter().enumerate().map(|(i, q)| (i + 1, q));
+    let choice = numbered().find(|(_, q)| matches!(q.kind, Kind::Choice | Kind::Choices));
+    if let Some((n, q)) = choice {
+        let choices = q.choices_in(lang);
+        // The third when there are three or more: a pick from the middle
+        // of the list (for the working group's own call, the "2. Europe"
+        // its mails always showed).
+        if let Some(c) = choices.get(2.min(choices.len().saturating_sub(1))) {
+            return format!("{n}. {c}");
+        }
+    }
+    if let Some((n, _)) = numbered().find(|(_, q)| q.kind == Kind::Yesno) {
+        return format!("{n}. {}", lang.words().yes);
+    }
+    format!("1. {}", lang.words().answer)
+}
+
+/// A time in `lang`: "30 November 2026, 12:00 UTC" and its kin.
+fn when(t: chrono::DateTime<chrono::Utc>, lang: Lang) -> String {
+    use chrono::Datelike;
+    let month = lang.words().months[t.month0() as usize];
+    let clock = t.format("%H:%M");
+    match lang {
+        Lang::En | Lang::Fr => format!("{} {month} {}, {clock} UTC", t.day(), t.year()),
+        Lang::Es => format!("{} de {month} de {}, {clock} UTC", t.day(), t.year()),
+        Lang::De => format!("{}. {month} {}, {clock} UTC", t.day(), t.year()),
+    }
 }
 
 fn indent(value: &str) -> String {
@@ -97,19 +145,38 @@ fn display_name(name: &str) -> Option<String> {
 }
 
 impl Composer<'_> {
+    /// The same composer writing in `lang`.
+    pub fn in_lang(&self, lang: Lang) -> Composer<'_> {
+        Composer {
+            config: self.config,
+            templates: self.templates,
+            lang,
+        }
+    }
+
     fn base(&self, applicant_name: Option<&str>) -> Context {
         let mut ctx = Context::new();
         ctx.insert("intake_name", &self.config.intake.name);
         ctx.insert("applicant_name", &applicant_name);
         ctx.insert(
             "closes_at",
-            &self
-                .config
-                .intake
-                .closes_at
-                .map(|c| c.format("%-d %B %Y, %H:%M UTC").to_string()),
+            &self.config.intake.closes_at.map(|c| when(c, self.lang)),
         );
+        ctx.insert(
+            "example",
+            &example_answer(&self.config.questions, self.lang),
+        );
+        // What the privacy line may truthfully say: the team's mailbox,
+        // and the kind of database configured (none known: not named).
+        ctx.insert("team_address", &self.config.intake.address);
+        let storage = self.config.storage();
+        ctx.insert("database", &storage.as_ref().map(|s| s.kind()));
+        ctx.insert("database_host", &storage.as_ref().and_then(|s| s.host()));
         ctx
+    }
+
+    fn render(&self, name: &str, ctx: &Context) -> Result<String, RenderError> {
+        self.templates.render_in(self.lang, name, ctx)
     }
 
     fn blocks(&self, ids: Option<&[String]>) -> Vec<String> {
@@ -118,7 +185,7 @@ impl Composer<'_> {
             .iter()
             .enumerate()
             .filter(|(_, q)| ids.is_none_or(|ids| ids.contains(&q.id)))
-            .map(|(i, q)| question_block(q, i + 1, &self.config.questions).join("\n"))
+            .map(|(i, q)| question_block(q, i + 1, &self.config.questions, self.lang).join("\n"))
             .collect()
     }
 
@@ -130,7 +197,7 @@ impl Composer<'_> {
             .filter_map(|(i, q)| {
                 current.get(&q.id).map(|v| Item {
                     number: i + 1,
-                    prompt: q.prompt.clone(),
+                    prompt: q.prompt_in(self.lang).to_string(),
                     value: indent(v),
                 })
             })
@@ -141,7 +208,7 @@ impl Composer<'_> {
         let mut ctx = self.base(name);
         ctx.insert("again", &again);
         ctx.insert("blocks", &self.blocks(None));
-        Ok(self.templates.render("questions.txt", &ctx)?)
+        Ok(self.render("questions.txt", &ctx)?)
     }
 
     pub fn confirmation_text(
@@ -153,7 +220,7 @@ impl Composer<'_> {
         let mut ctx = self.base(name);
         ctx.insert("complete", &complete);
         ctx.insert("items", &self.items(current));
-        Ok(self.templates.render("confirmation.txt", &ctx)?)
+        Ok(self.render("confirmation.txt", &ctx)?)
     }
 
     pub fn problems_text(
@@ -180,19 +247,28 @@ impl Composer<'_> {
             .enumerate()
             .filter_map(|(i, q)| {
                 invalid.get(&q.id).map(|why| InvalidItem {
-                    block: question_block(q, i + 1, &self.config.questions).join("\n"),
+                    block: question_block(q, i + 1, &self.config.questions, self.lang).join("\n"),
                     reason: why.words(i + 1),
                 })
             })
             .collect();
         ctx.insert("invalid", &invalid_items);
         ctx.insert("items", &self.items(current));
-        Ok(self.templates.render("problems.txt", &ctx)?)
+        Ok(self.render("problems.txt", &ctx)?)
     }
 
-    /// The text of every kind of mail we send, with no applicant data: what
-    /// the answer extractor must recognise as ours when it is quoted back.
+    /// The text of every kind of mail we send, in every configured
+    /// language, with no applicant data: what the answer extractor must
+    /// recognise as ours when it is quoted back (with [`EARLIER_LINES`]).
     pub fn our_texts(&self) -> Result<Vec<String>, ComposeError> {
+        let mut out = Vec::new();
+        for lang in self.config.questions.languages().iter() {
+            out.extend(self.in_lang(lang).texts_of_one_language()?);
+        }
+        Ok(out)
+    }
+
+    fn texts_of_one_language(&self) -> Result<Vec<String>, ComposeError> {
         let all: Vec<String> = self.config.questions.iter().map(|q| q.id.clone()).collect();
         let none = BTreeMap::new();
         Ok(vec![
@@ -220,7 +296,7 @@ impl Composer<'_> {
         let mut ctx = self.base(name);
         ctx.insert("files", &files.join(", "));
         ctx.insert("blocks", &self.blocks(None));
-        Ok(self.templates.render("attachment.txt", &ctx)?)
+        Ok(self.render("attachment.txt", &ctx)?)
     }
 
     /// The text of the data copy: the application's standing and current
@@ -242,18 +318,18 @@ impl Composer<'_> {
         ctx.insert("held", &export.held_answers.len());
         ctx.insert("mails", &export.mails.len());
         ctx.insert("replies", &export.replies.len());
-        Ok(self.templates.render("data-copy.txt", &ctx)?)
+        Ok(self.render("data-copy.txt", &ctx)?)
     }
 
     /// A mail from `template` that needs only the intake's name, the
     /// closing time and the applicant's (`name`): the confirm requests
     /// (which name no one: the From may be forged) and notices.
     pub fn simple_text(&self, template: &str, name: Option<&str>) -> Result<String, ComposeError> {
-        Ok(self.templates.render(template, &self.base(name))?)
+        Ok(self.render(template, &self.base(name))?)
     }
 
     pub fn closed_text(&self, name: Option<&str>) -> Result<String, ComposeError> {
-        Ok(self.templates.render("closed.txt", &self.base(name))?)
+        Ok(self.render("closed.txt", &self.base(name))?)
     }
 
     /// The headers of a reply to `inbound`: threaded, marked automatic,
@@ -374,6 +450,7 @@ mod tests {
         let c = Composer {
             config: &config,
             templates: &templates,
+            lang: Lang::En,
         };
         let mut stored = BTreeMap::new();
         stored.insert("name".to_string(), "Ada\n\nLovelace".to_string());
@@ -382,7 +459,10 @@ mod tests {
             "region".to_string(),
             Invalid::Kind("`Mars` is not one of the choices".to_string()),
         );
-        let mut texts = c.our_texts().expect("texts");
+        let mut texts = Vec::new();
+        for lang in Lang::ALL {
+            texts.extend(c.in_lang(lang).texts_of_one_language().expect("texts"));
+        }
         texts.push(
             c.problems_text(Some("Ada"), &stored, 1, &["region".into()], &invalid)
                 .expect("problems"),
@@ -429,6 +509,7 @@ mod header_injection {
             references: vec![message_id.into()],
             body: String::new(),
             body_source: String::new(),
+            content_language: None,
             attachments: vec![],
             files: vec![],
             facts: HeaderFacts::default(),
@@ -454,6 +535,7 @@ mod header_injection {
         let c = Composer {
             config: &config,
             templates: &templates,
+            lang: Lang::En,
         };
         let to = Sender {
             address: "eve@example.net".into(),

@@ -59,6 +59,8 @@ pub struct Inbound {
     pub body: String,
     /// Which MIME part(s) `body` was read from, in words for staff.
     pub body_source: String,
+    /// The Content-Language header (RFC 3282), as written, if any.
+    pub content_language: Option<String>,
     /// File names of attached documents (not images or inline parts).
     pub attachments: Vec<String>,
     /// Every attached file, with its bytes: the documents of
@@ -241,6 +243,21 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, IngestError> {
         })
         .collect();
 
+    // On the message, or on the text part read (a client may tag the part).
+    let content_language = msg
+        .header_raw("Content-Language")
+        .map(str::to_string)
+        .or_else(|| {
+            use mail_parser::{HeaderValue, MimeHeaders};
+            match msg.text_part(0)?.content_language() {
+                HeaderValue::Text(t) => Some(t.to_string()),
+                HeaderValue::TextList(l) => Some(l.join(", ")),
+                _ => None,
+            }
+        })
+        .map(|v| no_nul(v.trim()))
+        .filter(|v| !v.is_empty());
+
     Ok(Inbound {
         message_id,
         from,
@@ -250,6 +267,7 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, IngestError> {
         references,
         body,
         body_source,
+        content_language,
         attachments,
         files,
         facts,

@@ -15,6 +15,7 @@ pub mod errors;
 pub mod explain;
 pub mod files;
 pub mod ingest;
+pub mod lang;
 pub mod logging;
 pub mod mailbox;
 pub mod notify;
@@ -70,11 +71,13 @@ pub fn extractor(
     settings: &Settings,
     templates: &Templates,
 ) -> Result<answers::Extractor, compose::ComposeError> {
-    let ours = compose::Composer {
+    let mut ours = compose::Composer {
         config: settings,
         templates,
+        lang: settings.intake.languages.default_lang(),
     }
     .our_texts()?;
+    ours.push(compose::EARLIER_LINES.join("\n"));
     Ok(answers::Extractor::new(&settings.questions, &ours))
 }
 

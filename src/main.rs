@@ -174,8 +174,15 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let composer = Composer {
                 config: &settings,
                 templates: &templates,
+                lang: settings.intake.languages.default_lang(),
             };
-            print!("{}", composer.questions_text(None, false)?);
+            // The mail in each configured language, the default first.
+            for (i, lang) in settings.intake.languages.iter().enumerate() {
+                if i > 0 {
+                    println!("\n==== {lang} ====\n");
+                }
+                print!("{}", composer.in_lang(lang).questions_text(None, false)?);
+            }
             Ok(())
         }
         Command::Check { offline: true } => check::offline(&Settings::load(&cli.config)?).await,

@@ -62,6 +62,9 @@ pub struct Application {
     pub failing: BTreeMap<String, String>,
     pub received_at: String,
     pub updated_at: String,
+    /// The language code the applicant is written to in (`fr`); `null`
+    /// before the first reply.
+    pub language: Option<String>,
 }
 
 /// A stored file, as the report names it.
@@ -124,7 +127,7 @@ impl Report {
                 },
             );
         }
-        let old_prompts = stored_prompts(store).await?;
+        let old_prompts = stored_prompts(store, questions.languages()).await?;
         let applications = store
             .applications()
             .await?
@@ -173,6 +176,7 @@ impl Report {
                     name: a.name,
                     received_at: a.created_at,
                     updated_at: a.updated_at,
+                    language: a.language,
                 }
             })
             .collect();
@@ -296,6 +300,7 @@ impl Report {
                 &check_detail,
                 &a.received_at,
                 &a.updated_at,
+                a.language.as_deref().unwrap_or(""),
             ];
             row.extend(
                 questions
@@ -355,6 +360,7 @@ impl Report {
             asked_as: Vec<Option<&'a str>>,
             received_at: String,
             updated_at: String,
+            language: &'a str,
         }
         let qs: Vec<Q<'_>> = questions
             .iter()
@@ -405,6 +411,7 @@ impl Report {
                     .collect(),
                 received_at: human_time(&a.received_at),
                 updated_at: human_time(&a.updated_at),
+                language: a.language.as_deref().unwrap_or(""),
             })
             .collect();
         #[derive(Serialize)]
@@ -500,11 +507,14 @@ fn percent_encoded(s: &str) -> String {
 /// Each question id's prompt in the newest stored questions version that
 /// has it: for answers stored before prompts were kept. A stored version
 /// this build cannot read is skipped.
-async fn stored_prompts(store: &Store) -> Result<BTreeMap<String, String>, ReportError> {
+async fn stored_prompts(
+    store: &Store,
+    languages: &crate::lang::Languages,
+) -> Result<BTreeMap<String, String>, ReportError> {
     let mut out = BTreeMap::new();
     for v in store.versions().await? {
         let file = std::path::Path::new("question_versions").join(v.id.to_string());
-        if let Ok(set) = QuestionSet::parse(&v.questions, &file) {
+        if let Ok(set) = QuestionSet::parse_for(&v.questions, &file, languages) {
             for q in set.iter() {
                 out.insert(q.id.clone(), q.prompt.trim().to_string());
             }
@@ -598,7 +608,7 @@ impl Application {
 }
 
 /// The CSV's fixed columns, before one per question.
-const CSV_COLUMNS: [&str; 9] = [
+const CSV_COLUMNS: [&str; 10] = [
     "email",
     "name",
     "status",
@@ -608,6 +618,7 @@ const CSV_COLUMNS: [&str; 9] = [
     "check_detail",
     "received_at",
     "updated_at",
+    "language",
 ];
 
 /// The CSV's last column: the prompts answers were given under, where
@@ -710,6 +721,7 @@ mod tests {
                     failing: BTreeMap::new(),
                     received_at: "2022-04-01T00:00:00.000000Z".into(),
                     updated_at: "2022-04-02T00:00:00.000000Z".into(),
+                    language: None,
                 },
                 Application {
                     email: "grace@example.net".into(),
@@ -731,6 +743,7 @@ mod tests {
                     failing: BTreeMap::new(),
                     received_at: "2022-04-01T00:00:00.000000Z".into(),
                     updated_at: "2022-04-02T00:00:00.000000Z".into(),
+                    language: None,
                 },
             ],
             attention: vec![AttentionItem {
@@ -752,7 +765,7 @@ mod tests {
         assert_eq!(
             lines.next(),
             Some(
-                "email,name,status,missing,failing,check,check_detail,received_at,updated_at,question:name,why,earlier:old,asked_as"
+                "email,name,status,missing,failing,check,check_detail,received_at,updated_at,language,question:name,why,earlier:old,asked_as"
             )
         );
         assert!(
@@ -828,6 +841,7 @@ mod tests {
                 failing: BTreeMap::new(),
                 received_at: "2022-04-01T00:00:00.000000Z".into(),
                 updated_at: "2022-04-02T00:00:00.000000Z".into(),
+                language: None,
             }],
             attention: vec![],
         };
@@ -854,6 +868,7 @@ mod tests {
                 "check_detail",
                 "received_at",
                 "updated_at",
+                "language",
                 "question:name",
                 "question:Status",
                 "'-x",
@@ -874,6 +889,7 @@ mod tests {
                 "",
                 "2022-04-01T00:00:00.000000Z",
                 "2022-04-02T00:00:00.000000Z",
+                "",
                 "'=HYPERLINK(\"http://x\",\"y\")",
                 "'+cmd|' /C calc'!A0",
                 "'@SUM(1)",

@@ -695,7 +695,7 @@ async fn reports_in_csv_and_html() {
     let mut lines = csv.split("\r\n");
     assert_eq!(
         lines.next().unwrap(),
-        "email,name,status,missing,failing,check,check_detail,received_at,updated_at,question:name,region,languages,motivation,time,heard,asked_as"
+        "email,name,status,missing,failing,check,check_detail,received_at,updated_at,language,question:name,region,languages,motivation,time,heard,asked_as"
     );
     let row = lines.next().unwrap();
     assert!(

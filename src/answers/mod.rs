@@ -17,6 +17,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use crate::lang::Lang;
 use crate::questions::{Kind, Question, QuestionSet, choice_mark, fold, rules};
 
 mod extracted;
@@ -30,50 +31,58 @@ pub use extracted::{Check, CheckReason, Cut, CutKind, Extracted};
 use layout::{Layout, Line};
 use numbered::{numbered, quoted_header, strip_prompt, tidy};
 
-/// The lines that present question `number` in our mails, without indentation
-/// markers. The extractor recognises quoted copies of exactly these lines.
-pub fn question_block(q: &Question, number: usize, set: &QuestionSet) -> Vec<String> {
+/// The lines that present question `number` of `set` in our mails
+/// written in `lang`, without indentation markers: the prompt, choices and
+/// help in that language, the hint in its words ([`crate::lang::Words`]).
+/// The extractor recognises quoted copies of exactly these lines, in every
+/// configured language.
+pub fn question_block(q: &Question, number: usize, set: &QuestionSet, lang: Lang) -> Vec<String> {
+    let words = lang.words();
     let mut lines = vec![format!(
         "{number}. {}{}",
-        q.prompt.trim(),
-        if q.required { " (required)" } else { "" }
+        q.prompt_in(lang).trim(),
+        if q.required {
+            format!(" {}", words.required)
+        } else {
+            String::new()
+        }
     )];
     let mut hint = |s: String| lines.push(format!("   {s}"));
     if let Some(when) = set.condition_words(q) {
         hint(when);
     }
-    if let Some(help) = &q.help {
+    if let Some(help) = q.help_in(lang) {
         for l in help.lines().filter(|l| !l.trim().is_empty()) {
             hint(l.trim().to_string());
         }
     }
-    let by = if q.numbers_choices() {
-        "the number or the name"
-    } else {
-        "the letter or the name"
-    };
-    match q.kind {
-        Kind::Text => {}
-        Kind::Paragraph => hint("Several sentences or paragraphs are welcome.".into()),
-        Kind::Choice => hint(format!("Choose one ({by}):")),
-        Kind::Choices => hint("Choose one or more, separated by commas:".into()),
-        Kind::Email => hint("An email address.".into()),
-        Kind::Url => hint("A web address.".into()),
-        Kind::Yesno => hint("Yes or no.".into()),
-        Kind::Number => hint("A number.".into()),
+    let kind_hint = match q.kind {
+        Kind::Text => None,
+        Kind::Paragraph => Some(words.paragraph.to_string()),
+        Kind::Choice if q.numbers_choices() => Some(words.choice_by_number.to_string()),
+        Kind::Choice => Some(words.choice.to_string()),
+        Kind::Choices => Some(words.choices.to_string()),
+        Kind::Email => Some(words.email.to_string()),
+        Kind::Url => Some(words.url.to_string()),
+        Kind::Yesno => Some(words.yesno.to_string()),
+        Kind::Number => Some(words.number.to_string()),
         Kind::File => {
             let types: Vec<&str> = q.file_types().iter().map(|t| t.as_str()).collect();
-            hint(format!(
-                "Attach the file to your reply: {}; at most {}.",
-                types.join(", "),
-                crate::files::size::human(q.max_file_bytes())
-            ));
+            Some(
+                words
+                    .file
+                    .replace("{types}", &types.join(", "))
+                    .replace("{size}", &crate::files::size::human(q.max_file_bytes())),
+            )
         }
+    };
+    if let Some(h) = kind_hint {
+        hint(h);
     }
     for h in rules::hints(q.rules()) {
         hint(h);
     }
-    for (i, c) in q.choices.iter().enumerate() {
+    for (i, c) in q.choices_in(lang).iter().enumerate() {
         hint(format!("{} {c}", choice_mark(q, i)));
     }
     lines
@@ -84,7 +93,8 @@ pub fn question_block(q: &Question, number: usize, set: &QuestionSet) -> Vec<Str
 #[derive(Debug, Clone)]
 pub struct Extractor {
     questions: QuestionSet,
-    /// Folded lines of each question's block, by number, and joined.
+    /// Folded lines of each question's block in every language, by
+    /// number, and each language's block joined (separated by ` | `).
     blocks: Vec<(usize, Vec<String>, String)>,
     known_lines: HashSet<String>,
     /// The same lines as written, trimmed: a cheap exact test.
@@ -103,11 +113,10 @@ pub struct Extractor {
 struct Labels {
     /// The id with `_` and `-` as spaces.
     id: String,
-    /// The prompt without its closing `?`, `:` or `.`.
-    prompt: String,
-    /// The prompt's words between spaces, for a phrase search.
-    padded: String,
-    /// The id's and prompt's content words.
+    /// In each language: the prompt without its closing `?`, `:` or `.`,
+    /// and its words between spaces, for a phrase search.
+    prompts: Vec<(String, String)>,
+    /// The id's and every prompt's content words.
     words: Vec<String>,
 }
 
@@ -118,21 +127,28 @@ impl Extractor {
             .iter()
             .enumerate()
             .map(|(i, q)| {
-                let lines: Vec<String> = question_block(q, i + 1, questions)
-                    .iter()
-                    .map(|l| fold(l))
-                    .collect();
-                let joined = lines.join(" ");
-                (i + 1, lines, joined)
+                let mut lines: Vec<String> = Vec::new();
+                let mut joined: Vec<String> = Vec::new();
+                for lang in questions.languages().iter() {
+                    let block: Vec<String> = question_block(q, i + 1, questions, lang)
+                        .iter()
+                        .map(|l| fold(l))
+                        .collect();
+                    joined.push(block.join(" "));
+                    lines.extend(block);
+                }
+                (i + 1, lines, joined.join(" | "))
             })
             .collect();
         let mut known_lines = HashSet::new();
         let mut known_raw = HashSet::new();
         let mut known_text = String::new();
-        let block_lines = questions
-            .iter()
-            .enumerate()
-            .flat_map(|(i, q)| question_block(q, i + 1, questions));
+        let block_lines = questions.iter().enumerate().flat_map(|(i, q)| {
+            questions
+                .languages()
+                .iter()
+                .flat_map(move |lang| question_block(q, i + 1, questions, lang))
+        });
         for line in ours
             .iter()
             .flat_map(|t| t.lines().map(str::to_string))
@@ -154,18 +170,21 @@ impl Extractor {
             known_words: known_text.split(' ').map(str::to_string).collect(),
             labels: questions
                 .iter()
-                .map(|q| {
-                    let prompt = fold(q.prompt.trim_end_matches(['?', ':', '.']));
-                    Labels {
-                        id: fold(&q.id.replace(['_', '-'], " ")),
-                        padded: format!(" {} ", prompt.replace(['?', ',', '(', ')'], " ")),
-                        prompt,
-                        words: numbered::words(&format!(
-                            "{} {}",
-                            q.id.replace(['_', '-'], " "),
-                            q.prompt
-                        )),
-                    }
+                .map(|q| Labels {
+                    id: fold(&q.id.replace(['_', '-'], " ")),
+                    prompts: q
+                        .prompts()
+                        .map(|p| {
+                            let prompt = fold(p.trim_end_matches(['?', ':', '.']));
+                            let padded = format!(" {} ", prompt.replace(['?', ',', '(', ')'], " "));
+                            (prompt, padded)
+                        })
+                        .collect(),
+                    words: numbered::words(&format!(
+                        "{} {}",
+                        q.id.replace(['_', '-'], " "),
+                        q.prompts().collect::<Vec<_>>().join(" ")
+                    )),
                 })
                 .collect(),
             known_text,
@@ -184,7 +203,7 @@ impl Extractor {
         if self
             .questions
             .by_number(n)
-            .is_some_and(|q| q.choices.iter().any(|c| fold(c) == f))
+            .is_some_and(|q| q.choice_lists().flatten().any(|c| fold(c) == f))
         {
             return false;
         }

@@ -194,7 +194,11 @@ impl Extractor {
             .questions
             .iter()
             .zip(&self.labels)
-            .filter(|(_, l)| l.prompt == label || l.padded.contains(&padded))
+            .filter(|(_, l)| {
+                l.prompts
+                    .iter()
+                    .any(|(p, pad)| *p == label || pad.contains(&padded))
+            })
             .map(|(q, _)| q)
             .collect();
         match hits.as_slice() {
@@ -250,10 +254,14 @@ pub(super) fn quoted_header(text: &str, questions: &QuestionSet) -> Option<usize
     let n: usize = caps.get(1)?.as_str().parse().ok()?;
     let q = questions.by_number(n)?;
     let rest = fold(caps.get(2)?.as_str());
-    let prompt = fold(&q.prompt);
-    // The quoting client may have wrapped a long prompt: compare the start.
-    let probe: String = prompt.chars().take(rest.chars().count().min(24)).collect();
-    (!probe.is_empty() && rest.starts_with(&probe)).then_some(n)
+    // In any of its languages; the quoting client may have wrapped a long
+    // prompt: compare the start.
+    q.prompts()
+        .any(|p| {
+            let probe: String = fold(p).chars().take(rest.chars().count().min(24)).collect();
+            !probe.is_empty() && rest.starts_with(&probe)
+        })
+        .then_some(n)
 }
 
 /// `(number, rest of line)` for a line that starts with an answer number.
@@ -348,19 +356,22 @@ pub(super) fn strip_prompt(answer: &str, q: &Question) -> String {
         Some((f, r)) => (f, Some(r)),
         None => (answer, None),
     };
-    let prompt = q.prompt.trim();
     let folded_first = fold(first);
-    let folded_prompt = fold(prompt);
     let mut new_first: Option<String> = None;
-    if !folded_prompt.is_empty() && folded_first.starts_with(&folded_prompt) {
-        let skip = prompt.chars().count();
-        let remainder: String = first.trim_start().chars().skip(skip).collect();
-        let remainder = remainder.trim_start();
-        let remainder = remainder
-            .strip_prefix("(required)")
-            .unwrap_or(remainder)
-            .trim_start_matches([':', '-', ' ']);
-        new_first = Some(remainder.to_string());
+    for prompt in q.prompts().map(str::trim) {
+        let folded_prompt = fold(prompt);
+        if !folded_prompt.is_empty() && folded_first.starts_with(&folded_prompt) {
+            let skip = prompt.chars().count();
+            let remainder: String = first.trim_start().chars().skip(skip).collect();
+            let mut remainder = remainder.trim_start();
+            for lang in crate::lang::Lang::ALL {
+                remainder = remainder
+                    .strip_prefix(lang.words().required)
+                    .unwrap_or(remainder);
+            }
+            new_first = Some(remainder.trim_start_matches([':', '-', ' ']).to_string());
+            break;
+        }
     }
     match new_first {
         None => answer.to_string(),

@@ -30,7 +30,7 @@ required = true
 fn quoted_questions(q: &QuestionSet) -> String {
     let mut s = String::from("> Hello,\n>\n> To apply, reply to this mail.\n>\n");
     for (i, question) in q.iter().enumerate() {
-        for l in question_block(question, i + 1, q) {
+        for l in question_block(question, i + 1, q, crate::lang::Lang::En) {
             s.push_str(&format!("> {l}\n"));
         }
         s.push_str(">\n");
@@ -222,7 +222,7 @@ fn answers_under_questions_pasted_without_quoting() {
     let q = qs();
     let mut body = String::from("Here you go:\n\n");
     for (i, question) in q.iter().enumerate() {
-        for l in question_block(question, i + 1, &q) {
+        for l in question_block(question, i + 1, &q, crate::lang::Lang::En) {
             body.push_str(&l);
             body.push('\n');
         }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::raw::RawIntake;
 use super::{ConfigError, Origin};
+use crate::lang::Languages;
 use crate::questions::{QuestionSet, QuestionsError};
 
 /// Default largest message processed as an applicant mail (bytes).
@@ -47,6 +48,10 @@ pub struct Intake {
     /// The questions file (`intake.questions`, resolved against the
     /// configuration file's folder): `run` reloads it when it changes.
     pub questions_file: PathBuf,
+    /// The languages applicants are written to in (`languages`, default
+    /// `["en"]`); the first is the default and the questions file's plain
+    /// texts'.
+    pub languages: Languages,
 }
 
 impl Intake {
@@ -124,8 +129,14 @@ pub(super) fn intake(
         .ok_or_else(|| origin.missing_key("intake.questions", NEEDED_BY))?;
     // The questions file's own errors name it and its keys; only the one
     // that it cannot be read at all is about the key that names it.
+    let languages = match &raw.languages {
+        None => Languages::default(),
+        Some(codes) => {
+            Languages::from_codes(codes).map_err(|m| origin.invalid("intake.languages", m))?
+        }
+    };
     let questions_file = origin.path(&questions_file);
-    let questions = QuestionSet::load(&questions_file).map_err(|e| match e {
+    let questions = QuestionSet::load_for(&questions_file, &languages).map_err(|e| match e {
         QuestionsError::Read { file, reason } => origin.invalid(
             "intake.questions",
             format!("cannot read {}: {reason}", file.display()),
@@ -142,6 +153,7 @@ pub(super) fn intake(
             poll,
             backfill,
             questions_file,
+            languages,
         },
         questions,
     ))

@@ -136,7 +136,52 @@ pub struct Settings {
     privacy: Option<RawPrivacy>,
 }
 
+/// Where answers are stored, as the mails may tell applicants: the kind
+/// of database `database.url` names, never its path or credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Storage {
+    /// An SQLite file on the machine running mailintake.
+    Sqlite,
+    /// A PostgreSQL server, by host name when the URL gives one.
+    Postgres { host: Option<String> },
+}
+
+impl Storage {
+    /// `sqlite` or `postgres`, as the templates test it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Storage::Sqlite => "sqlite",
+            Storage::Postgres { .. } => "postgres",
+        }
+    }
+
+    pub fn host(&self) -> Option<&str> {
+        match self {
+            Storage::Sqlite => None,
+            Storage::Postgres { host } => host.as_deref(),
+        }
+    }
+}
+
 impl Settings {
+    /// The kind of database `database.url` names; `None` without one or
+    /// with a URL that `database_url` would refuse.
+    pub fn storage(&self) -> Option<Storage> {
+        let url = self.database.as_ref()?.url.as_ref()?;
+        let url = secrecy::ExposeSecret::expose_secret(url);
+        if url.starts_with("sqlite:") {
+            Some(Storage::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let host = url::Url::parse(url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .filter(|h| !h.is_empty());
+            Some(Storage::Postgres { host })
+        } else {
+            None
+        }
+    }
+
     /// Reads a config file and the questions file it names.
     pub fn load(file: &Path) -> Result<Self, ConfigError> {
         // The file holds the passwords, unless they come from elsewhere.
@@ -203,6 +248,7 @@ impl Settings {
                 poll: DEFAULT_POLL,
                 backfill: crate::domain::Backfill::default(),
                 questions_file: PathBuf::new(),
+                languages: questions.languages().clone(),
             },
             questions,
             security: Trust::default(),

@@ -38,6 +38,8 @@ pub(super) struct RawIntake {
     pub max_message_bytes: Option<u64>,
     /// Seconds; TOML gives an integer or a float.
     pub poll_seconds: Option<f64>,
+    /// Language codes, the first the default.
+    pub languages: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -106,7 +106,8 @@ async fn take(pipeline: &Pipeline, file: &Path, bytes: &[u8], forced: bool) -> R
     };
     let text = std::str::from_utf8(bytes)
         .map_err(|e| refused(&format!("{}: not UTF-8 text ({e})", file.display())))?;
-    let questions = QuestionSet::parse(text, file).map_err(|e| refused(&e))?;
+    let languages = pipeline.config().intake.languages.clone();
+    let questions = QuestionSet::parse_for(text, file, &languages).map_err(|e| refused(&e))?;
     let count = questions.len();
     match pipeline.reload(questions, Utc::now()).await {
         Ok(Reloaded::Loaded { version }) => {

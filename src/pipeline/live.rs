@@ -165,7 +165,7 @@ impl Versions {
             return Ok(live.extractor.clone());
         };
         let file = Path::new("question_versions").join(version.to_string());
-        let built = QuestionSet::parse(&stored.questions, &file)
+        let built = QuestionSet::parse_for(&stored.questions, &file, &live.config.intake.languages)
             .map_err(|e| e.to_string())
             .and_then(|questions| {
                 let mut config = (*live.config).clone();

@@ -16,6 +16,7 @@ use crate::domain::{
     SentLastHour, Status, Written,
 };
 use crate::ingest::{Inbound, Sender};
+use crate::lang::Lang;
 use crate::mailbox::Fetched;
 use crate::questions::QuestionSet;
 use crate::render::Templates;
@@ -103,10 +104,11 @@ impl Pipeline {
             .await
     }
 
-    fn composer<'a>(&'a self, config: &'a Config) -> Composer<'a> {
+    fn composer<'a>(&'a self, config: &'a Config, lang: Lang) -> Composer<'a> {
         Composer {
             config,
             templates: &self.templates,
+            lang,
         }
     }
 
@@ -497,13 +499,32 @@ impl Pipeline {
                 .await
                 .map_err(PipelineError::from)?;
         }
+        // The application's language: the one stored, else this mail's
+        // (which the application then keeps).
+        let stored = tx
+            .application_language(&sender.address)
+            .await
+            .map_err(PipelineError::from)?;
+        let languages = &mail.live.config.intake.languages;
+        let lang = crate::lang::of_application(stored.as_deref(), languages, || {
+            crate::lang::choose(
+                inbound.content_language.as_deref(),
+                &inbound.body,
+                languages,
+            )
+        });
+        if stored.is_none() {
+            tx.set_language(&sender.address, lang)
+                .await
+                .map_err(PipelineError::from)?;
+        }
         if let Some(reply) = &w.reply {
             let config = &mail.live.config;
             let composed = match reply {
-                ReplyText::DataCopy => self.data_copy(config, sender, inbound, now).await?,
+                ReplyText::DataCopy => self.data_copy(config, sender, inbound, lang, now).await?,
                 _ => {
-                    let text = self.render(config, reply)?;
-                    self.composer(config)
+                    let text = self.render(config, reply, lang)?;
+                    self.composer(config, lang)
                         .message(&self.key, sender, inbound, text)
                         .map_err(PipelineError::from)?
                 }
@@ -535,21 +556,27 @@ impl Pipeline {
         config: &Config,
         sender: &Sender,
         inbound: &Inbound,
+        lang: Lang,
         now: DateTime<Utc>,
     ) -> Result<crate::compose::Composed, PipelineError> {
         let export = crate::privacy::export::export(&self.store, &sender.address, now)
             .await?
             .standing(&config.questions);
-        let c = self.composer(config);
+        let c = self.composer(config, lang);
         let text = c.data_copy_text(&export)?;
         let json = serde_json::to_string_pretty(&export)
             .map_err(|e| ComposeError::Build(format!("data.json: {e}")))?;
         Ok(c.message_with_json(&self.key, sender, inbound, text, "data.json", json)?)
     }
 
-    /// The reply's text, from the templates.
-    fn render(&self, config: &Config, reply: &ReplyText) -> Result<String, PipelineError> {
-        let c = self.composer(config);
+    /// The reply's text in `lang`, from the templates.
+    fn render(
+        &self,
+        config: &Config,
+        reply: &ReplyText,
+        lang: Lang,
+    ) -> Result<String, PipelineError> {
+        let c = self.composer(config, lang);
         Ok(match reply {
             ReplyText::Questions { name, again } => c.questions_text(name.as_deref(), *again)?,
             ReplyText::Closed { name } => c.closed_text(name.as_deref())?,

@@ -72,6 +72,8 @@ pub struct Application {
     pub created_at: String,
     /// Arrival of the mail that last changed it.
     pub updated_at: String,
+    /// The language code our mails to the address are written in.
+    pub language: Option<String>,
     /// Question id to the current answer.
     pub answers: BTreeMap<String, String>,
     /// Current answers the reader had to guess about: why, and the text
@@ -215,6 +217,7 @@ pub async fn export(
         status: a.status,
         created_at: a.created_at,
         updated_at: a.updated_at,
+        language: a.language,
         answers: a.current.values,
         checks: a.current.checks,
     });
@@ -333,6 +336,7 @@ mod tests {
                 status,
                 created_at: String::new(),
                 updated_at: String::new(),
+                language: None,
                 answers: [("name".to_string(), name.to_string())].into(),
                 checks: BTreeMap::new(),
             }),

@@ -7,12 +7,15 @@ use unicode_normalization::UnicodeNormalization;
 
 pub mod condition;
 pub mod diff;
+mod localized;
 mod number;
 pub mod rules;
 mod validate;
 mod yesno;
 
+use crate::lang::Languages;
 pub use condition::{Condition, When};
+pub use localized::{Localized, Translations};
 pub use number::ascii_digits;
 pub use rules::{Broken, Rule};
 pub use validate::Taken;
@@ -65,6 +68,12 @@ pub struct Question {
     /// Optional extra guidance shown under the prompt.
     #[serde(default)]
     pub help: Option<String>,
+    /// `prompt`, `choices` and `help` in each configured language other
+    /// than the default (the fields above hold the default's); read with
+    /// [`Question::prompt_in`] and its kin. Written in the questions file
+    /// as `prompt.fr = "…"`, never as this key.
+    #[serde(default, skip_serializing_if = "Translations::is_empty")]
+    pub translations: Translations,
     /// `kind = "file"`: the types taken, by content (default all four).
     #[serde(default)]
     pub types: Vec<crate::files::FileType>,
@@ -155,22 +164,55 @@ pub struct QuestionSet {
     /// The file's text as parsed: what a stored version keeps, and what
     /// [`QuestionSet::digest`] is taken of.
     source: String,
+    /// The languages the file was checked for; the first is the one of
+    /// the plain `prompt`, `choices` and `help`.
+    languages: Languages,
 }
 
 impl QuestionSet {
+    /// The file, in English alone.
     pub fn load(file: &Path) -> Result<Self, QuestionsError> {
+        Self::load_for(file, &Languages::default())
+    }
+
+    /// The file, checked to hold every text in each of `languages`.
+    pub fn load_for(file: &Path, languages: &Languages) -> Result<Self, QuestionsError> {
         let text = std::fs::read_to_string(file).map_err(|reason| QuestionsError::Read {
             file: file.to_path_buf(),
             reason,
         })?;
-        Self::parse(&text, file)
+        Self::parse_for(&text, file, languages)
     }
 
+    /// `text` as the file `file`, in English alone.
     pub fn parse(text: &str, file: &Path) -> Result<Self, QuestionsError> {
-        let raw: RawQuestions = toml::from_str(text).map_err(|e| QuestionsError::Parse {
+        Self::parse_for(text, file, &Languages::default())
+    }
+
+    /// `text` as the file `file`, checked to hold every text in each of
+    /// `languages` (see [`localized`]).
+    pub fn parse_for(
+        text: &str,
+        file: &Path,
+        languages: &Languages,
+    ) -> Result<Self, QuestionsError> {
+        let parse_error = |e: toml::de::Error| QuestionsError::Parse {
             file: file.to_path_buf(),
             message: crate::config::describe_toml_error(&e, text),
-        })?;
+        };
+        let mut table: toml::Table = toml::from_str(text).map_err(parse_error)?;
+        let raw: RawQuestions = if localized::has_tables(&table) {
+            localized::flatten(&mut table, languages, file)?;
+            // The rewritten file has no text to point into.
+            RawQuestions::deserialize(toml::Value::Table(table)).map_err(|e| {
+                QuestionsError::Parse {
+                    file: file.to_path_buf(),
+                    message: e.message().trim().replace('\n', "; "),
+                }
+            })?
+        } else {
+            toml::from_str(text).map_err(parse_error)?
+        };
         if raw.question.is_empty() {
             return Err(QuestionsError::Invalid {
                 file: file.to_path_buf(),
@@ -224,12 +266,12 @@ impl QuestionSet {
                     ),
                 ));
             }
-            let file = q.kind == Kind::File;
-            if !file && !q.types.is_empty() {
+            let is_file = q.kind == Kind::File;
+            if !is_file && !q.types.is_empty() {
                 return Err(invalid("types", "only kind = \"file\" takes types".into()));
             }
             if let Some(size) = &q.max_size {
-                if !file {
+                if !is_file {
                     return Err(invalid(
                         "max_size",
                         "only kind = \"file\" takes max_size".into(),
@@ -253,6 +295,7 @@ impl QuestionSet {
                 }
                 folded.push((f, c));
             }
+            localized::check(i, q, languages, file)?;
             let read = rules::read(q).map_err(|p| invalid(p.key, p.message))?;
             let condition = match &q.when {
                 Some(when) => Some(
@@ -267,7 +310,13 @@ impl QuestionSet {
         Ok(Self {
             questions,
             source: text.to_string(),
+            languages: languages.clone(),
         })
+    }
+
+    /// The languages the questions are written in; the first is the default.
+    pub fn languages(&self) -> &Languages {
+        &self.languages
     }
 
     /// The text this set was parsed from.

@@ -208,3 +208,142 @@ fn file_questions_take_types_and_a_size_and_refuse_them_elsewhere() {
         "{unknown}"
     );
 }
+
+mod languages {
+    use super::*;
+    use crate::lang::{Lang, Languages};
+
+    fn langs(codes: &[&str]) -> Languages {
+        Languages::from_codes(codes).expect("languages")
+    }
+
+    const REGION: &str = r#"
+[[question]]
+id = "name"
+prompt.en = "What is your name?"
+prompt.fr = "Quel est votre nom ?"
+required = true
+
+[[question]]
+id = "region"
+prompt = { en = "Which region do you live in?", fr = "Dans quelle région vivez-vous ?" }
+kind = "choice"
+choices.en = ["Africa", "Europe", "Latin America"]
+choices.fr = ["Afrique", "Europe", "Amérique latine"]
+help.en = "Where you live most of the year."
+help.fr = "Là où vous vivez la plus grande partie de l'année."
+"#;
+
+    #[test]
+    fn dotted_keys_hold_each_language() {
+        let set = QuestionSet::parse_for(REGION, Path::new("q.toml"), &langs(&["en", "fr"]))
+            .expect("parses");
+        let q = set.by_id("region").expect("region");
+        assert_eq!(q.prompt, "Which region do you live in?");
+        assert_eq!(q.choices, ["Africa", "Europe", "Latin America"]);
+        assert_eq!(q.prompt_in(Lang::Fr), "Dans quelle région vivez-vous ?");
+        assert_eq!(q.choices_in(Lang::Fr)[2], "Amérique latine");
+        assert_eq!(
+            q.help_in(Lang::Fr),
+            Some("Là où vous vivez la plus grande partie de l'année.")
+        );
+        // A language not configured reads the default.
+        assert_eq!(q.prompt_in(Lang::De), q.prompt);
+        // French first: the plain fields hold French.
+        let fr_first = QuestionSet::parse_for(REGION, Path::new("q.toml"), &langs(&["fr", "en"]))
+            .expect("parses");
+        let q = fr_first.by_id("region").expect("region");
+        assert_eq!(q.prompt, "Dans quelle région vivez-vous ?");
+        assert_eq!(q.prompt_in(Lang::En), "Which region do you live in?");
+        assert_eq!(fr_first.languages().default_lang(), Lang::Fr);
+    }
+
+    #[test]
+    fn a_plain_string_is_the_default_language() {
+        let text = "[[question]]\nid = \"a\"\nprompt = \"Name?\"\n";
+        let set = QuestionSet::parse_for(text, Path::new("q.toml"), &langs(&["en"])).expect("en");
+        assert_eq!(set.by_id("a").expect("a").prompt_in(Lang::Fr), "Name?");
+        // The same file with French configured lacks its French prompt.
+        let e = QuestionSet::parse_for(text, Path::new("q.toml"), &langs(&["en", "fr"]))
+            .expect_err("missing fr")
+            .to_string();
+        assert!(
+            e.contains("q.toml") && e.contains("question[0].prompt.fr") && e.contains("`a`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn missing_or_mismatched_translations_are_refused() {
+        let p = Path::new("/etc/q.toml");
+        let l = langs(&["en", "fr", "es"]);
+        // Spanish is configured and the file has none.
+        let e = QuestionSet::parse_for(REGION, p, &l)
+            .expect_err("no es")
+            .to_string();
+        assert!(
+            e.contains("/etc/q.toml") && e.contains("prompt.es") && e.contains("`name`"),
+            "{e}"
+        );
+        for (text, key) in [
+            (
+                REGION.replace(
+                    r#"choices.fr = ["Afrique", "Europe", "Amérique latine"]"#,
+                    r#"choices.fr = ["Afrique", "Europe"]"#,
+                ),
+                "question[1].choices.fr",
+            ),
+            (
+                REGION.replace(
+                    r#"choices.fr = ["Afrique", "Europe", "Amérique latine"]"#,
+                    "",
+                ),
+                "question[1].choices.fr",
+            ),
+            (
+                REGION.replace(
+                    r#"help.fr = "Là où vous vivez la plus grande partie de l'année.""#,
+                    "",
+                ),
+                "question[1].help.fr",
+            ),
+            (
+                REGION.replace("prompt.en =", "prompt.xx ="),
+                "question[0].prompt.xx",
+            ),
+            (
+                REGION.replace("prompt.en =", "prompt.es ="),
+                "question[0].prompt.es",
+            ),
+            (
+                REGION.replace(r#"{ en = "Which region do you live in?", "#, "{ "),
+                "question[1].prompt.en",
+            ),
+        ] {
+            let e = QuestionSet::parse_for(&text, p, &langs(&["en", "fr"]))
+                .expect_err(key)
+                .to_string();
+            assert!(e.contains("/etc/q.toml") && e.contains(key), "{key}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_choice_in_any_language_is_stored_as_the_canonical_one() {
+        let set = QuestionSet::parse_for(REGION, Path::new("q.toml"), &langs(&["en", "fr"]))
+            .expect("parses");
+        let q = set.by_id("region").expect("region");
+        for (given, want) in [
+            ("Amérique latine", "Latin America"),
+            ("amerique latine", "Latin America"),
+            ("Afrique", "Africa"),
+            ("afri", "Africa"),
+            ("Latin America", "Latin America"),
+            ("c) Amérique latine", "Latin America"),
+            ("b", "Europe"),
+            ("Europe", "Europe"),
+        ] {
+            assert_eq!(q.validate(given).as_deref(), Ok(want), "{given}");
+        }
+        assert!(q.validate("Asie").is_err());
+    }
+}

@@ -204,8 +204,10 @@ impl Question {
         (acc.is_empty() && !out.is_empty()).then_some(out)
     }
 
-    /// Matches one spelling against the choices: exact (folded), the letter
-    /// (at most 26 choices) or number shown in the mail, or a unique prefix.
+    /// Matches one spelling against the choices in every language:
+    /// exact (folded), the letter or number shown in the mail, or a prefix
+    /// unique among the choices; returns the canonical (default-language)
+    /// choice, so "Amérique latine" is stored as "Latin America".
     fn match_choice(&self, raw: &str) -> Result<&str, Invalid> {
         let f = fold(
             raw.trim()
@@ -213,21 +215,29 @@ impl Question {
                 .trim_end_matches(['.', ')', ']']),
         );
         let f = f.trim();
-        if let Some(c) = self.choices.iter().find(|c| fold(c) == f) {
+        let canonical = |i: usize| self.choices.get(i).map(String::as_str);
+        // (index, folded spelling) for every language's list.
+        let spellings: Vec<(usize, String)> = self
+            .choice_lists()
+            .flat_map(|list| list.iter().enumerate().map(|(i, c)| (i, fold(c))))
+            .collect();
+        if let Some(c) = spellings
+            .iter()
+            .find(|(_, c)| c == f)
+            .and_then(|(i, _)| canonical(*i))
+        {
             return Ok(c);
         }
         if !self.numbers_choices()
             && f.chars().count() == 1
             && let Some(ch) = f.chars().next()
             && ch.is_ascii_lowercase()
+            && let Some(c) = canonical((ch as u8 - b'a') as usize)
         {
-            let idx = (ch as u8 - b'a') as usize;
-            if let Some(c) = self.choices.get(idx) {
-                return Ok(c);
-            }
+            return Ok(c);
         }
         if let Ok(n) = f.parse::<usize>()
-            && let Some(c) = n.checked_sub(1).and_then(|i| self.choices.get(i))
+            && let Some(c) = n.checked_sub(1).and_then(canonical)
         {
             return Ok(c);
         }
@@ -235,17 +245,22 @@ impl Question {
         // "[30] Germany" or "30) Germany" past 26 choices.
         if let Some((head, rest)) = f.split_once([')', '.', ' ', ']'])
             && (head.len() == 1 || (head.len() <= 4 && head.chars().all(|c| c.is_ascii_digit())))
-            && let Some(c) = self.choices.iter().find(|c| fold(c) == rest.trim())
+            && let Some(c) = spellings
+                .iter()
+                .find(|(_, c)| c == rest.trim())
+                .and_then(|(i, _)| canonical(*i))
         {
             return Ok(c);
         }
-        let matches: Vec<&String> = self
-            .choices
+        let mut matches: Vec<usize> = spellings
             .iter()
-            .filter(|c| !f.is_empty() && fold(c).starts_with(f))
+            .filter(|(_, c)| !f.is_empty() && c.starts_with(f))
+            .map(|(i, _)| *i)
             .collect();
+        matches.sort_unstable();
+        matches.dedup();
         match matches.as_slice() {
-            [one] => Ok(one),
+            [one] => canonical(*one).ok_or_else(|| Invalid::Kind("no such choice".into())),
             [] => Err(Invalid::Kind(format!(
                 "`{}` is not one of the choices",
                 short(raw.trim())

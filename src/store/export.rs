@@ -20,6 +20,8 @@ pub struct StoredApplicationFull {
     pub created_at: String,
     /// Arrival of the mail that last changed it, RFC 3339 UTC.
     pub updated_at: String,
+    /// The language code its mails are written in, once chosen.
+    pub language: Option<String>,
     pub current: CurrentAnswers,
 }
 
@@ -121,7 +123,7 @@ impl Store {
     ) -> Result<Option<StoredApplicationFull>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         let Some(r) = sqlx::query(
-            "SELECT id, email, name, status, created_at, updated_at FROM applications
+            "SELECT id, email, name, status, created_at, updated_at, language FROM applications
              WHERE email = $1",
         )
         .bind(address.trim().to_lowercase())
@@ -154,6 +156,7 @@ impl Store {
             status,
             created_at: r.get("created_at"),
             updated_at: r.get("updated_at"),
+            language: r.get("language"),
             current,
         }))
     }

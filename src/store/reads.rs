@@ -21,6 +21,9 @@ pub struct ApplicationRow {
     pub created_at: String,
     /// When the mail that last changed it arrived (RFC 3339 UTC).
     pub updated_at: String,
+    /// The language code its mails are written in; `None` before the
+    /// first reply.
+    pub language: Option<String>,
 }
 
 /// A mail, or a reply that could not be delivered, that needs a person.
@@ -94,7 +97,7 @@ impl Store {
 
     pub async fn applications(&self) -> Result<Vec<ApplicationRow>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, email, name, status, created_at, updated_at FROM applications
+            "SELECT id, email, name, status, created_at, updated_at, language FROM applications
              ORDER BY created_at, id",
         )
         .fetch_all(&self.pool)
@@ -114,6 +117,7 @@ impl Store {
                     })?,
                     created_at: r.get("created_at"),
                     updated_at: r.get("updated_at"),
+                    language: r.get("language"),
                 })
             })
             .collect()

@@ -172,6 +172,35 @@ impl Tx {
         .transpose()
     }
 
+    /// The language code stored on `email`'s application; `None` when
+    /// there is no application or none was chosen yet.
+    pub async fn application_language(
+        &mut self,
+        email: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let lang: Option<Option<String>> =
+            sqlx::query_scalar("SELECT language FROM applications WHERE email = $1")
+                .bind(email.to_lowercase())
+                .fetch_optional(&mut *self.inner)
+                .await?;
+        Ok(lang.flatten())
+    }
+
+    /// Stores `lang` on `email`'s application when it has none yet (the
+    /// first mail's language stays); nothing without an application.
+    pub async fn set_language(
+        &mut self,
+        email: &str,
+        lang: crate::lang::Lang,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE applications SET language = $1 WHERE email = $2 AND language IS NULL")
+            .bind(lang.code())
+            .bind(email.to_lowercase())
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(())
+    }
+
     /// Creates the application, dated by the mail that started it.
     pub async fn insert_application(
         &mut self,
