@@ -207,6 +207,13 @@ pub fn read(q: &Question) -> Result<Vec<Rule>, FileProblem> {
     let texts_named = "kind = \"text\" or \"paragraph\"";
     if let Some(n) = q.min_length {
         kinds("min_length", &texts, texts_named)?;
+        let hard = q.max_chars();
+        if n > hard {
+            return Err(problem(
+                "min_length",
+                format!("{n} is over the longest answer taken for this kind ({hard})"),
+            ));
+        }
         rules.push(Rule::MinLength(n));
     }
     if let Some(n) = q.max_length {

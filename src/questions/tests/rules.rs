@@ -169,6 +169,8 @@ fn a_broken_rule_is_refused_naming_file_id_number_and_key() {
         ),
         ("max_length = 0", "max_length", "at least 1"),
         ("max_length = 5000", "max_length", "longest answer taken"),
+        // No answer could meet it: a text answer is at most 2000.
+        ("min_length = 5000", "min_length", "longest answer taken"),
         (
             "kind = \"number\"\nmin = 10\nmax = 5",
             "min",
