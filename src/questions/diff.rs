@@ -14,8 +14,8 @@ pub enum Change {
     /// No longer in the file (or its id changed): its answers stay in the
     /// database and the report lists them under "earlier questions".
     Removed { id: String, number: usize },
-    /// Optional before, required now: applications that lack it turn
-    /// incomplete.
+    /// Optional before (or required only under a `when` it no longer
+    /// has), required now: applications that lack it turn incomplete.
     NewlyRequired { id: String, number: usize },
     /// New in the file (or a new id for an old question).
     Added {
@@ -76,7 +76,10 @@ pub fn diff(old: &QuestionSet, new: &QuestionSet) -> Vec<Change> {
                         to,
                     });
                 }
-                if q.required && !before.required {
+                // Required now where it was not before: optional before,
+                // or asked before only when a condition held.
+                let lost_condition = before.condition().is_some() && q.condition().is_none();
+                if q.required && (!before.required || lost_condition) {
                     out.push(Change::NewlyRequired {
                         id: q.id.clone(),
                         number: to,
@@ -198,6 +201,26 @@ mod tests {
         for (what, new, want) in cases {
             assert_eq!(diff(&set(&base), &set(&new)), want, "{what}");
         }
+    }
+
+    /// A required question that loses its `when` is required of every
+    /// applicant now, also of those it did not apply to.
+    #[test]
+    fn a_required_question_losing_its_condition_is_newly_required() {
+        let parse = |text: &str| QuestionSet::parse(text, Path::new("q.toml")).expect("questions");
+        let head = "[[question]]\nid = \"member\"\nprompt = \"Member?\"\nkind = \"yesno\"\n\
+                    [[question]]\nid = \"since\"\nprompt = \"Since when?\"\nrequired = true\n";
+        let before = parse(&format!("{head}when = {{ member = \"yes\" }}\n"));
+        let after = parse(head);
+        assert_eq!(
+            diff(&before, &after),
+            [Change::NewlyRequired {
+                id: "since".into(),
+                number: 2
+            }]
+        );
+        // Gaining a condition asks less of applicants: nothing to name.
+        assert_eq!(diff(&after, &before), []);
     }
 
     #[test]
