@@ -80,9 +80,29 @@ pub fn assess(current: &BTreeMap<String, String>, questions: &QuestionSet) -> As
                     out.missing.push(q.id.clone());
                 }
             }
-            // Only an accepted file is ever stored for a file question
-            // (`crate::files`): its value names the file, and passes.
-            Some(_) if q.kind == Kind::File => {}
+            // An accepted file's value names it with its type
+            // (`crate::files`); it passes while today's question takes that
+            // type. A value that names no file is text kept from when the
+            // id was another kind of question: no file came.
+            Some(value) if q.kind == Kind::File => {
+                let types = q.file_types();
+                let why = match crate::files::stored_type(value) {
+                    Some(t) if types.contains(&t) => None,
+                    Some(t) => Some(format!(
+                        "the file kept is a {} file, not one of {}",
+                        t.label(),
+                        types
+                            .iter()
+                            .map(|t| t.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                    None => Some("no file came with it: attach the file to your reply".into()),
+                };
+                if let Some(why) = why {
+                    out.failing.insert(q.id.clone(), Invalid::Kind(why));
+                }
+            }
             Some(value) => match q.validate(value) {
                 Ok(v) => {
                     let values = match q.kind {

@@ -46,6 +46,16 @@ impl Accepted {
     }
 }
 
+/// The type of a stored file answer, read back from its value as
+/// [`Accepted::value`] writes it ("cv (2024).pdf (PDF, 7.2 kB)"); `None`
+/// for a value that is no file answer (text kept from when the question
+/// was of another kind).
+pub fn stored_type(value: &str) -> Option<FileType> {
+    let (_, tail) = value.rsplit_once(" (")?;
+    let (label, _size) = tail.strip_suffix(')')?.split_once(", ")?;
+    FileType::ALL.into_iter().find(|t| t.label() == label)
+}
+
 /// What became of one file question in one mail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileAnswer {

@@ -9,7 +9,7 @@ pub mod disk;
 pub mod kind;
 pub mod size;
 
-pub use assign::{Accepted, Assignment, FileAnswer, assign, display_name};
+pub use assign::{Accepted, Assignment, FileAnswer, assign, display_name, stored_type};
 pub use kind::{Detected, FileType, detect};
 
 /// The largest file a file question takes when it names no `max_size`:

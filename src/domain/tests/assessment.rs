@@ -206,3 +206,27 @@ fn a_rule_changed_mid_call_applies_to_stored_answers() {
         "Your answer to 5 has 15 characters; at least 20 are needed."
     );
 }
+
+/// A file question is complete only with a stored file of a type it
+/// takes today: a text answer kept from when the same id was a text
+/// question (a reply read against the earlier version, or an answer from
+/// before the change) is no file, and a file of a type no longer taken
+/// fails as any answer re-checked against today's file does.
+#[test]
+fn a_file_question_counts_only_a_stored_file_of_a_type_it_takes() {
+    let text = "[[question]]\nid = \"cv\"\nprompt = \"Your CV\"\nrequired = true\n";
+    let file =
+        "[[question]]\nid = \"cv\"\nprompt = \"Your CV\"\nrequired = true\nkind = \"file\"\n";
+    let link = answers(&[("cv", "see https://example.org/cv")]);
+    assert_eq!(assess(&link, &qs(text)).status(), Status::Complete);
+    let a = assess(&link, &qs(file));
+    assert_eq!(a.status(), Status::Incomplete, "{a:?}");
+    assert!(a.failing.contains_key("cv"), "{a:?}");
+
+    let pdf = answers(&[("cv", "Lebenslauf (2024).pdf (PDF, 7.2 kB)")]);
+    assert_eq!(assess(&pdf, &qs(file)).status(), Status::Complete);
+    let docx_only = format!("{file}types = [\"docx\"]\n");
+    let a = assess(&pdf, &qs(&docx_only));
+    assert_eq!(a.status(), Status::Incomplete, "{a:?}");
+    assert!(a.failing.contains_key("cv"), "{a:?}");
+}
