@@ -431,7 +431,12 @@ fn person(f: &Facts<'_>, inbound: &Inbound, extracted: &Extracted, sender: &Send
     let files = if unvouched_files {
         Assignment::default()
     } else {
-        crate::files::assign(f.questions, &extracted.answers, &inbound.files)
+        crate::files::assign(
+            f.questions,
+            &extracted.answers,
+            &inbound.files,
+            &known.current.values,
+        )
     };
     let documents: Vec<String> = files
         .leftover

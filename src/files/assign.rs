@@ -4,8 +4,10 @@
 //! - A file named in the answer to a file question ("4. cv.pdf", "4. my
 //!   CV is cv.pdf") answers that question.
 //! - The other attached files, in the order the mail holds them, answer
-//!   the file questions still without one, in question order. So with one
-//!   file question, any attachment answers it.
+//!   the file questions still without one in this mail, in question order:
+//!   first those the mail answers in words, then those without a kept
+//!   file, then those whose file it replaces, then those that do not
+//!   apply now. So with one file question, any attachment answers it.
 //! - A file question answered in words with no file left for it is
 //!   refused: the file must be attached.
 //! - Files left over (more files than file questions) answer nothing and
@@ -77,11 +79,13 @@ pub struct Assignment {
 
 /// Maps `files` to the file questions of `questions`; `written` is the
 /// text answers read from the mail (question id to text), where a file
-/// may be named.
+/// may be named; `current` the answers kept before this mail (question id
+/// to value): an unnamed file goes to a file question without one first.
 pub fn assign(
     questions: &QuestionSet,
     written: &BTreeMap<String, String>,
     files: &[Attached],
+    current: &BTreeMap<String, String>,
 ) -> Assignment {
     let file_questions: Vec<_> = questions.iter().filter(|q| q.kind == Kind::File).collect();
     let mut out = Assignment::default();
@@ -106,7 +110,20 @@ pub fn assign(
     }
     let untaken: Vec<usize> = (0..files.len()).filter(|&i| !taken[i]).collect();
     let mut free = untaken.into_iter();
-    for q in &file_questions {
+    // Questions answered in words in this mail first (the file is meant
+    // for them), then those still without a file (one added mid-call, or
+    // not yet answered), then those whose file an unnamed one replaces,
+    // and last those that do not apply now (their condition).
+    let not_applying = crate::domain::assess(current, questions).not_applying;
+    let mut in_turn = file_questions.clone();
+    in_turn.sort_by_key(|q| {
+        (
+            !written.contains_key(&q.id),
+            not_applying.contains(&q.id),
+            current.contains_key(&q.id),
+        )
+    });
+    for q in &in_turn {
         if chosen.contains_key(q.id.as_str()) {
             continue;
         }
@@ -219,7 +236,12 @@ required = true
 
     #[test]
     fn with_one_file_question_any_attachment_answers_it() {
-        let a = assign(&questions(""), &none(), &[file("Lebenslauf.pdf", pdf())]);
+        let a = assign(
+            &questions(""),
+            &none(),
+            &[file("Lebenslauf.pdf", pdf())],
+            &none(),
+        );
         assert_eq!(
             a.answers["cv"],
             FileAnswer::Accepted(Accepted {
@@ -248,14 +270,14 @@ required = true
             (b"my cv in plain text".to_vec(), FileType::Txt),
         ] {
             // Named wrongly on purpose: the content decides.
-            let a = assign(&questions(""), &none(), &[file("cv.bin", bytes)]);
+            let a = assign(&questions(""), &none(), &[file("cv.bin", bytes)], &none());
             assert!(
                 matches!(&a.answers["cv"], FileAnswer::Accepted(x) if x.kind == kind),
                 "{kind:?}: {:?}",
                 a.answers
             );
         }
-        let a = assign(&questions(""), &none(), &[file("cv.pdf", png())]);
+        let a = assign(&questions(""), &none(), &[file("cv.pdf", png())], &none());
         assert_eq!(
             a.answers["cv"],
             FileAnswer::Refused("cv.pdf is a PNG image, not one of pdf, odt, docx, txt".into())
@@ -269,7 +291,7 @@ required = true
             Path::new("q.toml"),
         )
         .expect("questions");
-        let a = assign(&q, &none(), &[file("cv.docx", docx())]);
+        let a = assign(&q, &none(), &[file("cv.docx", docx())], &none());
         assert_eq!(
             a.answers["cv"],
             FileAnswer::Refused("cv.docx is a DOCX file, not one of pdf".into())
@@ -280,7 +302,7 @@ required = true
     fn an_oversize_file_is_refused_with_both_sizes() {
         let mut big = pdf();
         big.resize(7_200, b' ');
-        let a = assign(&questions(""), &none(), &[file("cv.pdf", big)]);
+        let a = assign(&questions(""), &none(), &[file("cv.pdf", big)], &none());
         assert_eq!(
             a.answers["cv"],
             FileAnswer::Refused("cv.pdf is 7.2 kB; at most 1 kB".into())
@@ -300,11 +322,11 @@ kind = "file"
         let files = [file("letter.odt", odt()), file("cv.pdf", pdf())];
         // In order, the letter would answer "cv": the named one wins.
         let written = BTreeMap::from([("cv".to_string(), "CV.pdf attached".to_string())]);
-        let a = assign(&q, &written, &files);
+        let a = assign(&q, &written, &files, &none());
         assert!(matches!(&a.answers["cv"], FileAnswer::Accepted(x) if x.file == 1));
         assert!(matches!(&a.answers["letter"], FileAnswer::Accepted(x) if x.file == 0));
         // Without names: in the mail's order, to the questions in theirs.
-        let a = assign(&q, &none(), &files);
+        let a = assign(&q, &none(), &files, &none());
         assert!(matches!(&a.answers["cv"], FileAnswer::Accepted(x) if x.file == 0));
         assert!(matches!(&a.answers["letter"], FileAnswer::Accepted(x) if x.file == 1));
     }
@@ -312,26 +334,30 @@ kind = "file"
     #[test]
     fn a_file_question_answered_in_words_alone_is_refused() {
         let written = BTreeMap::from([("cv".to_string(), "see my website".to_string())]);
-        let a = assign(&questions(""), &written, &[]);
+        let a = assign(&questions(""), &written, &[], &none());
         assert_eq!(
             a.answers["cv"],
             FileAnswer::Refused("no file came with it: attach the file to your reply".into())
         );
         // Nothing written and nothing attached: nothing said.
-        assert!(assign(&questions(""), &none(), &[]).answers.is_empty());
+        assert!(
+            assign(&questions(""), &none(), &[], &none())
+                .answers
+                .is_empty()
+        );
     }
 
     #[test]
     fn extra_files_and_files_without_file_questions_are_left_over() {
         let files = [file("cv.pdf", pdf()), file("photo.pdf", pdf())];
-        let a = assign(&questions(""), &none(), &files);
+        let a = assign(&questions(""), &none(), &files, &none());
         assert_eq!(a.leftover, vec![1]);
         let plain = QuestionSet::parse(
             "[[question]]\nid = \"a\"\nprompt = \"A\"\n",
             Path::new("q.toml"),
         )
         .expect("questions");
-        let a = assign(&plain, &none(), &files);
+        let a = assign(&plain, &none(), &files, &none());
         assert!(a.answers.is_empty());
         assert_eq!(a.leftover, vec![0, 1]);
     }
@@ -344,5 +370,72 @@ kind = "file"
         assert_eq!(display_name(".."), "attachment");
         assert_eq!(display_name(""), "attachment");
         assert_eq!(display_name(&"x".repeat(300)).chars().count(), 100);
+    }
+
+    /// A required file question added mid-call: an applicant whose CV is
+    /// kept sends the one file still missing, unnamed. It answers the
+    /// question without a file, not the CV (which it would replace,
+    /// leaving the new question missing).
+    #[test]
+    fn an_unnamed_file_answers_a_file_question_still_unanswered_first() {
+        let q = questions(
+            r#"
+[[question]]
+id = "letter"
+prompt = "A motivation letter"
+kind = "file"
+required = true
+"#,
+        );
+        let kept = BTreeMap::from([("cv".to_string(), "cv.pdf (PDF, 1 kB)".to_string())]);
+        let a = assign(&q, &none(), &[file("letter.odt", odt())], &kept);
+        assert!(
+            matches!(&a.answers["letter"], FileAnswer::Accepted(x) if x.file == 0),
+            "{:?}",
+            a.answers
+        );
+        assert!(!a.answers.contains_key("cv"), "{:?}", a.answers);
+        // All answered: an unnamed file replaces the first, as before.
+        let both = BTreeMap::from([
+            ("cv".to_string(), "cv.pdf (PDF, 1 kB)".to_string()),
+            ("letter".to_string(), "letter.odt (ODT, 1 kB)".to_string()),
+        ]);
+        let a = assign(&q, &none(), &[file("new.pdf", pdf())], &both);
+        assert!(matches!(&a.answers["cv"], FileAnswer::Accepted(x) if x.file == 0));
+        // A question that does not apply now comes last.
+        let q = questions(
+            r#"
+[[question]]
+id = "member"
+prompt = "Member?"
+kind = "yesno"
+
+[[question]]
+id = "card"
+prompt = "Your member card"
+kind = "file"
+when = { member = "yes" }
+"#,
+        );
+        let not_member = BTreeMap::from([
+            ("member".to_string(), "no".to_string()),
+            ("cv".to_string(), "cv.pdf (PDF, 1 kB)".to_string()),
+        ]);
+        let a = assign(&q, &none(), &[file("new.pdf", pdf())], &not_member);
+        assert!(matches!(&a.answers["cv"], FileAnswer::Accepted(x) if x.file == 0));
+        let q = questions(
+            r#"
+[[question]]
+id = "letter"
+prompt = "A motivation letter"
+kind = "file"
+required = true
+"#,
+        );
+        // A mail that answers the CV in words means its file for it.
+        let written = BTreeMap::from([("cv".to_string(), "my new CV".to_string())]);
+        let a = assign(&q, &written, &[file("new.pdf", pdf())], &kept);
+        assert!(matches!(&a.answers["cv"], FileAnswer::Accepted(x) if x.file == 0));
+        assert!(!a.answers.contains_key("letter"), "{:?}", a.answers);
     }
 }
