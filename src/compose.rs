@@ -198,7 +198,9 @@ impl Composer<'_> {
                 current.get(&q.id).map(|v| Item {
                     number: i + 1,
                     prompt: q.prompt_in(self.lang).to_string(),
-                    value: indent(v),
+                    // In the applicant's language: a choice as she was
+                    // offered it, not the canonical one the store keeps.
+                    value: indent(&q.shown_in(v, self.lang)),
                 })
             })
             .collect()

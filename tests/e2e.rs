@@ -15,6 +15,8 @@ mod forgery;
 mod gates;
 #[path = "e2e/hostile.rs"]
 mod hostile;
+#[path = "e2e/lang.rs"]
+mod lang;
 #[path = "e2e/network.rs"]
 mod network;
 #[path = "e2e/ops.rs"]

@@ -23,6 +23,8 @@ pub struct Words {
     pub file: &'static str,
     /// "yes", as an example answer to a yes-or-no question.
     pub yes: &'static str,
+    /// "no", as a stored `no` is shown in a confirmation.
+    pub no: &'static str,
     /// An example answer when no question offers choices or yes and no.
     pub answer: &'static str,
     /// January to December.
@@ -41,6 +43,7 @@ const EN: Words = Words {
     number: "A number.",
     file: "Attach the file to your reply: {types}; at most {size}.",
     yes: "yes",
+    no: "no",
     answer: "your answer",
     months: [
         "January",
@@ -70,6 +73,7 @@ const FR: Words = Words {
     number: "Un nombre.",
     file: "Joignez le fichier à votre réponse : {types} ; {size} au plus.",
     yes: "oui",
+    no: "non",
     answer: "votre réponse",
     months: [
         "janvier",
@@ -99,6 +103,7 @@ const ES: Words = Words {
     number: "Un número.",
     file: "Adjunte el archivo a su respuesta: {types}; como máximo {size}.",
     yes: "sí",
+    no: "no",
     answer: "su respuesta",
     months: [
         "enero",
@@ -128,6 +133,7 @@ const DE: Words = Words {
     number: "Eine Zahl.",
     file: "Hängen Sie die Datei an Ihre Antwort an: {types}; höchstens {size}.",
     yes: "ja",
+    no: "nein",
     answer: "Ihre Antwort",
     months: [
         "Januar",

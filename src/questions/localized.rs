@@ -218,6 +218,42 @@ impl Question {
             .unwrap_or(&self.choices)
     }
 
+    /// A stored (canonical) answer as shown to an applicant written to in
+    /// `lang`: a choice, or a `choices` list (joined by `, `), in that
+    /// language's words, and `yes` / `no` in its words; anything else, or
+    /// a value that is not wholly made of this question's choices (an
+    /// answer stored before a choice was renamed), as stored.
+    pub fn shown_in(&self, value: &str, lang: Lang) -> String {
+        let localized = self.choices_in(lang);
+        let one = |v: &str| {
+            self.choices
+                .iter()
+                .position(|c| c == v)
+                .and_then(|i| localized.get(i))
+                .cloned()
+        };
+        match self.kind {
+            Kind::Choice | Kind::Choices => {
+                if let Some(c) = one(value) {
+                    return c;
+                }
+                if self.kind == Kind::Choices {
+                    let parts: Option<Vec<String>> = value.split(", ").map(one).collect();
+                    if let Some(parts) = parts {
+                        return parts.join(", ");
+                    }
+                }
+                value.to_string()
+            }
+            Kind::Yesno => match value {
+                "yes" => lang.words().yes.to_string(),
+                "no" => lang.words().no.to_string(),
+                _ => value.to_string(),
+            },
+            _ => value.to_string(),
+        }
+    }
+
     /// The help line(s) in `lang`, if the question has help.
     pub fn help_in(&self, lang: Lang) -> Option<&str> {
         self.translations

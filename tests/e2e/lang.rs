@@ -1,0 +1,342 @@
+//! Languages through the real mail stack: a French applicant who writes in
+//! French is asked, answered and confirmed in French, her French choices
+//! stored as the default language's; an English applicant in the same
+//! intake still gets English; a misspelt template override stops `check`,
+//! `once` and `run` before any mail.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use super::common::{Intake, Mail, mail, reply};
+use super::forgery::mails_to;
+
+const FR_QUESTIONS: &str = r#"
+[[question]]
+id = "name"
+prompt.en = "What is your name?"
+prompt.fr = "Quel est votre nom ?"
+required = true
+
+[[question]]
+id = "region"
+prompt.en = "Which region do you live in?"
+prompt.fr = "Dans quelle région vivez-vous ?"
+kind = "choice"
+choices.en = ["Africa", "Asia", "Europe", "Latin America"]
+choices.fr = ["Afrique", "Asie", "Europe", "Amérique latine"]
+required = true
+
+[[question]]
+id = "languages"
+prompt.en = "Which languages can you work in?"
+prompt.fr = "Dans quelles langues pouvez-vous travailler ?"
+kind = "choices"
+choices.en = ["English", "French", "German", "Spanish"]
+choices.fr = ["anglais", "français", "allemand", "espagnol"]
+help.en = "All those you can write a report in."
+help.fr = "Toutes celles dans lesquelles vous pouvez écrire un rapport."
+required = true
+
+[[question]]
+id = "time"
+prompt.en = "Can you commit about 5 hours a month?"
+prompt.fr = "Pouvez-vous consacrer environ 5 heures par mois ?"
+kind = "yesno"
+required = true
+"#;
+
+fn french_intake() -> Intake {
+    let intake = Intake::with(|c| {
+        *c = c.replace(
+            "questions = \"questions.toml\"",
+            "questions = \"questions.toml\"\nlanguages = [\"en\", \"fr\"]",
+        );
+    });
+    std::fs::write(intake.dir.path().join("questions.toml"), FR_QUESTIONS).unwrap();
+    intake
+}
+
+/// `who` replies to `to` with `top`; the `n`th mail `who` then has from us.
+async fn answer(intake: &Intake, who: &str, name: &str, to: &Mail, top: &str, n: usize) -> Mail {
+    intake.receive(who, &reply(who, name, to, top, &[])).await;
+    intake.once();
+    mails_to(intake, who, n).remove(n - 1)
+}
+
+fn contains_all(body: &str, lines: &[&str]) {
+    for line in lines {
+        assert!(body.contains(line), "{line:?} in:\n{body}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_french_applicant_is_answered_in_french_and_her_choices_stored_canonically() {
+    let intake = french_intake();
+    let marie = intake.stack.address("marie-fr", "example.net");
+    let ada = intake.stack.address("ada-en", "example.net");
+    // No Content-Language: the language is read from her own sentences.
+    intake
+        .receive(
+            &marie,
+            &mail(
+                &marie,
+                "Marie Curie",
+                &intake.team,
+                "Candidature",
+                "",
+                "Bonjour,\n\nJ'ai lu votre appel à candidatures et je voudrais \
+                 rejoindre le groupe de travail. Pourriez-vous m'envoyer les \
+                 questions, s'il vous plaît ?\n\nMerci beaucoup et bonne journée,\nMarie",
+            ),
+        )
+        .await;
+    intake
+        .receive(
+            &ada,
+            &mail(
+                &ada,
+                "Ada Lovelace",
+                &intake.team,
+                "Applying",
+                "",
+                "Hello,\n\nI read your call for applications and would like to \
+                 join the working group. Could you send me the questions, \
+                 please?\n\nThank you and have a nice day,\nAda",
+            ),
+        )
+        .await;
+    intake.once();
+
+    let q = mails_to(&intake, &marie, 1).remove(0);
+    contains_all(
+        &q.body,
+        &[
+            "Bonjour Marie Curie,",
+            "Pour postuler, répondez à ce message.",
+            "comme\ndans « 2. Europe »",
+            "1. Quel est votre nom ? (obligatoire)\n",
+            "2. Dans quelle région vivez-vous ? (obligatoire)\n   \
+             Choisissez-en un (la lettre ou le nom) :\n   \
+             a) Afrique\n   b) Asie\n   c) Europe\n   d) Amérique latine\n",
+            "3. Dans quelles langues pouvez-vous travailler ? (obligatoire)\n   \
+             Toutes celles dans lesquelles vous pouvez écrire un rapport.\n   \
+             Choisissez-en un ou plusieurs, séparés par des virgules :\n   \
+             a) anglais\n   b) français\n   c) allemand\n   d) espagnol\n",
+            "4. Pouvez-vous consacrer environ 5 heures par mois ? (obligatoire)\n   \
+             Oui ou non.\n",
+        ],
+    );
+    for english in [
+        "Which region",
+        "Latin America",
+        "(required)",
+        "Choose one",
+        "Hello",
+    ] {
+        assert!(!q.body.contains(english), "{english:?} in:\n{}", q.body);
+    }
+    assert_eq!(
+        intake.application(&marie).unwrap()["language"],
+        "fr",
+        "stored with the first mail"
+    );
+
+    // Ada, in the same run, in English.
+    let qa = mails_to(&intake, &ada, 1).remove(0);
+    contains_all(
+        &qa.body,
+        &[
+            "2. Which region do you live in? (required)\n   \
+             Choose one (the letter or the name):\n   a) Africa\n",
+            "d) Latin America\n",
+        ],
+    );
+    for french in ["Quel est", "obligatoire", "Amérique", "Bonjour"] {
+        assert!(!qa.body.contains(french), "{french:?} in:\n{}", qa.body);
+    }
+
+    // Marie answers in French, choices by their French names.
+    let confirmation = answer(
+        &intake,
+        &marie,
+        "Marie Curie",
+        &q,
+        "1. Marie Curie\n\
+         2. Amérique latine\n\
+         3. anglais, espagnol\n\
+         4. oui",
+        2,
+    )
+    .await;
+    contains_all(
+        &confirmation.body,
+        &[
+            "Bonjour Marie Curie,",
+            "votre candidature auprès de",
+            "est complète.",
+            // Her answers as she gave them, in French.
+            "1. Quel est votre nom ?\n   Marie Curie\n",
+            "2. Dans quelle région vivez-vous ?\n   Amérique latine\n",
+            "3. Dans quelles langues pouvez-vous travailler ?\n   anglais, espagnol\n",
+            "4. Pouvez-vous consacrer environ 5 heures par mois ?\n   oui\n",
+            "Pour modifier une réponse, répondez à ce message",
+        ],
+    );
+    for english in ["is complete", "Latin America", "English", "yes"] {
+        assert!(
+            !confirmation.body.contains(english),
+            "{english:?} in:\n{}",
+            confirmation.body
+        );
+    }
+
+    // Ada answers in English and is confirmed in English.
+    let confirmation = answer(
+        &intake,
+        &ada,
+        "Ada Lovelace",
+        &qa,
+        "1. Ada Lovelace\n2. Europe\n3. English, German\n4. yes",
+        2,
+    )
+    .await;
+    assert!(
+        confirmation.body.contains("is complete"),
+        "{}",
+        confirmation.body
+    );
+
+    // The report: the canonical (English) choices, and each one's language.
+    let app = intake.application(&marie).unwrap();
+    assert_eq!(app["status"], "complete", "{app}");
+    assert_eq!(app["language"], "fr", "{app}");
+    assert_eq!(app["answers"]["region"], "Latin America", "{app}");
+    assert_eq!(app["answers"]["languages"], "English, Spanish", "{app}");
+    assert_eq!(app["answers"]["time"], "yes", "{app}");
+    let app = intake.application(&ada).unwrap();
+    assert_eq!(app["language"], "en", "{app}");
+    assert_eq!(app["answers"]["languages"], "English, German", "{app}");
+
+    let out = intake.cmd(&["report", "--format", "csv"]);
+    assert!(out.status.success(), "{out:?}");
+    let mut csv = csv::Reader::from_reader(out.stdout.as_slice());
+    let header = csv.headers().unwrap().clone();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no {name} column in {header:?}"))
+    };
+    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    let row = |who: &str| {
+        rows.iter()
+            .find(|r| &r[col("email")] == who)
+            .unwrap_or_else(|| panic!("{who} not in the CSV"))
+    };
+    assert_eq!(&row(&marie)[col("language")], "fr");
+    assert_eq!(&row(&ada)[col("language")], "en");
+    let marie_row: Vec<&str> = row(&marie).iter().collect();
+    assert!(
+        marie_row.contains(&"Latin America") && marie_row.contains(&"English, Spanish"),
+        "canonical choices in {marie_row:?}"
+    );
+    assert!(
+        !marie_row
+            .iter()
+            .any(|c| c.contains("Amérique") || c.contains("espagnol")),
+        "{marie_row:?}"
+    );
+}
+
+/// A templates folder whose `questons.txt` would be silently ignored.
+fn misspelt_override() -> Intake {
+    let intake = Intake::with(|c| {
+        *c = c.replace(
+            "questions = \"questions.toml\"",
+            "questions = \"questions.toml\"\ntemplates = \"templates\"",
+        );
+    });
+    let folder = intake.dir.path().join("templates");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(
+        folder.join("questons.txt"),
+        "Hello {{ applicant_name }}, our questions:\n{% for block in blocks %}{{ block }}\n{% endfor %}",
+    )
+    .unwrap();
+    intake
+}
+
+fn refused_naming_the_known_names(what: &str, out: &std::process::Output) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let said = format!("{stdout}{stderr}");
+    assert!(!out.status.success(), "{what} succeeded:\n{said}");
+    assert!(
+        said.contains("questons.txt"),
+        "{what} names the file:\n{said}"
+    );
+    for known in [
+        "questions.txt",
+        "confirmation.txt",
+        "problems.txt",
+        "report.html",
+    ] {
+        assert!(said.contains(known), "{what} lists {known}:\n{said}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_misspelt_template_override_stops_check_once_and_run_before_any_mail() {
+    let intake = misspelt_override();
+    let ada = intake.stack.address("ada-tpl", "example.net");
+    intake
+        .receive(
+            &ada,
+            &mail(&ada, "Ada", &intake.team, "Applying", "", "How do I apply?"),
+        )
+        .await;
+
+    refused_naming_the_known_names("check", &intake.cmd(&["check"]));
+    refused_naming_the_known_names("once", &intake.cmd(&["once"]));
+    // `run` stops at start by itself, rather than running on.
+    let mut run = Command::new(env!("CARGO_BIN_EXE_mailintake"))
+        .arg("--config")
+        .arg(&intake.config)
+        .arg("run")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while run.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(20) {
+            run.kill().unwrap();
+            panic!("run did not stop at start over a misspelt template");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    refused_naming_the_known_names("run", &run.wait_with_output().unwrap());
+
+    // Nothing was mailed, and the mail is still waiting, unread.
+    std::thread::sleep(Duration::from_secs(1));
+    super::common::smtpd_idle();
+    assert!(intake.stack.delivered(&ada).is_empty(), "mailed Ada");
+    assert_eq!(intake.inbound().len(), 1);
+
+    // Mended, the same mail is answered with the questions.
+    std::fs::rename(
+        intake.dir.path().join("templates/questons.txt"),
+        intake.dir.path().join("templates/questions.txt"),
+    )
+    .unwrap();
+    let out = intake.cmd(&["check"]);
+    assert!(out.status.success(), "{out:?}");
+    intake.once();
+    let q = mails_to(&intake, &ada, 1).remove(0);
+    assert!(
+        q.body.starts_with("Hello Ada, our questions:"),
+        "{}",
+        q.body
+    );
+}
