@@ -165,7 +165,19 @@ impl Versions {
             return Ok(live.extractor.clone());
         };
         let file = Path::new("question_versions").join(version.to_string());
-        let built = QuestionSet::parse_for(&stored.questions, &file, &live.config.intake.languages)
+        let languages = &live.config.intake.languages;
+        let parse =
+            |l: &crate::lang::Languages| QuestionSet::parse_for(&stored.questions, &file, l);
+        let built = parse(languages)
+            .or_else(|e| {
+                // A version from before a language was added holds no
+                // text in it (and was mailed in no other): it is read in
+                // the default language alone, not as today's numbers.
+                crate::lang::Languages::from_codes(&[languages.default_lang().code()])
+                    .ok()
+                    .and_then(|default| parse(&default).ok())
+                    .ok_or(e)
+            })
             .map_err(|e| e.to_string())
             .and_then(|questions| {
                 let mut config = (*live.config).clone();
@@ -305,5 +317,41 @@ mod tests {
             .await
             .expect("record");
         assert_eq!(read_with(Some(unreadable)).await, "name pronouns home");
+    }
+
+    /// A language added mid-call (with a restart): the versions mailed
+    /// before hold no text in it, and are still read with their own
+    /// numbers, not today's.
+    #[tokio::test]
+    async fn a_version_from_before_a_language_was_added_keeps_its_numbers() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("q.toml"),
+            "[[question]]\nid = \"name\"\nprompt.en = \"Name?\"\nprompt.fr = \"Nom ?\"\n\
+             [[question]]\nid = \"home\"\nprompt.en = \"Where?\"\nprompt.fr = \"Où ?\"\n",
+        )
+        .expect("write");
+        let text = "[intake]\naddress = \"team@example.org\"\nname = \"Group\"\nquestions = \"q.toml\"\n\
+                    languages = [\"en\", \"fr\"]\n\
+                    [imap]\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\n[smtp]\nhost = \"h\"\n\
+                    [database]\nurl = \"sqlite://intake.db\"\n";
+        let config =
+            Config::from_str_at(text, &dir.path().join("c.toml"), &|_| None).expect("config");
+        let url = format!("sqlite://{}", dir.path().join("intake.db").display());
+        let store = Store::connect(&url).await.expect("store");
+        let templates = Templates::load(None).expect("templates");
+        let versions = Versions::start(config, &templates, &store, Utc::now())
+            .await
+            .expect("start");
+        let english_only = store
+            .record_version("before", ONE, Utc::now())
+            .await
+            .expect("record");
+        let live = versions.live();
+        let e = versions
+            .extractor(&live, Some(english_only), &templates, &store)
+            .await
+            .expect("extractor");
+        assert_eq!(ids(&e), ["name", "region"]);
     }
 }
