@@ -48,7 +48,7 @@ pub fn question_block(q: &Question, number: usize, set: &QuestionSet, lang: Lang
         }
     )];
     let mut hint = |s: String| lines.push(format!("   {s}"));
-    if let Some(when) = set.condition_words(q) {
+    if let Some(when) = set.condition_words(q, lang) {
         hint(when);
     }
     if let Some(help) = q.help_in(lang) {
@@ -79,7 +79,7 @@ pub fn question_block(q: &Question, number: usize, set: &QuestionSet, lang: Lang
     if let Some(h) = kind_hint {
         hint(h);
     }
-    for h in rules::hints(q.rules()) {
+    for h in rules::hints(q.rules(), lang) {
         hint(h);
     }
     for (i, c) in q.choices_in(lang).iter().enumerate() {

@@ -13,7 +13,7 @@ pub mod rules;
 mod validate;
 mod yesno;
 
-use crate::lang::Languages;
+use crate::lang::{Lang, Languages};
 pub use condition::{Condition, When};
 pub use localized::{Localized, Translations};
 pub use number::ascii_digits;
@@ -352,25 +352,37 @@ impl QuestionSet {
         self.questions.iter().find(|q| q.id == id)
     }
 
-    /// The line that marks a conditional question in our mails, e.g.
-    /// "Answer only if you answered Europe or Africa to 2."; `None` for a
+    /// The line that marks a conditional question in our mails in
+    /// `lang`'s words, e.g. "Answer only if you answered Europe or Africa
+    /// to 2." (the values as that language lists them); `None` for a
     /// question that always applies.
-    pub fn condition_words(&self, q: &Question) -> Option<String> {
+    pub fn condition_words(&self, q: &Question, lang: Lang) -> Option<String> {
         let c = q.condition()?;
+        let words = lang.words();
         let terms: Vec<String> = c
             .terms
             .iter()
             .map(|t| {
+                let asked = self.by_id(&t.question);
                 let number = self
                     .number_of(&t.question)
                     .map_or_else(|| t.question.clone(), |n| n.to_string());
-                format!("{} to {number}", or_list(&t.values))
+                let values: Vec<String> = t
+                    .values
+                    .iter()
+                    .map(|v| asked.map_or_else(|| v.clone(), |a| a.shown_in(v, lang)))
+                    .collect();
+                words
+                    .when_term
+                    .replace("{values}", &or_list(&values, words.or))
+                    .replace("{number}", &number)
             })
             .collect();
-        Some(format!(
-            "Answer only if you answered {}.",
-            terms.join(" and ")
-        ))
+        Some(
+            words
+                .when
+                .replace("{terms}", &terms.join(&format!(" {} ", words.and))),
+        )
     }
 
     /// 1-based number of question `id`.
@@ -433,11 +445,11 @@ pub fn choice_mark(q: &Question, i: usize) -> String {
 }
 
 /// "a", "a or b", "a, b or c".
-fn or_list(values: &[String]) -> String {
+fn or_list(values: &[String], or: &str) -> String {
     match values {
         [] => String::new(),
         [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+        [init @ .., last] => format!("{} {or} {last}", init.join(", ")),
     }
 }
 

@@ -6,6 +6,7 @@
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::{Kind, Question};
+use crate::lang::Lang;
 
 /// One rule on a question, as data. Lengths count grapheme clusters
 /// (characters as a person counts them: "é" written as e + accent is one,
@@ -331,23 +332,32 @@ pub fn kind_name(kind: Kind) -> &'static str {
     }
 }
 
-/// The rules as short lines for the question mail ("At least 50
-/// characters."); the pattern is left to the question's `help`, since a
-/// regular expression is no sentence for an applicant.
-pub fn hints(rules: &[Rule]) -> Vec<String> {
+/// The rules as short lines for the question mail in `lang`'s words
+/// ("At least 50 characters.", "Au moins 50 caractères."); the pattern
+/// is left to the question's `help`, since a regular expression is no
+/// sentence for an applicant.
+pub fn hints(rules: &[Rule], lang: Lang) -> Vec<String> {
+    let words = lang.words();
     let find = |f: fn(&Rule) -> Option<f64>| rules.iter().find_map(f);
     let mut out = Vec::new();
     let range = |low: Option<f64>, high: Option<f64>, unit: &str| -> Option<String> {
-        let unit_sp = if unit.is_empty() {
-            String::new()
-        } else {
-            format!(" {unit}")
+        let with_unit = |x: f64| {
+            if unit.is_empty() {
+                shown(x)
+            } else {
+                format!("{} {unit}", shown(x))
+            }
         };
         match (low, high) {
-            (Some(l), Some(h)) if l == h => Some(format!("Exactly {}{unit_sp}.", shown(l))),
-            (Some(l), Some(h)) => Some(format!("From {} to {}{unit_sp}.", shown(l), shown(h))),
-            (Some(l), None) => Some(format!("At least {}{unit_sp}.", shown(l))),
-            (None, Some(h)) => Some(format!("At most {}{unit_sp}.", shown(h))),
+            (Some(l), Some(h)) if l == h => Some(words.exactly.replace("{n}", &with_unit(l))),
+            (Some(l), Some(h)) => Some(
+                words
+                    .from_to
+                    .replace("{low}", &shown(l))
+                    .replace("{high}", &with_unit(h)),
+            ),
+            (Some(l), None) => Some(words.at_least.replace("{n}", &with_unit(l))),
+            (None, Some(h)) => Some(words.at_most.replace("{n}", &with_unit(h))),
             (None, None) => None,
         }
     };
@@ -360,7 +370,7 @@ pub fn hints(rules: &[Rule]) -> Vec<String> {
             Rule::MaxLength(n) => Some(*n as f64),
             _ => None,
         }),
-        "characters",
+        words.characters,
     ));
     out.extend(range(
         find(|r| match r {
@@ -382,7 +392,7 @@ pub fn hints(rules: &[Rule]) -> Vec<String> {
             Rule::MaxChoices(n) => Some(*n as f64),
             _ => None,
         }),
-        "choices",
+        words.choices_unit,
     ));
     out
 }

@@ -16,6 +16,7 @@ id = "name"
 prompt.en = "What is your name?"
 prompt.fr = "Quel est votre nom ?"
 required = true
+max_length = 60
 
 [[question]]
 id = "region"
@@ -43,6 +44,14 @@ prompt.en = "Can you commit about 5 hours a month?"
 prompt.fr = "Pouvez-vous consacrer environ 5 heures par mois ?"
 kind = "yesno"
 required = true
+
+[[question]]
+id = "visa"
+prompt.en = "Do you need a visa to travel to Brussels?"
+prompt.fr = "Avez-vous besoin d'un visa pour venir à Bruxelles ?"
+kind = "yesno"
+required = true
+when = { region = ["Europe", "Africa"] }
 "#;
 
 fn french_intake() -> Intake {
@@ -114,7 +123,11 @@ async fn a_french_applicant_is_answered_in_french_and_her_choices_stored_canonic
             "Bonjour Marie Curie,",
             "Pour postuler, répondez à ce message.",
             "comme\ndans « 2. Europe »",
-            "1. Quel est votre nom ? (obligatoire)\n",
+            // The rule and the condition in French too.
+            "1. Quel est votre nom ? (obligatoire)\n   Au plus 60 caractères.\n",
+            "5. Avez-vous besoin d'un visa pour venir à Bruxelles ? (obligatoire)\n   \
+             Répondez seulement si vous avez répondu Europe ou Afrique à 2.\n   \
+             Oui ou non.\n",
             "2. Dans quelle région vivez-vous ? (obligatoire)\n   \
              Choisissez-en un (la lettre ou le nom) :\n   \
              a) Afrique\n   b) Asie\n   c) Europe\n   d) Amérique latine\n",
@@ -149,9 +162,19 @@ async fn a_french_applicant_is_answered_in_french_and_her_choices_stored_canonic
             "2. Which region do you live in? (required)\n   \
              Choose one (the letter or the name):\n   a) Africa\n",
             "d) Latin America\n",
+            "1. What is your name? (required)\n   At most 60 characters.\n",
+            "5. Do you need a visa to travel to Brussels? (required)\n   \
+             Answer only if you answered Europe or Africa to 2.\n   Yes or no.\n",
         ],
     );
-    for french in ["Quel est", "obligatoire", "Amérique", "Bonjour"] {
+    for french in [
+        "Quel est",
+        "obligatoire",
+        "Amérique",
+        "Bonjour",
+        "Répondez",
+        "Au plus",
+    ] {
         assert!(!qa.body.contains(french), "{french:?} in:\n{}", qa.body);
     }
 
@@ -196,7 +219,7 @@ async fn a_french_applicant_is_answered_in_french_and_her_choices_stored_canonic
         &ada,
         "Ada Lovelace",
         &qa,
-        "1. Ada Lovelace\n2. Europe\n3. English, German\n4. yes",
+        "1. Ada Lovelace\n2. Asia\n3. English, German\n4. yes",
         2,
     )
     .await;

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::super::*;
+use crate::lang::{Lang, Languages};
 
 fn set(toml: &str) -> QuestionSet {
     QuestionSet::parse(toml, Path::new("/etc/mailintake/questions.toml"))
@@ -394,31 +395,139 @@ when = { member = "no", region = "Asia" }
         assert_eq!(cond(id).holds(&chosen(answers)), *holds, "{id} {answers:?}");
     }
     assert_eq!(
-        s.condition_words(s.by_id("list").expect("list")).as_deref(),
+        s.condition_words(s.by_id("list").expect("list"), Lang::En)
+            .as_deref(),
         Some("Answer only if you answered Europe or Africa to 1.")
     );
     assert_eq!(
-        s.condition_words(s.by_id("both").expect("both")).as_deref(),
+        s.condition_words(s.by_id("both").expect("both"), Lang::En)
+            .as_deref(),
         Some("Answer only if you answered Asia to 1 and no to 3.")
     );
-    assert_eq!(s.condition_words(s.by_id("region").expect("region")), None);
+    assert_eq!(
+        s.condition_words(s.by_id("region").expect("region"), Lang::En),
+        None
+    );
 }
 
 #[test]
 fn rules_are_shown_under_the_prompt() {
     assert_eq!(
-        rules::hints(one("min_length = 50").rules()),
+        rules::hints(one("min_length = 50").rules(), Lang::En),
         ["At least 50 characters."]
     );
     assert_eq!(
-        rules::hints(one("kind = \"number\"\nmin = 1\nmax = 40").rules()),
+        rules::hints(
+            one("kind = \"number\"\nmin = 1\nmax = 40").rules(),
+            Lang::En
+        ),
         ["From 1 to 40."]
     );
     assert_eq!(
         rules::hints(
-            one("kind = \"choices\"\nchoices = [\"a\", \"b\", \"c\"]\nmax_choices = 2").rules()
+            one("kind = \"choices\"\nchoices = [\"a\", \"b\", \"c\"]\nmax_choices = 2").rules(),
+            Lang::En
         ),
         ["At most 2 choices."]
     );
-    assert!(rules::hints(one("pattern = '[0-9]+'").rules()).is_empty());
+    assert!(rules::hints(one("pattern = '[0-9]+'").rules(), Lang::En).is_empty());
+}
+
+/// The rule hints in each language's own words, the unit after the last
+/// number.
+#[test]
+fn rules_are_shown_in_each_language() {
+    let table: &[(&str, Lang, &str)] = &[
+        ("min_length = 50", Lang::Fr, "Au moins 50 caractères."),
+        ("min_length = 50", Lang::Es, "Al menos 50 caracteres."),
+        ("min_length = 50", Lang::De, "Mindestens 50 Zeichen."),
+        ("max_length = 40", Lang::Fr, "Au plus 40 caractères."),
+        (
+            "min_length = 5\nmax_length = 40",
+            Lang::De,
+            "Von 5 bis 40 Zeichen.",
+        ),
+        (
+            "kind = \"number\"\nmin = 1\nmax = 40",
+            Lang::Fr,
+            "De 1 à 40.",
+        ),
+        (
+            "kind = \"number\"\nmin = 3\nmax = 3",
+            Lang::Es,
+            "Exactamente 3.",
+        ),
+        ("kind = \"number\"\nmax = 40", Lang::Es, "Como máximo 40."),
+        (
+            "kind = \"choices\"\nchoices = [\"a\", \"b\", \"c\"]\nmin_choices = 2",
+            Lang::Fr,
+            "Au moins 2 choix.",
+        ),
+        (
+            "kind = \"choices\"\nchoices = [\"a\", \"b\", \"c\"]\nmax_choices = 2",
+            Lang::De,
+            "Höchstens 2 Optionen.",
+        ),
+    ];
+    for (fields, lang, want) in table {
+        assert_eq!(
+            rules::hints(one(fields).rules(), *lang),
+            [*want],
+            "{fields} {lang}"
+        );
+    }
+}
+
+/// The condition line in each language, the values as that language
+/// lists the choices (and yes or no in its words).
+#[test]
+fn the_condition_line_is_in_each_language() {
+    let text = r#"
+[[question]]
+id = "region"
+prompt = { en = "Region?", fr = "Région ?", es = "¿Región?", de = "Region?" }
+kind = "choice"
+choices.en = ["Europe", "Africa", "Asia"]
+choices.fr = ["Europe", "Afrique", "Asie"]
+choices.es = ["Europa", "África", "Asia"]
+choices.de = ["Europa", "Afrika", "Asien"]
+
+[[question]]
+id = "member"
+prompt = { en = "Member?", fr = "Membre ?", es = "¿Miembro?", de = "Mitglied?" }
+kind = "yesno"
+
+[[question]]
+id = "visa"
+prompt = { en = "Visa?", fr = "Visa ?", es = "¿Visado?", de = "Visum?" }
+kind = "yesno"
+when = { region = ["Europe", "Africa"], member = "no" }
+"#;
+    let langs = Languages::from_codes(&["en", "fr", "es", "de"]).expect("languages");
+    let s = QuestionSet::parse_for(text, Path::new("q.toml"), &langs).expect("parses");
+    let visa = s.by_id("visa").expect("visa");
+    for (lang, want) in [
+        (
+            Lang::En,
+            "Answer only if you answered Europe or Africa to 1 and no to 2.",
+        ),
+        (
+            Lang::Fr,
+            "Répondez seulement si vous avez répondu Europe ou Afrique à 1 et non à 2.",
+        ),
+        (
+            Lang::Es,
+            "Responda solo si respondió Europa o África a la 1 y no a la 2.",
+        ),
+        (
+            Lang::De,
+            "Nur beantworten, wenn Sie bei 1 Europa oder Afrika und bei 2 nein geantwortet haben.",
+        ),
+    ] {
+        assert_eq!(
+            s.condition_words(visa, lang).as_deref(),
+            Some(want),
+            "{lang}"
+        );
+    }
 }
