@@ -232,8 +232,24 @@ async fn a_file_kept_on_disk_is_exported_and_erased_from_the_directory() {
     assert_eq!(file["kept_in"], kept[0].to_str().unwrap());
     assert_eq!(file["content"]["data"], std::str::from_utf8(&cv).unwrap());
 
+    // A copy beside an HTML report written before the erase...
+    let html = intake.dir.path().join("report.html");
+    let html_s = html.to_str().unwrap();
+    let run = intake.cmd(&["report", "--format", "html", "--output", html_s]);
+    assert!(run.status.success(), "{run:?}");
+    let copies = intake.dir.path().join("report-files");
+    assert_eq!(std::fs::read_dir(&copies).unwrap().count(), 1);
+
     let erase = intake.cmd(&["erase", "--email", &ada, "--yes"]);
     assert!(erase.status.success(), "{erase:?}");
+    // ...goes with the next report.
+    let run = intake.cmd(&["report", "--format", "html", "--output", html_s]);
+    assert!(run.status.success(), "{run:?}");
+    assert_eq!(
+        std::fs::read_dir(&copies).unwrap().count(),
+        0,
+        "copy removed"
+    );
     assert!(
         String::from_utf8_lossy(&erase.stdout).contains("1 file"),
         "{erase:?}"
