@@ -3,13 +3,16 @@
 //! when the answer to each named (earlier) question is one of the values
 //! given: a choice of a `choice` or `choices` question (for `choices`,
 //! any one of the chosen), or yes or no for a `yesno` question; compared
-//! folded ([`super::fold`]: case and accents ignored).
+//! folded ([`super::fold`]: case and accents ignored). A value may be
+//! written in any configured language (`"Amérique latine"`, `"oui"`): it
+//! is resolved at load to the canonical choice, or `yes` / `no`.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::{Kind, Question, fold};
+use crate::lang::Languages;
 
 /// The value of one `when` key as written: one value or a list.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -71,8 +74,17 @@ pub struct WhenProblem {
 /// Resolves `when` of the question at 0-based `index` against the
 /// questions before it, refusing a term that names an unknown question,
 /// the question itself or a later one, a question of a kind with no
-/// values to name, or a value that question does not have.
-pub fn resolve(when: &When, index: usize, all: &[Question]) -> Result<Condition, WhenProblem> {
+/// values to name, or a value that question does not have. A choice is
+/// looked up in the question's list in every language (the questions
+/// before `index` hold their translations already) and kept as the
+/// default language's; yes and no are taken in English and in the words
+/// of each of `languages` (`oui`, `sí`, `nein`).
+pub fn resolve(
+    when: &When,
+    index: usize,
+    all: &[Question],
+    languages: &Languages,
+) -> Result<Condition, WhenProblem> {
     let mut terms = Vec::new();
     if when.is_empty() {
         return Err(WhenProblem {
@@ -103,13 +115,15 @@ pub fn resolve(when: &When, index: usize, all: &[Question]) -> Result<Condition,
         let mut canonical = Vec::new();
         for v in &values {
             let found = match dep.kind {
-                Kind::Choice | Kind::Choices => {
-                    dep.choices.iter().find(|c| fold(c) == fold(v)).cloned()
-                }
-                Kind::Yesno => ["yes", "no"]
+                Kind::Choice | Kind::Choices => dep
+                    .choice_lists()
+                    .find_map(|list| list.iter().position(|c| fold(c) == fold(v)))
+                    .and_then(|i| dep.choices.get(i))
+                    .cloned(),
+                Kind::Yesno => yes_no_words(languages)
                     .into_iter()
-                    .find(|w| *w == fold(v))
-                    .map(str::to_string),
+                    .find(|(word, _)| fold(word) == fold(v))
+                    .map(|(_, canonical)| canonical.to_string()),
                 _ => {
                     return Err(bad(format!(
                         "`{id}` is a {} question: a condition can name a choice or yesno question only",
@@ -120,8 +134,13 @@ pub fn resolve(when: &When, index: usize, all: &[Question]) -> Result<Condition,
             match found {
                 Some(c) => canonical.push(c),
                 None if dep.kind == Kind::Yesno => {
+                    let words: Vec<String> = yes_no_words(languages)
+                        .into_iter()
+                        .map(|(w, _)| format!("`{w}`"))
+                        .collect();
                     return Err(bad(format!(
-                        "`{v}`: a yesno question is answered yes or no"
+                        "`{v}`: a yesno question is answered yes or no ({})",
+                        words.join(", ")
                     )));
                 }
                 None => {
@@ -140,4 +159,20 @@ pub fn resolve(when: &When, index: usize, all: &[Question]) -> Result<Condition,
     // Shown and checked in question order, whatever order the file wrote.
     terms.sort_by_key(|t| all.iter().position(|q| q.id == t.question));
     Ok(Condition { terms })
+}
+
+/// The words a `when` may give for a yesno answer, each with the value it
+/// stands for: English `yes` and `no`, then each configured language's
+/// (as its mails write them), once each.
+fn yes_no_words(languages: &Languages) -> Vec<(&'static str, &'static str)> {
+    let mut out = vec![("yes", "yes"), ("no", "no")];
+    for lang in languages.iter() {
+        let w = lang.words();
+        for pair in [(w.yes, "yes"), (w.no, "no")] {
+            if !out.iter().any(|(seen, _)| fold(seen) == fold(pair.0)) {
+                out.push(pair);
+            }
+        }
+    }
+    out
 }

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Kind, Question, QuestionsError};
+use super::{Kind, Question, QuestionsError, fold};
 use crate::lang::{Lang, Languages};
 
 /// The texts of one question in a language other than the default.
@@ -196,6 +196,58 @@ pub(super) fn check(
                 ));
             }
             _ => {}
+        }
+    }
+    if wants_choices {
+        check_spellings(q, languages).map_err(|(key, message)| invalid(key, message))?;
+    }
+    Ok(())
+}
+
+/// Refuses a translated list (`choices.fr`) with an empty entry, two
+/// entries the same ignoring case and accents (as the default list is
+/// checked), or an entry spelt like another choice in another language:
+/// answers are matched in every language at once, so "Europe" must mean
+/// one choice whichever list it comes from. The error is the key and why.
+fn check_spellings(q: &Question, languages: &Languages) -> Result<(), (String, String)> {
+    let default = languages.default_lang();
+    // (language, 0-based index, as written, folded), default list first.
+    let mut seen: Vec<(Lang, usize, &str, String)> = q
+        .choices
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (default, i, c.as_str(), fold(c)))
+        .collect();
+    for lang in languages.others() {
+        let Some(list) = q.translations.get(&lang).and_then(|t| t.choices.as_ref()) else {
+            continue;
+        };
+        let key = format!("choices.{lang}");
+        for (i, c) in list.iter().enumerate() {
+            let f = fold(c);
+            if f.is_empty() {
+                return Err((key, format!("choice {} is empty", i + 1)));
+            }
+            if let Some((_, _, first, _)) = seen.iter().find(|(l, _, _, g)| *l == lang && *g == f) {
+                return Err((
+                    key,
+                    format!(
+                        "`{first}` and `{c}` are the same choice (case and accents are ignored)"
+                    ),
+                ));
+            }
+            if let Some((other, j, first, _)) = seen.iter().find(|(_, j, _, g)| *j != i && *g == f)
+            {
+                return Err((
+                    key,
+                    format!(
+                        "`{c}` is choice {} here but `{first}` is choice {} in `{other}`: an answer `{c}` could not tell them apart (case and accents are ignored)",
+                        i + 1,
+                        j + 1
+                    ),
+                ));
+            }
+            seen.push((lang, i, c, f));
         }
     }
     Ok(())

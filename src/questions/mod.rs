@@ -299,7 +299,7 @@ impl QuestionSet {
             let read = rules::read(q).map_err(|p| invalid(p.key, p.message))?;
             let condition = match &q.when {
                 Some(when) => Some(
-                    condition::resolve(when, i, &questions)
+                    condition::resolve(when, i, &questions, languages)
                         .map_err(|p| invalid(&p.key, p.message))?,
                 ),
                 None => None,

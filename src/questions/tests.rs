@@ -361,6 +361,152 @@ help.fr = "Là où vous vivez la plus grande partie de l'année."
         }
     }
 
+    /// A translated list is held to what the default one is: no empty
+    /// entry, no two the same ignoring case and accents; and no entry may
+    /// be spelt like another choice in another language, since answers
+    /// are matched in every language at once.
+    #[test]
+    fn translated_choice_lists_are_refused_with_empty_or_clashing_entries() {
+        let p = Path::new("/etc/q.toml");
+        let fr = |list: &str| {
+            REGION.replace(
+                r#"choices.fr = ["Afrique", "Europe", "Amérique latine"]"#,
+                &format!("choices.fr = {list}"),
+            )
+        };
+        for (list, words) in [
+            (r#"["Afrique", "", "Amérique latine"]"#, "choice 2 is empty"),
+            (
+                r#"["Afrique", "  ", "Amérique latine"]"#,
+                "choice 2 is empty",
+            ),
+            (
+                r#"["Afrique", "Europe", "EUROPE"]"#,
+                "`Europe` and `EUROPE` are the same choice (case and accents are ignored)",
+            ),
+            (
+                r#"["Amérique", "Europe", "Amerique"]"#,
+                "`Amérique` and `Amerique` are the same choice",
+            ),
+            (
+                r#"["Afrique", "Latin America", "Europe"]"#,
+                "`Latin America` is choice 2 here but `Latin America` is choice 3 in `en`",
+            ),
+        ] {
+            let e = QuestionSet::parse_for(&fr(list), p, &langs(&["en", "fr"]))
+                .expect_err(list)
+                .to_string();
+            let want = "/etc/q.toml: key `question[1].choices.fr`: question `region` (number 2): ";
+            assert!(e.starts_with(want), "{list}: {e}");
+            assert!(e.contains(words), "{list}: {e}");
+        }
+        // Between two translations, the clash is named at the later one.
+        let three = |es: &str| {
+            format!(
+                "[[question]]\nid = \"region\"\nkind = \"choice\"\n\
+                 prompt = {{ en = \"Region?\", fr = \"Région ?\", es = \"¿Región?\" }}\n\
+                 choices.en = [\"Africa\", \"Europe\"]\n\
+                 choices.fr = [\"Afrique\", \"Europe\"]\n\
+                 choices.es = {es}\n"
+            )
+        };
+        let l = langs(&["en", "fr", "es"]);
+        let same_place = QuestionSet::parse_for(&three(r#"["África", "Europa"]"#), p, &l);
+        assert!(
+            same_place.is_ok(),
+            "the same word at the same place is one choice: {same_place:?}"
+        );
+        let e = QuestionSet::parse_for(&three(r#"["Europa", "Afrique"]"#), p, &l)
+            .expect_err("Afrique for Europe")
+            .to_string();
+        assert!(
+            e.contains("key `question[0].choices.es`")
+                && e.contains("`Afrique` is choice 2 here but `Afrique` is choice 1 in `fr`"),
+            "{e}"
+        );
+    }
+
+    /// `when` values in any configured language, resolved to the
+    /// canonical choice (the default language's) or `yes` / `no`; yes
+    /// and no in English and in each configured language's words.
+    #[test]
+    fn a_when_value_is_taken_in_any_configured_language() {
+        let p = Path::new("/etc/q.toml");
+        let file = |member: &str| {
+            format!(
+                "{REGION}\n[[question]]\nid = \"member\"\nprompt.en = \"Member?\"\n\
+                 prompt.fr = \"Membre ?\"\nkind = \"yesno\"\n\n\
+                 [[question]]\nid = \"visa\"\nprompt.en = \"Visa?\"\nprompt.fr = \"Visa ?\"\n\
+                 when = {{ region = [\"Amérique latine\", \"africa\"], member = \"{member}\" }}\n"
+            )
+        };
+        let terms = |set: &QuestionSet| {
+            set.by_id("visa")
+                .and_then(Question::condition)
+                .map(|c| {
+                    c.terms
+                        .iter()
+                        .map(|t| (t.question.clone(), t.values.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .expect("a condition")
+        };
+        // (languages, the yes/no word written, the values resolved)
+        for (codes, member, region, yes_no) in [
+            (&["en", "fr"][..], "OUI", ["Latin America", "Africa"], "yes"),
+            (&["en", "fr"], "yes", ["Latin America", "Africa"], "yes"),
+            (&["fr", "en"], "oui", ["Amérique latine", "Afrique"], "yes"),
+            (&["fr", "en"], "No", ["Amérique latine", "Afrique"], "no"),
+            (&["fr", "en"], "non", ["Amérique latine", "Afrique"], "no"),
+        ] {
+            let set = QuestionSet::parse_for(&file(member), p, &langs(codes))
+                .unwrap_or_else(|e| panic!("{codes:?} {member}: {e}"));
+            assert_eq!(
+                terms(&set),
+                [
+                    ("region".to_string(), region.map(String::from).to_vec()),
+                    ("member".to_string(), vec![yes_no.to_string()]),
+                ],
+                "{codes:?} {member}"
+            );
+        }
+        // The condition holds on the stored (canonical) answers.
+        let set = QuestionSet::parse_for(&file("oui"), p, &langs(&["en", "fr"])).expect("parses");
+        let chosen: std::collections::BTreeMap<String, Vec<String>> = [
+            ("region".to_string(), vec!["Latin America".to_string()]),
+            ("member".to_string(), vec!["yes".to_string()]),
+        ]
+        .into();
+        assert!(
+            set.by_id("visa")
+                .and_then(Question::condition)
+                .is_some_and(|c| c.holds(&chosen))
+        );
+        // German words only where German is configured; the error lists
+        // the words taken.
+        let e = QuestionSet::parse_for(&file("ja"), p, &langs(&["en", "fr"]))
+            .expect_err("ja without de")
+            .to_string();
+        assert!(
+            e.contains("key `question[3].when.member`")
+                && e.contains(
+                    "`ja`: a yesno question is answered yes or no (`yes`, `no`, `oui`, `non`)"
+                ),
+            "{e}"
+        );
+        let e = QuestionSet::parse_for(
+            &file("oui").replace("africa", "Afrika"),
+            p,
+            &langs(&["en", "fr"]),
+        )
+        .expect_err("Afrika")
+        .to_string();
+        assert!(
+            e.contains("`Afrika` is not one of the choices of `region` (question 2)"),
+            "{e}"
+        );
+    }
+
     #[test]
     fn a_choice_in_any_language_is_stored_as_the_canonical_one() {
         let set = QuestionSet::parse_for(REGION, Path::new("q.toml"), &langs(&["en", "fr"]))
