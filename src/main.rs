@@ -521,20 +521,32 @@ fn explain(
 ) -> anyhow::Result<()> {
     let raw = std::fs::read(mail).with_context(|| format!("cannot read {}", mail.display()))?;
     let settings = match questions {
-        Some(file) => {
-            let text = std::fs::read_to_string(file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
-            let set = mailintake::questions::QuestionSet::parse(&text, file)?;
-            match Settings::load(config_file) {
-                Ok(mut settings) => {
-                    settings.questions = set;
-                    settings
-                }
-                // No configuration: our mails as the built-in templates
-                // write them, so a pasted copy of them is still known.
-                Err(_) => Settings::without_file(set),
+        // The file read with the configured languages, templates and team.
+        Some(file) => match Settings::load_with_questions(config_file, file) {
+            Ok(settings) => settings,
+            Err(mailintake::config::ConfigError::Read { reason, .. })
+                if reason.kind() == std::io::ErrorKind::NotFound =>
+            {
+                // No configuration: English alone, and our mails as the
+                // built-in templates write them, so that a pasted copy of
+                // them is still known.
+                let text = std::fs::read_to_string(file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                let set = match mailintake::questions::QuestionSet::parse(&text, file) {
+                    Ok(set) => set,
+                    Err(e) if mailintake::questions::QuestionSet::holds_translations(&text) => {
+                        bail!(
+                            "{e}; {} holds texts per language, which are read with the languages of intake.languages, and there is no configuration at {}: give it with --config",
+                            file.display(),
+                            config_file.display()
+                        )
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                Settings::without_file(set)
             }
-        }
+            Err(e) => return Err(e.into()),
+        },
         None => Settings::load(config_file)?,
     };
     let templates = Templates::load(settings.intake.templates_dir.as_deref())?;

@@ -129,3 +129,108 @@ fn a_missing_file_is_a_clear_error() {
         "{err}"
     );
 }
+
+/// A questions file with French texts beside the English ones.
+const BILINGUAL: &str = r#"
+[[question]]
+id = "name"
+prompt.en = "What is your name?"
+prompt.fr = "Quel est votre nom ?"
+required = true
+
+[[question]]
+id = "region"
+prompt.en = "Which region do you live in?"
+prompt.fr = "Dans quelle région vivez-vous ?"
+kind = "choice"
+choices.en = ["Africa", "Europe", "Latin America"]
+choices.fr = ["Afrique", "Europe", "Amérique latine"]
+"#;
+
+const FRENCH_REPLY: &str = "From: Marie Curie <marie@example.net>\r\n\
+To: team@example.org\r\n\
+Subject: Candidature\r\n\
+Message-ID: <fr-1@example.net>\r\n\
+Date: Mon, 4 May 2026 10:00:00 +0200\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\
+\r\n\
+1. Marie Curie\r\n\
+2. Amérique latine\r\n";
+
+/// `explain --questions FILE` with a configuration: the file is read
+/// with the languages the configuration lists, so a French answer is
+/// read as the canonical choice; without a configuration, a file with
+/// translations is refused in words that say what to give.
+#[test]
+fn a_questions_file_with_translations_is_read_with_the_configured_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let questions = dir.path().join("new-questions.toml");
+    std::fs::write(&questions, BILINGUAL).unwrap();
+    let mail = dir.path().join("reply.eml");
+    std::fs::write(&mail, FRENCH_REPLY).unwrap();
+    // The config names another questions file, which does not exist: the
+    // one given on the command line is read in its place.
+    let config = dir.path().join("mailintake.toml");
+    let write_config = |languages: &str| {
+        std::fs::write(
+            &config,
+            format!(
+                "[intake]\naddress = \"team@example.org\"\nname = \"The Group\"\n\
+                 questions = \"absent.toml\"\nlanguages = {languages}\n"
+            ),
+        )
+        .unwrap()
+    };
+    let run = |config: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_mailintake"))
+            .arg("--config")
+            .arg(config)
+            .arg("explain")
+            .arg("--questions")
+            .arg(&questions)
+            .arg("--json")
+            .arg(&mail)
+            .output()
+            .unwrap()
+    };
+    write_config("[\"en\", \"fr\"]");
+    let v: Value = serde_json::from_str(&text(&run(&config))).unwrap();
+    let region = v["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["question"] == "region")
+        .unwrap_or_else(|| panic!("no region answer: {v:#}"));
+    assert_eq!(region["stored"], "Latin America", "{v:#}");
+
+    // The configuration lists English alone: the French key is named.
+    write_config("[\"en\"]");
+    let out = run(&config);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "{}: key `question[0].prompt.fr`: `fr` is not one of intake.languages (`en`)",
+            questions.display()
+        )),
+        "{err}"
+    );
+
+    // No configuration at all.
+    let absent = dir.path().join("absent-config.toml");
+    let out = run(&absent);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("key `question[0].prompt.fr`")
+            && err.contains(
+                "holds texts per language, which are read with the languages of intake.languages"
+            )
+            && err.contains(&format!(
+                "there is no configuration at {}: give it with --config",
+                absent.display()
+            )),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

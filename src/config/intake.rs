@@ -1,6 +1,6 @@
 //! `[intake]` and the questions file it names: what every command needs.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -64,10 +64,13 @@ impl Intake {
     }
 }
 
-/// Checks `[intake]` and loads the questions file it names.
+/// Checks `[intake]` and loads the questions file it names, or
+/// `questions` instead when given (`explain --questions FILE`: a path as
+/// given on the command line), with the languages it configures.
 pub(super) fn intake(
     raw: Option<RawIntake>,
     origin: &Origin,
+    questions: Option<&Path>,
 ) -> Result<(Intake, QuestionSet), ConfigError> {
     let raw = raw.ok_or_else(|| origin.missing_table("intake", NEEDED_BY))?;
     let address_given = raw
@@ -124,25 +127,35 @@ pub(super) fn intake(
             format!("`{}` is not a folder", dir.display()),
         ));
     }
-    let questions_file = raw
-        .questions
-        .ok_or_else(|| origin.missing_key("intake.questions", NEEDED_BY))?;
-    // The questions file's own errors name it and its keys; only the one
-    // that it cannot be read at all is about the key that names it.
     let languages = match &raw.languages {
         None => Languages::default(),
         Some(codes) => {
             Languages::from_codes(codes).map_err(|m| origin.invalid("intake.languages", m))?
         }
     };
-    let questions_file = origin.path(&questions_file);
-    let questions = QuestionSet::load_for(&questions_file, &languages).map_err(|e| match e {
-        QuestionsError::Read { file, reason } => origin.invalid(
-            "intake.questions",
-            format!("cannot read {}: {reason}", file.display()),
-        ),
-        other => ConfigError::Questions(other),
-    })?;
+    let (questions_file, questions) = match questions {
+        // Given by the person running the command: its own errors, an
+        // unreadable file too, name it and not the config's key.
+        Some(file) => (file.to_path_buf(), QuestionSet::load_for(file, &languages)?),
+        None => {
+            let questions_file = raw
+                .questions
+                .ok_or_else(|| origin.missing_key("intake.questions", NEEDED_BY))?;
+            // The questions file's own errors name it and its keys; only
+            // the one that it cannot be read at all is about the key that
+            // names it.
+            let questions_file = origin.path(&questions_file);
+            let questions =
+                QuestionSet::load_for(&questions_file, &languages).map_err(|e| match e {
+                    QuestionsError::Read { file, reason } => origin.invalid(
+                        "intake.questions",
+                        format!("cannot read {}: {reason}", file.display()),
+                    ),
+                    other => ConfigError::Questions(other),
+                })?;
+            (questions_file, questions)
+        }
+    };
     Ok((
         Intake {
             address,

@@ -195,9 +195,30 @@ impl Settings {
         Self::from_str_at(&text, file)
     }
 
+    /// Reads a config file, taking the questions from `questions` (a path
+    /// as given on the command line) instead of the file `intake.questions`
+    /// names, read with the languages `intake.languages` configures:
+    /// `explain --questions FILE`.
+    pub fn load_with_questions(file: &Path, questions: &Path) -> Result<Self, ConfigError> {
+        let text =
+            Zeroizing::new(
+                std::fs::read_to_string(file).map_err(|reason| ConfigError::Read {
+                    file: file.to_path_buf(),
+                    reason,
+                })?,
+            );
+        Self::parse(&text, file, Some(questions))
+    }
+
     /// Parses config text as if read from `file` (relative paths resolve
     /// against its folder).
     pub fn from_str_at(text: &str, file: &Path) -> Result<Self, ConfigError> {
+        Self::parse(text, file, None)
+    }
+
+    /// [`Settings::from_str_at`], with the questions from `questions` when
+    /// given.
+    fn parse(text: &str, file: &Path, questions: Option<&Path>) -> Result<Self, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
             file: file.to_path_buf(),
             message: describe_toml_error(&e, text),
@@ -205,7 +226,7 @@ impl Settings {
         let origin = Origin {
             file: file.to_path_buf(),
         };
-        let (intake, questions) = intake::intake(raw.intake, &origin)?;
+        let (intake, questions) = intake::intake(raw.intake, &origin, questions)?;
         let security = gates::security(raw.security, &origin)?;
         let limits = gates::limits(raw.limits);
         let files_dir = match raw.files.and_then(|f| f.directory) {

@@ -314,6 +314,13 @@ impl QuestionSet {
         })
     }
 
+    /// Whether `text` (a questions file) writes a text per language
+    /// (`prompt.fr = "…"`): such a file is read with the configured
+    /// languages. `false` for a file that is not TOML.
+    pub fn holds_translations(text: &str) -> bool {
+        toml::from_str::<toml::Table>(text).is_ok_and(|t| localized::has_tables(&t))
+    }
+
     /// The languages the questions are written in; the first is the default.
     pub fn languages(&self) -> &Languages {
         &self.languages
