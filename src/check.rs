@@ -2,14 +2,18 @@
 //! templates and the database; then, unless offline, the mail servers.
 //! One line per part on standard output; the first problem is the error.
 
+use std::collections::BTreeMap;
+
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use secrecy::ExposeSecret;
 
 use crate::config::{Config, Settings, printable_url};
+use crate::domain::Impact;
 use crate::mailbox::{ImapMailbox, Source};
 use crate::outbox::SmtpTransport;
 use crate::questions::QuestionSet;
+use crate::questions::diff::Change;
 use crate::render::Templates;
 use crate::store::StoredVersion;
 
@@ -86,8 +90,32 @@ async fn local(settings: &Settings) -> anyhow::Result<()> {
             printable_url(url)
         )
     })?;
-    for line in compared(&settings.questions, last.as_ref()) {
+    let (lines, against) = compared(&settings.questions, last.as_ref());
+    for line in lines {
         println!("{line}");
+    }
+    if let Some((old, changes)) = against {
+        let cannot = || {
+            format!(
+                "{}: key `database.url`: cannot read the applications in {}",
+                settings.file.display(),
+                printable_url(url)
+            )
+        };
+        let applications = store.applications().await.with_context(cannot)?;
+        let answers = store.current_answers_all().await.with_context(cannot)?;
+        let none = BTreeMap::new();
+        let impact = crate::domain::impact(
+            applications.iter().map(|a| {
+                let current = answers.get(&a.id).map_or(&none, |c| &c.values);
+                (a.status, current)
+            }),
+            &old,
+            &settings.questions,
+        );
+        for line in impact_lines(&impact, &changes) {
+            println!("{line}");
+        }
     }
     if let Some(retention) = settings.retention()? {
         println!(
@@ -100,31 +128,43 @@ async fn local(settings: &Settings) -> anyhow::Result<()> {
 
 /// What `check` says of the questions file against the version the last
 /// mail we sent showed (`last`): the same, or each change that affects
-/// applicants ([`crate::questions::diff`]), one per indented line.
-fn compared(now: &QuestionSet, last: Option<&StoredVersion>) -> Vec<String> {
+/// applicants ([`crate::questions::diff`]), one per indented line; and,
+/// when the file differs from a version this build can read, that
+/// version and the changes, to count the applications they change.
+fn compared(
+    now: &QuestionSet,
+    last: Option<&StoredVersion>,
+) -> (Vec<String>, Option<(QuestionSet, Vec<Change>)>) {
     let Some(last) = last else {
-        return vec![
-            "questions: no mail sent with recorded questions yet; nothing to compare".into(),
-        ];
+        return (
+            vec!["questions: no mail sent with recorded questions yet; nothing to compare".into()],
+            None,
+        );
     };
     let since = last
         .first_used_at
         .map(|t| format!(", in use since {}", t.format("%Y-%m-%d %H:%M UTC")))
         .unwrap_or_default();
     if last.digest == now.digest() {
-        return vec![format!(
-            "questions: as shown in the last mail sent (version {}{since})",
-            last.id
-        )];
+        return (
+            vec![format!(
+                "questions: as shown in the last mail sent (version {}{since})",
+                last.id
+            )],
+            None,
+        );
     }
     let file = std::path::Path::new("question_versions").join(last.id.to_string());
     let old = match QuestionSet::parse_for(&last.questions, &file, now.languages()) {
         Ok(old) => old,
         Err(e) => {
-            return vec![format!(
-                "questions: changed since the last mail sent (version {}), which this build cannot read to compare: {e}",
-                last.id
-            )];
+            return (
+                vec![format!(
+                    "questions: changed since the last mail sent (version {}), which this build cannot read to compare: {e}",
+                    last.id
+                )],
+                None,
+            );
         }
     };
     let changes = crate::questions::diff::diff(&old, now);
@@ -132,12 +172,78 @@ fn compared(now: &QuestionSet, last: Option<&StoredVersion>) -> Vec<String> {
         "questions: changed since the last mail sent (version {}{since}): {}",
         last.id,
         match changes.len() {
-            0 => "no change to numbers or required questions".to_string(),
+            0 => "no change that asks more of applicants (wording, added choices or looser rules only)".to_string(),
             1 => "1 change for applicants (replies to earlier mail are read with the questions that mail showed):".to_string(),
             n => format!("{n} changes for applicants (replies to earlier mail are read with the questions that mail showed):"),
         }
     )];
     out.extend(changes.iter().map(|c| format!("  {c}")));
+    (out, Some((old, changes)))
+}
+
+/// What `check` says of the stored applications under the changed file
+/// ([`Impact`]): how many would change status, and for those turning
+/// incomplete, each question that makes them so with the changes to it
+/// (`changes`, the diff's) in words.
+fn impact_lines(impact: &Impact, changes: &[Change]) -> Vec<String> {
+    let incomplete = impact.assessed - impact.complete;
+    if impact.to_incomplete == 0 && impact.to_complete == 0 {
+        return vec![format!(
+            "applications: no status would change under this file ({} complete, {incomplete} incomplete)",
+            impact.complete
+        )];
+    }
+    let applications = |n: usize| {
+        if n == 1 {
+            "application"
+        } else {
+            "applications"
+        }
+    };
+    let mut out = Vec::new();
+    if impact.to_incomplete > 0 {
+        out.push(format!(
+            "applications: {} of {} complete {} would become incomplete under this file:",
+            impact.to_incomplete,
+            impact.complete,
+            applications(impact.complete)
+        ));
+        for cause in &impact.causes {
+            let mut what = Vec::new();
+            if cause.failing > 0 {
+                what.push(match cause.failing {
+                    1 => "1 answer would fail".to_string(),
+                    n => format!("{n} answers would fail"),
+                });
+            }
+            if cause.missing > 0 {
+                what.push(format!("{} without an answer", cause.missing));
+            }
+            let why: Vec<String> = changes
+                .iter()
+                .filter(|c| c.id() == cause.id)
+                .filter_map(Change::reason)
+                .collect();
+            let why = if why.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", why.join("; "))
+            };
+            out.push(format!(
+                "  question {} (`{}`): {}{why}",
+                cause.number,
+                cause.id,
+                what.join(", ")
+            ));
+        }
+    }
+    if impact.to_complete > 0 {
+        out.push(format!(
+            "applications: {} of {incomplete} incomplete {} would become complete under this file",
+            impact.to_complete,
+            applications(incomplete)
+        ));
+    }
     out
 }
 
@@ -186,17 +292,17 @@ mod tests {
             ("heard", true),
         ]);
         assert_eq!(
-            compared(&after, None),
+            compared(&after, None).0,
             ["questions: no mail sent with recorded questions yet; nothing to compare"]
         );
         assert_eq!(
-            compared(&before, Some(&stored(3, &before))),
+            compared(&before, Some(&stored(3, &before))).0,
             [
                 "questions: as shown in the last mail sent (version 3, in use since 2026-05-01 12:00 UTC)"
             ]
         );
         assert_eq!(
-            compared(&after, Some(&stored(3, &before))),
+            compared(&after, Some(&stored(3, &before))).0,
             [
                 "questions: changed since the last mail sent (version 3, in use since 2026-05-01 12:00 UTC): 5 changes for applicants (replies to earlier mail are read with the questions that mail showed):",
                 "  removed: `region` (was 2; its answers are kept and reported under earlier questions)",
@@ -209,11 +315,50 @@ mod tests {
         let mut unreadable = stored(4, &before);
         unreadable.questions = "[[question]]\nid = 1".into();
         unreadable.digest = "other".into();
-        let said = compared(&after, Some(&unreadable));
+        let (said, against) = compared(&after, Some(&unreadable));
+        assert!(against.is_none());
         assert_eq!(said.len(), 1);
         assert!(
             said[0].starts_with("questions: changed since the last mail sent (version 4), which this build cannot read to compare: question_versions/4"),
             "{said:?}"
+        );
+    }
+
+    #[test]
+    fn the_applications_a_change_affects_are_counted_in_words() {
+        let changes = crate::questions::diff::diff(
+            &questions(&[("name", true), ("motivation", true)]),
+            &questions(&[("name", true), ("motivation", true), ("phone", true)]),
+        );
+        let cause = |id: &str, number, missing, failing| crate::domain::Cause {
+            id: id.into(),
+            number,
+            missing,
+            failing,
+        };
+        let lines = |impact: Impact| impact_lines(&impact, &changes);
+        assert_eq!(
+            lines(Impact {
+                assessed: 5,
+                complete: 3,
+                ..Impact::default()
+            }),
+            ["applications: no status would change under this file (3 complete, 2 incomplete)"]
+        );
+        assert_eq!(
+            lines(Impact {
+                assessed: 4,
+                complete: 3,
+                to_incomplete: 2,
+                to_complete: 1,
+                causes: vec![cause("name", 1, 0, 1), cause("phone", 3, 2, 0)],
+            }),
+            [
+                "applications: 2 of 3 complete applications would become incomplete under this file:",
+                "  question 1 (`name`): 1 answer would fail",
+                "  question 3 (`phone`): 2 without an answer: a new required question",
+                "applications: 1 of 1 incomplete application would become complete under this file",
+            ]
         );
     }
 

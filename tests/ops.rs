@@ -619,3 +619,151 @@ fn check_and_start_refuse_a_broken_rule_naming_file_key_number_and_id() {
     std::fs::write(&file, &good).unwrap();
     s.ok(&["check", "--offline"]);
 }
+
+/// A mail from `who`, replying to our mail `parent` (its Message-ID
+/// without brackets) when given, as the mailbox hands it over.
+fn fetched(uid: u32, who: &str, parent: Option<&str>, body: &str) -> mailintake::mailbox::Fetched {
+    let threading = parent
+        .map(|p| format!("In-Reply-To: <{p}>\r\nReferences: <{p}>\r\n"))
+        .unwrap_or_default();
+    mailintake::mailbox::Fetched {
+        uid,
+        raw: format!(
+            "From: {who} <{who}@example.net>\r\nTo: team@example.org\r\nSubject: Application\r\n\
+             Message-ID: <{uid}.{who}@example.net>\r\n{threading}\
+             Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+        )
+        .into_bytes(),
+        internal_date: None,
+    }
+}
+
+/// `check` after staff tighten the questions mid-call: it names each
+/// stricter rule with the question's number and id, and counts the
+/// stored applications whose status the file would change, with why.
+/// The applications are made as applicants make them (a first mail, the
+/// questions, a reply to them), through the pipeline without servers.
+#[tokio::test(flavor = "multi_thread")]
+async fn check_counts_the_applications_a_stricter_file_would_change() {
+    let servers = "\n[imap]\nhost = \"imap.example.org\"\nusername = \"team\"\npassword = \"p\"\n\
+                   [smtp]\nhost = \"smtp.example.org\"\n";
+    let s = Setup::new(&format!("{INTAKE}{DATABASE}{servers}"));
+    let config = mailintake::config::Config::from_str_at(
+        &std::fs::read_to_string(&s.config).unwrap(),
+        &s.config,
+        &|_| None,
+    )
+    .unwrap();
+    let pipeline = mailintake::open(config).await.unwrap();
+    let db = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        s.dir.path().join("intake.db").display()
+    ))
+    .await
+    .unwrap();
+    let long = "To help new leaders grow in my region.";
+    // (who, answers): Ada and Grace complete, Alan without a region.
+    let applicants = [
+        (
+            "ada",
+            format!("1. Ada\n2. Europe\n3. English, French, Spanish\n4. {long}\n7. yes"),
+        ),
+        (
+            "grace",
+            "1. Grace\n2. Asia\n3. English\n4. To help out.\n7. yes".to_string(),
+        ),
+        ("alan", format!("1. Alan\n3. English\n4. {long}\n7. yes")),
+    ];
+    let mut uid = 0;
+    for (who, answers) in &applicants {
+        uid += 1;
+        let first = fetched(uid, who, None, "How do I apply?");
+        pipeline
+            .process("INBOX", 1, first, chrono::Utc::now())
+            .await
+            .unwrap();
+        let asked: String = sqlx::query_scalar(
+            "SELECT rfc822_id FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1",
+        )
+        .bind(format!("{who}@example.net"))
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        uid += 1;
+        let reply = fetched(uid, who, Some(&asked), answers);
+        pipeline
+            .process("INBOX", 1, reply, chrono::Utc::now())
+            .await
+            .unwrap();
+    }
+    drop(pipeline);
+    let statuses = |s: &Setup| -> Vec<String> {
+        let report: serde_json::Value =
+            serde_json::from_str(&s.ok(&["report", "--format", "json"])).unwrap();
+        report["applications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} {}",
+                    a["email"].as_str().unwrap(),
+                    a["status"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let before = [
+        "ada@example.net complete",
+        "grace@example.net complete",
+        "alan@example.net incomplete",
+    ];
+    assert_eq!(statuses(&s), before);
+    assert!(
+        s.ok(&["check", "--offline"])
+            .contains("questions: as shown in the last mail sent (version 1")
+    );
+
+    // Staff ask for at most two languages and a motivation of 20
+    // characters, and make the region optional.
+    let file = s.dir.path().join("questions.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let edited = text
+        .replace(
+            "\"Spanish\"]\nrequired = true",
+            "\"Spanish\"]\nrequired = true\nmax_choices = 2",
+        )
+        .replace(
+            "kind = \"paragraph\"\nrequired = true",
+            "kind = \"paragraph\"\nrequired = true\nmin_length = 20",
+        )
+        .replace(
+            "\"Oceania\"]\nrequired = true",
+            "\"Oceania\"]\nrequired = false",
+        );
+    assert_eq!(edited.matches("max_choices").count(), 1);
+    assert_eq!(edited.matches("min_length").count(), 1);
+    std::fs::write(&file, edited).unwrap();
+    let said = s.ok(&["check", "--offline"]);
+    for line in [
+        "2 changes for applicants (replies to earlier mail are read with the questions that mail showed):\n",
+        "\n  stricter: `languages` (3): answers must now have at most 2 choices (no such rule before)\n",
+        "\n  stricter: `motivation` (4): answers must now have at least 20 characters (no such rule before)\n",
+        "\napplications: 2 of 2 complete applications would become incomplete under this file:\n\
+         \x20 question 3 (`languages`): 1 answer would fail: answers must now have at most 2 choices (no such rule before)\n\
+         \x20 question 4 (`motivation`): 1 answer would fail: answers must now have at least 20 characters (no such rule before)\n\
+         applications: 1 of 1 incomplete application would become complete under this file\n",
+    ] {
+        assert!(said.contains(line), "no {line:?} in:\n{said}");
+    }
+    // The report, which follows today's file, agrees with what `check`
+    // foretold.
+    assert_eq!(
+        statuses(&s),
+        [
+            "ada@example.net incomplete",
+            "grace@example.net incomplete",
+            "alan@example.net complete",
+        ]
+    );
+}

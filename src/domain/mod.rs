@@ -11,6 +11,7 @@ pub mod assessment;
 pub mod backfill;
 pub mod decision;
 pub mod gates;
+pub mod impact;
 pub mod request;
 #[cfg(test)]
 mod tests;
@@ -22,6 +23,7 @@ pub use decision::{
     Written, decide,
 };
 pub use gates::{SendLimits, SentLastHour};
+pub use impact::{Cause, Impact, impact};
 
 /// What became of a message, as the caller (the daemon, a test) sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]

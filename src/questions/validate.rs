@@ -208,7 +208,7 @@ impl Question {
     /// exact (folded), the letter or number shown in the mail, or a prefix
     /// unique among the choices; returns the canonical (default-language)
     /// choice, so "Amérique latine" is stored as "Latin America".
-    fn match_choice(&self, raw: &str) -> Result<&str, Invalid> {
+    pub(super) fn match_choice(&self, raw: &str) -> Result<&str, Invalid> {
         let f = fold(
             raw.trim()
                 .trim_start_matches('[')
