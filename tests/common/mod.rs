@@ -344,6 +344,14 @@ url = "sqlite://intake.db"
         }
     }
 
+    /// Replaces the questions file whole with `text` (as `mv` does), so
+    /// that a running daemon never reads it half written.
+    pub fn write_questions(&self, text: &str) {
+        let next = self.dir.path().join("questions.toml.new");
+        std::fs::write(&next, text).unwrap();
+        std::fs::rename(&next, self.dir.path().join("questions.toml")).unwrap();
+    }
+
     pub fn db_url(&self) -> String {
         format!("sqlite://{}", self.dir.path().join("intake.db").display())
     }
@@ -381,6 +389,40 @@ url = "sqlite://intake.db"
         let before = self.inbound().len();
         self.stack.send_raw(from, &self.team, raw).await;
         self.wait_inbound(before + 1);
+    }
+
+    /// The first `n` mails `who` has had from us, oldest first, waiting
+    /// up to 30 s for them.
+    pub fn mails_to(&self, who: &str, n: usize) -> Vec<Mail> {
+        self.stack
+            .wait_for(who, n)
+            .iter()
+            .map(|r| parse_mail(r))
+            .collect()
+    }
+
+    /// One step of a conversation: `raw` from `from` is delivered to the
+    /// team mailbox, `once` reads it, and the `n`th mail (counting from
+    /// 1) `from` has had from us is returned, once it has arrived.
+    pub async fn exchange(&self, from: &str, raw: impl AsRef<[u8]>, n: usize) -> Mail {
+        self.receive_raw(from, raw.as_ref()).await;
+        self.once();
+        self.mails_to(from, n).remove(n - 1)
+    }
+
+    /// `who` (named `name`) replies to `to` with `top` above the quote;
+    /// the `n`th mail `who` then has from us (see [`Intake::exchange`]).
+    pub async fn answer(&self, who: &str, name: &str, to: &Mail, top: &str, n: usize) -> Mail {
+        self.exchange(who, reply(who, name, to, top, &[]), n).await
+    }
+
+    /// A new applicant, Ada (`prefix-N-PID@example.net`), writes a first
+    /// mail and gets the questions: her address and that mail.
+    pub async fn asked(&self, prefix: &str) -> (String, Mail) {
+        let ada = self.stack.address(prefix, "example.net");
+        let first = mail(&ada, "Ada", &self.team, "Applying", "", "Hello");
+        let q = self.exchange(&ada, first, 1).await;
+        (ada, q)
     }
 
     /// Each of `who` writes a first mail; after one `once`, the question

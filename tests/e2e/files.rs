@@ -6,8 +6,7 @@
 
 use base64::Engine;
 
-use super::common::{Intake, mail, reply};
-use super::forgery::mails_to;
+use super::common::{Intake, reply};
 
 const FILE_QUESTIONS: &str = r#"
 [[question]]
@@ -31,7 +30,7 @@ fn intake(files_dir: bool) -> Intake {
             text.push_str("\n[files]\ndirectory = \"files\"\n");
         }
     });
-    std::fs::write(intake.dir.path().join("questions.toml"), FILE_QUESTIONS).unwrap();
+    intake.write_questions(FILE_QUESTIONS);
     intake
 }
 
@@ -72,24 +71,10 @@ fn attach(raw: &str, name: &str, bytes: &[u8]) -> String {
     )
 }
 
-/// Ada asks and gets the questions; returns her address and that mail.
-async fn asked(intake: &Intake) -> (String, super::common::Mail) {
-    let ada = intake.stack.address("ada", "example.net");
-    intake
-        .receive(
-            &ada,
-            &mail(&ada, "Ada", &intake.team, "Applying", "", "Hello"),
-        )
-        .await;
-    intake.once();
-    let q = mails_to(intake, &ada, 1).remove(0);
-    (ada, q)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn an_attached_pdf_is_confirmed_with_its_size_written_out_whole_and_linked() {
     let intake = intake(false);
-    let (ada, q) = asked(&intake).await;
+    let (ada, q) = intake.asked("ada").await;
     assert!(
         q.body
             .contains("Attach the file to your reply: pdf, odt, docx, txt; at most 100 kB."),
@@ -98,9 +83,9 @@ async fn an_attached_pdf_is_confirmed_with_its_size_written_out_whole_and_linked
     );
     let cv = pdf(2_345);
     let answer = reply(&ada, "Ada Lovelace", &q, "1. Ada Lovelace", &[]);
-    intake.receive(&ada, &attach(&answer, "cv.pdf", &cv)).await;
-    intake.once();
-    let confirmation = &mails_to(&intake, &ada, 2)[1];
+    let confirmation = intake
+        .exchange(&ada, attach(&answer, "cv.pdf", &cv), 2)
+        .await;
     assert!(
         confirmation.body.contains("is complete")
             && confirmation.body.contains("cv.pdf (PDF, 2.3 kB)"),
@@ -149,13 +134,11 @@ async fn an_attached_pdf_is_confirmed_with_its_size_written_out_whole_and_linked
 #[tokio::test(flavor = "multi_thread")]
 async fn a_png_named_cv_pdf_and_an_oversize_pdf_are_refused_in_words_and_listed() {
     let intake = intake(false);
-    let (ada, q) = asked(&intake).await;
+    let (ada, q) = intake.asked("ada").await;
     let answer = reply(&ada, "Ada Lovelace", &q, "1. Ada Lovelace", &[]);
-    intake
-        .receive(&ada, &attach(&answer, "cv.pdf", &png()))
+    let problems = intake
+        .exchange(&ada, attach(&answer, "cv.pdf", &png()), 2)
         .await;
-    intake.once();
-    let problems = mails_to(&intake, &ada, 2)[1].clone();
     assert!(
         problems
             .body
@@ -175,11 +158,9 @@ async fn a_png_named_cv_pdf_and_an_oversize_pdf_are_refused_in_words_and_listed(
 
     // Too large, in a reply to the problems mail.
     let again = reply(&ada, "Ada Lovelace", &problems, "Here is the PDF.", &[]);
-    intake
-        .receive(&ada, &attach(&again, "cv.pdf", &pdf(150_000)))
+    let second = intake
+        .exchange(&ada, attach(&again, "cv.pdf", &pdf(150_000)), 3)
         .await;
-    intake.once();
-    let second = &mails_to(&intake, &ada, 3)[2];
     assert!(
         second
             .body
@@ -201,12 +182,12 @@ async fn a_png_named_cv_pdf_and_an_oversize_pdf_are_refused_in_words_and_listed(
 #[tokio::test(flavor = "multi_thread")]
 async fn a_file_kept_on_disk_is_exported_and_erased_from_the_directory() {
     let intake = intake(true);
-    let (ada, q) = asked(&intake).await;
+    let (ada, q) = intake.asked("ada").await;
     let cv = b"Ada Lovelace\nAnalytical Engine notes, 1843\n".to_vec();
     let answer = reply(&ada, "Ada Lovelace", &q, "1. Ada Lovelace\n2. cv.txt", &[]);
-    intake.receive(&ada, &attach(&answer, "cv.txt", &cv)).await;
-    intake.once();
-    let confirmation = &mails_to(&intake, &ada, 2)[1];
+    let confirmation = intake
+        .exchange(&ada, attach(&answer, "cv.txt", &cv), 2)
+        .await;
     assert!(
         confirmation.body.contains("cv.txt (text, 43 bytes)"),
         "{}",
@@ -265,12 +246,8 @@ async fn a_file_kept_on_disk_is_exported_and_erased_from_the_directory() {
 async fn a_file_of_the_default_largest_size_fits_the_default_mail_limit() {
     // No max_size: 5 MB; no intake.max_message_bytes: 10 MiB.
     let intake = intake(false);
-    std::fs::write(
-        intake.dir.path().join("questions.toml"),
-        FILE_QUESTIONS.replace("max_size = \"100kB\"\n", ""),
-    )
-    .unwrap();
-    let (ada, q) = asked(&intake).await;
+    intake.write_questions(&FILE_QUESTIONS.replace("max_size = \"100kB\"\n", ""));
+    let (ada, q) = intake.asked("ada").await;
     assert!(q.body.contains("; at most 5 MB."), "{}", q.body);
     let cv = pdf(4_999_999);
     let answer = attach(
@@ -286,7 +263,7 @@ async fn a_file_of_the_default_largest_size_fits_the_default_mail_limit() {
         answer.len(),
         started.elapsed()
     );
-    let confirmation = &mails_to(&intake, &ada, 2)[1];
+    let confirmation = &intake.mails_to(&ada, 2)[1];
     assert!(
         confirmation.body.contains("cv.pdf (PDF, 4.9 MB)"),
         "{}",

@@ -3,49 +3,37 @@
 //! Message-ID). Anything else is held, unconfirmed, until the address
 //! confirms by replying, through the real mail stack.
 
-use super::common::{Intake, Mail, mail, parse_mail, reply};
+use super::common::{Intake, mail, reply};
 
 /// Every answer of the test questions, numbered, as Eve would type them.
 const EVE_ANSWERS: &str = "1. Eve Mallory\n2. Asia\n3. German\n4. I want your seat.\n5. yes\n";
 
-pub(crate) fn mails_to(intake: &Intake, who: &str, n: usize) -> Vec<Mail> {
-    intake
-        .stack
-        .wait_for(who, n)
-        .iter()
-        .map(|r| parse_mail(r))
-        .collect()
-}
-
 /// Ada asks for the questions and answers all of them in a reply.
 pub(crate) async fn complete_applicant(intake: &Intake) -> String {
     let ada = intake.stack.address("ada", "example.net");
-    intake
-        .receive(
-            &ada,
-            &mail(
-                &ada,
-                "Ada Lovelace",
-                &intake.team,
-                "Applying",
-                "",
-                "How do I apply?",
-            ),
-        )
-        .await;
-    intake.once();
-    let q = &mails_to(intake, &ada, 1)[0];
-    let answers = reply(
+    let first = mail(
         &ada,
         "Ada Lovelace",
-        q,
-        "1. Ada Lovelace\n2. Europe\n3. English\n4. To help new leaders grow.\n5. yes",
-        &[],
+        &intake.team,
+        "Applying",
+        "",
+        "How do I apply?",
     );
-    intake.receive(&ada, &answers).await;
-    intake.once();
-    let got = mails_to(intake, &ada, 2);
-    assert!(got[1].body.contains("is complete"), "{}", got[1].body);
+    let q = intake.exchange(&ada, first, 1).await;
+    let confirmation = intake
+        .answer(
+            &ada,
+            "Ada Lovelace",
+            &q,
+            "1. Ada Lovelace\n2. Europe\n3. English\n4. To help new leaders grow.\n5. yes",
+            2,
+        )
+        .await;
+    assert!(
+        confirmation.body.contains("is complete"),
+        "{}",
+        confirmation.body
+    );
     ada
 }
 
@@ -76,15 +64,9 @@ async fn a_forged_submission_stays_unconfirmed_and_changes_no_application() {
     // And again, replying to the question mail Eve got for herself: a
     // token of ours, but for another address.
     let eve = intake.stack.address("eve", "example.com");
-    intake
-        .receive(
-            &eve,
-            &mail(&eve, "Eve", &intake.team, "Hi", "", "How do I apply?"),
-        )
-        .await;
-    intake.once();
-    let eves_questions = &mails_to(&intake, &eve, 1)[0];
-    let mut in_her_name = reply(&eve, "Eve", eves_questions, EVE_ANSWERS, &[]);
+    let eves_first = mail(&eve, "Eve", &intake.team, "Hi", "", "How do I apply?");
+    let eves_questions = intake.exchange(&eve, eves_first, 1).await;
+    let mut in_her_name = reply(&eve, "Eve", &eves_questions, EVE_ANSWERS, &[]);
     in_her_name = in_her_name.replacen(&format!("<{eve}>"), &format!("<{ada}>"), 1);
     intake.receive(&ada, &in_her_name).await;
     intake.once();
@@ -97,7 +79,7 @@ async fn a_forged_submission_stays_unconfirmed_and_changes_no_application() {
     assert_eq!(unconfirmed_from(&intake, &ada), 2);
 
     // Ada got one request to confirm, in a day, naming nothing of Eve's.
-    let got = mails_to(&intake, &ada, 3);
+    let got = intake.mails_to(&ada, 3);
     std::thread::sleep(std::time::Duration::from_secs(1));
     assert_eq!(intake.stack.delivered(&ada).len(), 3, "one request a day");
     let ask = &got[2];
@@ -113,14 +95,8 @@ async fn a_forged_submission_stays_unconfirmed_and_changes_no_application() {
     // A stranger's address named by a forged mail gets an unconfirmed
     // application with no answers.
     let stranger = intake.stack.address("stranger", "example.org");
-    intake
-        .receive(
-            &stranger,
-            &mail(&stranger, "S", &intake.team, "Apply", "", EVE_ANSWERS),
-        )
-        .await;
-    intake.once();
-    mails_to(&intake, &stranger, 1);
+    let cold = mail(&stranger, "S", &intake.team, "Apply", "", EVE_ANSWERS);
+    intake.exchange(&stranger, cold, 1).await;
     let app = intake.application(&stranger).unwrap();
     assert_eq!(app["status"], "unconfirmed");
     assert_eq!(app["answers"], serde_json::json!({}));
@@ -135,31 +111,23 @@ async fn answers_sent_cold_count_once_the_address_confirms_by_replying() {
     let who = intake.stack.address("cold", "example.net");
     // Answers written from the call's web page, replying to nothing.
     let answers = "1. Grace Hopper\n2. North America\n3. English, Spanish\n4. To teach.\n5. yes";
-    intake
-        .receive(
-            &who,
-            &mail(
-                &who,
-                "Grace Hopper",
-                &intake.team,
-                "My application",
-                "",
-                answers,
-            ),
-        )
-        .await;
-    intake.once();
-    let ask = mails_to(&intake, &who, 1)[0].clone();
+    let cold = mail(
+        &who,
+        "Grace Hopper",
+        &intake.team,
+        "My application",
+        "",
+        answers,
+    );
+    let ask = intake.exchange(&who, cold, 1).await;
     assert_eq!(ask.subject, "Re: My application");
     assert_eq!(intake.application(&who).unwrap()["status"], "unconfirmed");
     assert_eq!(unconfirmed_from(&intake, &who), 1);
 
     // She replies, as any client does, quoting our request.
-    let yes = reply(&who, "Grace Hopper", &ask, "Yes, that was me.", &[]);
-    intake.receive(&who, &yes).await;
-    intake.once();
-    let got = mails_to(&intake, &who, 2);
-    let confirmation = &got[1];
+    let confirmation = intake
+        .answer(&who, "Grace Hopper", &ask, "Yes, that was me.", 2)
+        .await;
     assert!(
         confirmation.body.contains("is complete"),
         "{}",
@@ -199,21 +167,15 @@ async fn confirming_takes_in_the_applicants_own_cold_answers_not_a_forgers_earli
     let intake = Intake::new();
     let ada = intake.stack.address("ada", "example.net");
     // Eve writes first, in Ada's name, replying to nothing.
-    intake
-        .receive(
-            &ada,
-            &mail(
-                &ada,
-                "Ada Lovelace",
-                &intake.team,
-                "Application",
-                "",
-                EVE_ANSWERS,
-            ),
-        )
-        .await;
-    intake.once();
-    let ask = mails_to(&intake, &ada, 1)[0].clone();
+    let forged = mail(
+        &ada,
+        "Ada Lovelace",
+        &intake.team,
+        "Application",
+        "",
+        EVE_ANSWERS,
+    );
+    let ask = intake.exchange(&ada, forged, 1).await;
     // The same day Ada sends her own answers from the call's web page,
     // replying to nothing: held, and no second request (one a day).
     let adas = "1. Ada Lovelace\n2. Europe\n3. English\n4. To help new leaders grow.\n5. yes";
@@ -233,13 +195,8 @@ async fn confirming_takes_in_the_applicants_own_cold_answers_not_a_forgers_earli
     intake.once();
     // Ada replies to the one request to confirm she got.
     intake
-        .receive(
-            &ada,
-            &reply(&ada, "Ada Lovelace", &ask, "Yes, that was me.", &[]),
-        )
+        .answer(&ada, "Ada Lovelace", &ask, "Yes, that was me.", 2)
         .await;
-    intake.once();
-    mails_to(&intake, &ada, 2);
     let app = intake.application(&ada).unwrap();
     assert_eq!(app["answers"]["name"], "Ada Lovelace", "{app:#}");
     assert_eq!(app["answers"]["region"], "Europe", "{app:#}");

@@ -7,8 +7,7 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use super::common::{Intake, Mail, mail, reply};
-use super::forgery::mails_to;
+use super::common::{Intake, mail};
 
 const FR_QUESTIONS: &str = r#"
 [[question]]
@@ -61,15 +60,8 @@ fn french_intake() -> Intake {
             "questions = \"questions.toml\"\nlanguages = [\"en\", \"fr\"]",
         );
     });
-    std::fs::write(intake.dir.path().join("questions.toml"), FR_QUESTIONS).unwrap();
+    intake.write_questions(FR_QUESTIONS);
     intake
-}
-
-/// `who` replies to `to` with `top`; the `n`th mail `who` then has from us.
-async fn answer(intake: &Intake, who: &str, name: &str, to: &Mail, top: &str, n: usize) -> Mail {
-    intake.receive(who, &reply(who, name, to, top, &[])).await;
-    intake.once();
-    mails_to(intake, who, n).remove(n - 1)
 }
 
 fn contains_all(body: &str, lines: &[&str]) {
@@ -116,7 +108,7 @@ async fn a_french_applicant_is_answered_in_french_and_her_choices_stored_canonic
         .await;
     intake.once();
 
-    let q = mails_to(&intake, &marie, 1).remove(0);
+    let q = intake.mails_to(&marie, 1).remove(0);
     contains_all(
         &q.body,
         &[
@@ -155,7 +147,7 @@ async fn a_french_applicant_is_answered_in_french_and_her_choices_stored_canonic
     );
 
     // Ada, in the same run, in English.
-    let qa = mails_to(&intake, &ada, 1).remove(0);
+    let qa = intake.mails_to(&ada, 1).remove(0);
     contains_all(
         &qa.body,
         &[
@@ -179,18 +171,18 @@ async fn a_french_applicant_is_answered_in_french_and_her_choices_stored_canonic
     }
 
     // Marie answers in French, choices by their French names.
-    let confirmation = answer(
-        &intake,
-        &marie,
-        "Marie Curie",
-        &q,
-        "1. Marie Curie\n\
+    let confirmation = intake
+        .answer(
+            &marie,
+            "Marie Curie",
+            &q,
+            "1. Marie Curie\n\
          2. Amérique latine\n\
          3. anglais, espagnol\n\
          4. oui",
-        2,
-    )
-    .await;
+            2,
+        )
+        .await;
     contains_all(
         &confirmation.body,
         &[
@@ -214,15 +206,15 @@ async fn a_french_applicant_is_answered_in_french_and_her_choices_stored_canonic
     }
 
     // Ada answers in English and is confirmed in English.
-    let confirmation = answer(
-        &intake,
-        &ada,
-        "Ada Lovelace",
-        &qa,
-        "1. Ada Lovelace\n2. Asia\n3. English, German\n4. yes",
-        2,
-    )
-    .await;
+    let confirmation = intake
+        .answer(
+            &ada,
+            "Ada Lovelace",
+            &qa,
+            "1. Ada Lovelace\n2. Asia\n3. English, German\n4. yes",
+            2,
+        )
+        .await;
     assert!(
         confirmation.body.contains("is complete"),
         "{}",
@@ -356,7 +348,7 @@ async fn a_misspelt_template_override_stops_check_once_and_run_before_any_mail()
     let out = intake.cmd(&["check"]);
     assert!(out.status.success(), "{out:?}");
     intake.once();
-    let q = mails_to(&intake, &ada, 1).remove(0);
+    let q = intake.mails_to(&ada, 1).remove(0);
     assert!(
         q.body.starts_with("Hello Ada, our questions:"),
         "{}",

@@ -2,7 +2,7 @@
 //! it) and mail that asks for nothing, through the real mail stack.
 
 use super::common::{Intake, mail, reply};
-use super::forgery::{complete_applicant, mails_to};
+use super::forgery::complete_applicant;
 
 fn listed_from(intake: &Intake, reason: &str, who: &str) -> usize {
     intake
@@ -25,7 +25,7 @@ async fn withdraw_by_reply_and_a_forged_withdrawal_needs_confirming() {
         )
         .await;
     intake.once();
-    let got = mails_to(&intake, &ada, 3);
+    let got = intake.mails_to(&ada, 3);
     let ask = &got[2];
     assert!(ask.body.contains("to withdraw"), "{}", ask.body);
     assert_eq!(intake.application(&ada).unwrap()["status"], "complete");
@@ -35,18 +35,18 @@ async fn withdraw_by_reply_and_a_forged_withdrawal_needs_confirming() {
         .receive(&ada, &reply(&ada, "Ada Lovelace", ask, "Yes, please.", &[]))
         .await;
     intake.once();
-    let got = mails_to(&intake, &ada, 4);
+    let got = intake.mails_to(&ada, 4);
     assert!(got[3].body.contains("is withdrawn"), "{}", got[3].body);
     assert_eq!(intake.application(&ada).unwrap()["status"], "withdrawn");
 
     // Another applicant withdraws in one step, replying to our mail.
     let bo = complete_applicant(&intake).await;
-    let confirmation = mails_to(&intake, &bo, 2)[1].clone();
+    let confirmation = intake.mails_to(&bo, 2)[1].clone();
     intake
         .receive(&bo, &reply(&bo, "Bo", &confirmation, "WITHDRAW", &[]))
         .await;
     intake.once();
-    let got = mails_to(&intake, &bo, 3);
+    let got = intake.mails_to(&bo, 3);
     assert!(got[2].body.contains("is withdrawn"), "{}", got[2].body);
     assert_eq!(intake.application(&bo).unwrap()["status"], "withdrawn");
     let csv = String::from_utf8(intake.cmd(&["report", "--format", "csv"]).stdout).unwrap();
@@ -58,7 +58,7 @@ async fn withdraw_by_reply_and_a_forged_withdrawal_needs_confirming() {
 async fn a_thank_you_from_an_applicant_goes_to_staff_not_the_questions() {
     let intake = Intake::new();
     let ada = complete_applicant(&intake).await;
-    let confirmation = mails_to(&intake, &ada, 2)[1].clone();
+    let confirmation = intake.mails_to(&ada, 2)[1].clone();
     intake
         .receive(
             &ada,
@@ -102,7 +102,7 @@ fn attached_json(raw: &[u8]) -> serde_json::Value {
 async fn my_data_goes_only_to_the_address_in_answer_to_a_reply_of_ours() {
     let intake = Intake::new();
     let ada = complete_applicant(&intake).await;
-    let confirmation = mails_to(&intake, &ada, 2)[1].clone();
+    let confirmation = intake.mails_to(&ada, 2)[1].clone();
 
     // Asked in a mail that replies to none of ours: only a request to
     // reply comes back, no data.
@@ -113,7 +113,7 @@ async fn my_data_goes_only_to_the_address_in_answer_to_a_reply_of_ours() {
         )
         .await;
     intake.once();
-    let got = mails_to(&intake, &ada, 3);
+    let got = intake.mails_to(&ada, 3);
     assert!(
         got[2].body.contains("To receive it, reply"),
         "{}",
@@ -134,7 +134,7 @@ async fn my_data_goes_only_to_the_address_in_answer_to_a_reply_of_ours() {
         )
         .await;
     intake.once();
-    let got = mails_to(&intake, &ada, 4);
+    let got = intake.mails_to(&ada, 4);
     let copy = &got[3];
     assert!(
         copy.body.contains("Your application is complete"),
@@ -172,7 +172,7 @@ async fn my_data_goes_only_to_the_address_in_answer_to_a_reply_of_ours() {
 async fn delete_by_mail_is_confirmed_first_then_leaves_no_trace() {
     let intake = Intake::new();
     let ada = complete_applicant(&intake).await;
-    let confirmation = mails_to(&intake, &ada, 2)[1].clone();
+    let confirmation = intake.mails_to(&ada, 2)[1].clone();
     intake
         .receive(
             &ada,
@@ -186,7 +186,7 @@ async fn delete_by_mail_is_confirmed_first_then_leaves_no_trace() {
         )
         .await;
     intake.once();
-    let ask = mails_to(&intake, &ada, 3)[2].clone();
+    let ask = intake.mails_to(&ada, 3)[2].clone();
     assert!(ask.body.contains("To confirm, reply"), "{}", ask.body);
     // Nothing is deleted before the confirmation.
     assert_eq!(intake.application(&ada).unwrap()["status"], "complete");
@@ -234,7 +234,7 @@ async fn a_thank_you_below_a_confirmed_withdrawal_does_not_withdraw_again() {
         )
         .await;
     intake.once();
-    let ask = mails_to(&intake, &ada, 3)[2].clone();
+    let ask = intake.mails_to(&ada, 3)[2].clone();
     intake
         .receive(
             &ada,
@@ -242,7 +242,7 @@ async fn a_thank_you_below_a_confirmed_withdrawal_does_not_withdraw_again() {
         )
         .await;
     intake.once();
-    let withdrawn = mails_to(&intake, &ada, 4)[3].clone();
+    let withdrawn = intake.mails_to(&ada, 4)[3].clone();
     assert_eq!(intake.application(&ada).unwrap()["status"], "withdrawn");
 
     // She changes her mind and answers again, replying to that mail.
@@ -251,7 +251,7 @@ async fn a_thank_you_below_a_confirmed_withdrawal_does_not_withdraw_again() {
         .receive(&ada, &reply(&ada, "Ada Lovelace", &withdrawn, answers, &[]))
         .await;
     intake.once();
-    let confirmation = mails_to(&intake, &ada, 5)[4].clone();
+    let confirmation = intake.mails_to(&ada, 5)[4].clone();
     assert!(
         confirmation.body.contains("is complete"),
         "{}",
@@ -293,7 +293,7 @@ async fn a_thank_you_below_a_confirmed_withdrawal_does_not_withdraw_again() {
 async fn each_data_copy_is_not_twice_the_size_of_the_one_before() {
     let intake = Intake::with(|c| c.push_str("\n[limits]\nper_address_per_hour = 50\n"));
     let ada = complete_applicant(&intake).await;
-    let confirmation = mails_to(&intake, &ada, 2)[1].clone();
+    let confirmation = intake.mails_to(&ada, 2)[1].clone();
     let mut sizes = Vec::new();
     for n in 0..5 {
         intake
@@ -331,7 +331,7 @@ async fn a_reply_refusing_a_forged_delete_does_not_erase_the_application() {
         )
         .await;
     intake.once();
-    let ask = mails_to(&intake, &ada, 3)[2].clone();
+    let ask = intake.mails_to(&ada, 3)[2].clone();
     assert!(ask.body.contains("To confirm, reply"), "{}", ask.body);
 
     // Ada never asked, and says so.

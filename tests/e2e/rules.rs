@@ -3,8 +3,7 @@
 //! plain words, the application incomplete), then accepted; a branch flip
 //! (Europe asks the visa question, Asia does not, and its answer is kept).
 
-use super::common::{Intake, Mail, mail, reply};
-use super::forgery::mails_to;
+use super::common::Intake;
 
 const RULE_QUESTIONS: &str = r#"
 [[question]]
@@ -81,37 +80,14 @@ when = { region = ["Europe", "Africa"] }
 
 fn intake(questions: &str) -> Intake {
     let intake = Intake::new();
-    std::fs::write(intake.dir.path().join("questions.toml"), questions).unwrap();
+    intake.write_questions(questions);
     intake
-}
-
-/// Ada writes and gets the questions: her address and that mail.
-async fn asked(intake: &Intake, prefix: &str) -> (String, Mail) {
-    let ada = intake.stack.address(prefix, "example.net");
-    intake
-        .receive(
-            &ada,
-            &mail(&ada, "Ada", &intake.team, "Applying", "", "Hello"),
-        )
-        .await;
-    intake.once();
-    let q = mails_to(intake, &ada, 1).remove(0);
-    (ada, q)
-}
-
-/// Ada replies to `to` with `top` above the quote; the `n`th mail she
-/// then has from us.
-async fn answer(intake: &Intake, ada: &str, to: &Mail, top: &str, n: usize) -> Mail {
-    let raw = reply(ada, "Ada Lovelace", to, top, &[]);
-    intake.receive(ada, &raw).await;
-    intake.once();
-    mails_to(intake, ada, n).remove(n - 1)
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_rule_kind_is_refused_in_plain_words_then_accepted() {
     let intake = intake(RULE_QUESTIONS);
-    let (ada, q) = asked(&intake, "ada-rules").await;
+    let (ada, q) = intake.asked("ada-rules").await;
     // The rules stand under their prompts, the pattern explained by help.
     for line in [
         "1. What is your name? (required)\n   At most 40 characters.",
@@ -125,20 +101,21 @@ async fn each_rule_kind_is_refused_in_plain_words_then_accepted() {
         assert!(q.body.contains(line), "{line:?} in:\n{}", q.body);
     }
 
-    let problems = answer(
-        &intake,
-        &ada,
-        &q,
-        "1. Augusta Ada King, Countess of Lovelace, née Byron\n\
+    let problems = intake
+        .answer(
+            &ada,
+            "Ada Lovelace",
+            &q,
+            "1. Augusta Ada King, Countess of Lovelace, née Byron\n\
          2. I like it.\n\
          3. 10115 Berlin\n\
          4. 60\n\
          5. 0\n\
          6. English\n\
          7. Mentoring, Facilitation, Outreach",
-        2,
-    )
-    .await;
+            2,
+        )
+        .await;
     for why in [
         "Problem: Your answer to 1 has 49 characters; at most 40 are taken.",
         "Problem: Your answer to 2 has 10 characters; at least 50 are needed.",
@@ -191,20 +168,21 @@ async fn each_rule_kind_is_refused_in_plain_words_then_accepted() {
     );
 
     // The same reply, mended, replying to the problems mail.
-    let confirmation = answer(
-        &intake,
-        &ada,
-        &problems,
-        "1. Ada Lovelace\n\
+    let confirmation = intake
+        .answer(
+            &ada,
+            "Ada Lovelace",
+            &problems,
+            "1. Ada Lovelace\n\
          2. I want to help new leaders grow, and I have run workshops.\n\
          3. 10115\n\
          4. about 6\n\
          5. 3\n\
          6. english and german\n\
          7. Mentoring, Outreach",
-        3,
-    )
-    .await;
+            3,
+        )
+        .await;
     assert!(
         confirmation.body.contains("is complete"),
         "{}",
@@ -223,7 +201,7 @@ async fn each_rule_kind_is_refused_in_plain_words_then_accepted() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_branch_flip_asks_exactly_what_now_applies() {
     let intake = intake(BRANCH_QUESTIONS);
-    let (ada, q) = asked(&intake, "ada-branch").await;
+    let (ada, q) = intake.asked("ada-branch").await;
     // The first mail lists the conditional question with its condition.
     assert!(
         q.body.contains(
@@ -235,7 +213,9 @@ async fn a_branch_flip_asks_exactly_what_now_applies() {
     );
 
     // Europe: the follow-up asks the Europe-only question, and only it.
-    let follow_up = answer(&intake, &ada, &q, "1. Ada Lovelace\n2. Europe", 2).await;
+    let follow_up = intake
+        .answer(&ada, "Ada Lovelace", &q, "1. Ada Lovelace\n2. Europe", 2)
+        .await;
     assert!(
         follow_up.body.contains(
             "These questions still need an answer:\n\n\
@@ -258,7 +238,9 @@ async fn a_branch_flip_asks_exactly_what_now_applies() {
     // Asia, with an answer to the visa question anyway: it no longer
     // applies, so the application is complete; the answer is kept in the
     // database, but neither required nor reported.
-    let confirmation = answer(&intake, &ada, &follow_up, "2. Asia\n3. Yes", 3).await;
+    let confirmation = intake
+        .answer(&ada, "Ada Lovelace", &follow_up, "2. Asia\n3. Yes", 3)
+        .await;
     assert!(
         confirmation.body.contains("is complete"),
         "{}",
@@ -282,7 +264,9 @@ async fn a_branch_flip_asks_exactly_what_now_applies() {
     assert_eq!(kept, ["yes"]);
 
     // Back to Africa: the kept answer counts again, nothing is asked.
-    let again = answer(&intake, &ada, &confirmation, "2. Africa", 4).await;
+    let again = intake
+        .answer(&ada, "Ada Lovelace", &confirmation, "2. Africa", 4)
+        .await;
     assert!(again.body.contains("is complete"), "{}", again.body);
     assert!(
         again
@@ -313,7 +297,7 @@ async fn a_list_of_countries_past_26_is_answered_by_number_or_name() {
          [[question]]\nid = \"born\"\nprompt = \"Where were you born?\"\nkind = \"choice\"\n\
          choices = [{list}]\nrequired = true\n"
     ));
-    let (ada, q) = asked(&intake, "ada-countries").await;
+    let (ada, q) = intake.asked("ada-countries").await;
     assert!(
         q.body
             .contains("   Choose one (the number or the name):\n   [1] Country 01\n"),
@@ -321,7 +305,9 @@ async fn a_list_of_countries_past_26_is_answered_by_number_or_name() {
         q.body
     );
     assert!(q.body.contains("   [30] Germany\n"), "{}", q.body);
-    let confirmation = answer(&intake, &ada, &q, "1. 30\n2. keny", 2).await;
+    let confirmation = intake
+        .answer(&ada, "Ada Lovelace", &q, "1. 30\n2. keny", 2)
+        .await;
     assert!(
         confirmation.body.contains("is complete"),
         "{}",

@@ -7,65 +7,36 @@ use std::time::Duration;
 
 use super::common::daemon::Daemon;
 use super::common::{Intake, QUESTIONS, mail, reply};
-use super::forgery::mails_to;
 
-/// The questions file after staff edited it mid-call: `pronouns` inserted
-/// at 2, `region` renamed `home_region` (and asked in other words),
-/// `motivation` reworded, `heard` made required, and a required `phone`
-/// added at the end.
-const EDITED: &str = r#"
-[[question]]
-id = "name"
-prompt = "What is your name?"
-required = true
-
-[[question]]
-id = "pronouns"
-prompt = "Which pronouns should we use?"
-
-[[question]]
-id = "home_region"
-prompt = "Where do you live?"
-kind = "choice"
-choices = ["Africa", "Asia", "Europe", "Latin America", "North America", "Oceania"]
-required = true
-
-[[question]]
-id = "languages"
-prompt = "Which languages can you work in?"
-kind = "choices"
-choices = ["English", "French", "German", "Spanish"]
-required = true
-
-[[question]]
-id = "motivation"
-prompt = "Why do you want to join us?"
-kind = "paragraph"
-required = true
-
-[[question]]
-id = "time"
-prompt = "Can you commit about 5 hours a month?"
-kind = "yesno"
-required = true
-
-[[question]]
-id = "heard"
-prompt = "How did you hear about this call?"
-required = true
-
-[[question]]
-id = "phone"
-prompt = "Which phone number can we reach you on?"
-required = true
-"#;
-
-/// Replaces the questions file whole (as `mv` does), so that the daemon
-/// never reads it half written.
-fn write_questions(intake: &Intake, text: &str) {
-    let next = intake.dir.path().join("questions.toml.new");
-    std::fs::write(&next, text).unwrap();
-    std::fs::rename(&next, intake.dir.path().join("questions.toml")).unwrap();
+/// The test questions ([`QUESTIONS`]) after staff edited them mid-call:
+/// `pronouns` inserted at 2, `region` renamed `home_region` (and asked in
+/// other words), `motivation` reworded, `heard` made required, and a
+/// required `phone` added at the end.
+fn edited() -> String {
+    let mut text = QUESTIONS.to_string();
+    for (was, now) in [
+        (
+            "id = \"region\"\nprompt = \"Which region do you live in?\"",
+            "id = \"pronouns\"\nprompt = \"Which pronouns should we use?\"\n\n\
+             [[question]]\nid = \"home_region\"\nprompt = \"Where do you live?\"",
+        ),
+        (
+            "\"Why do you want to join the working group?\"",
+            "\"Why do you want to join us?\"",
+        ),
+        (
+            "\"How did you hear about this call?\"\nrequired = false",
+            "\"How did you hear about this call?\"\nrequired = true",
+        ),
+    ] {
+        assert!(text.contains(was), "the test questions changed: {was:?}");
+        text = text.replacen(was, now, 1);
+    }
+    text.push_str(
+        "\n[[question]]\nid = \"phone\"\n\
+         prompt = \"Which phone number can we reach you on?\"\nrequired = true\n",
+    );
+    text
 }
 
 fn stdout(out: &std::process::Output) -> String {
@@ -84,7 +55,7 @@ async fn a_reply_with_the_old_numbers_lands_under_the_right_questions() {
     );
 
     // Staff edit the file while Ada writes her answers.
-    write_questions(&intake, EDITED);
+    intake.write_questions(&edited());
     let check = intake.cmd(&["check", "--offline"]);
     assert!(check.status.success(), "{check:?}");
     let said = stdout(&check);
@@ -143,7 +114,7 @@ async fn a_reply_with_the_old_numbers_lands_under_the_right_questions() {
 
     // Her reply names what is missing in today's numbers, and refuses
     // nothing she wrote.
-    let problems = mails_to(&intake, &ada, 2).remove(1);
+    let problems = intake.mails_to(&ada, 2).remove(1);
     assert!(
         problems.body.contains("3. Where do you live?"),
         "{}",
@@ -205,7 +176,7 @@ async fn a_reply_with_the_old_numbers_lands_under_the_right_questions() {
     assert_eq!(app["answers"]["phone"], "+41 22 555 01 00", "{app}");
     assert_eq!(app["missing"], serde_json::json!([]), "{app}");
     assert_eq!(app["status"], "complete", "{app}");
-    let done = mails_to(&intake, &ada, 3).remove(2);
+    let done = intake.mails_to(&ada, 3).remove(2);
     assert!(done.body.contains("is complete"), "{}", done.body);
 
     // The file as in the last mail: `check` says so.
@@ -232,7 +203,7 @@ async fn the_running_daemon_takes_a_changed_file_and_refuses_a_broken_one() {
             1,
         )
         .replacen("choices = [\"Africa\"", "# choices = [\"Africa\"", 1);
-    write_questions(&intake, &broken);
+    intake.write_questions(&broken);
     daemon.wait_log("questions file refused", 1, Duration::from_secs(10));
     let log = daemon.log();
     let refused = log
@@ -244,7 +215,7 @@ async fn the_running_daemon_takes_a_changed_file_and_refuses_a_broken_one() {
     assert!(refused.contains("key `question[1].choices`"), "{refused}");
     let bo = intake.stack.address("bo", "example.net");
     intake.receive(&bo, &first(&bo)).await;
-    let got = mails_to(&intake, &bo, 1).remove(0);
+    let got = intake.mails_to(&bo, 1).remove(0);
     assert!(
         got.body.contains("2. Which region do you live in?"),
         "{}",
@@ -259,11 +230,11 @@ async fn the_running_daemon_takes_a_changed_file_and_refuses_a_broken_one() {
     );
 
     // A good file is taken at once: the next mail has the new questions.
-    write_questions(&intake, EDITED);
+    intake.write_questions(&edited());
     daemon.wait_log("questions file reloaded", 1, Duration::from_secs(10));
     let cy = intake.stack.address("cy", "example.net");
     intake.receive(&cy, &first(&cy)).await;
-    let got = mails_to(&intake, &cy, 1).remove(0);
+    let got = intake.mails_to(&cy, 1).remove(0);
     assert!(
         got.body.contains("2. Which pronouns should we use?"),
         "{}",
@@ -281,12 +252,12 @@ async fn the_running_daemon_takes_a_changed_file_and_refuses_a_broken_one() {
     let answers = reply(
         &bo,
         "Bo",
-        &mails_to(&intake, &bo, 1)[0],
+        &intake.mails_to(&bo, 1)[0],
         "1. Bo Li\n2. Asia\n3. German\n4. I like people.\n5. no",
         &[],
     );
     intake.receive(&bo, &answers).await;
-    let got = mails_to(&intake, &bo, 2).remove(1);
+    let got = intake.mails_to(&bo, 2).remove(1);
     assert!(!got.body.contains("is complete"), "{}", got.body);
     let app = intake.application(&bo).unwrap();
     assert_eq!(app["earlier_questions"]["region"]["value"], "Asia", "{app}");
@@ -303,7 +274,7 @@ async fn the_running_daemon_takes_a_changed_file_and_refuses_a_broken_one() {
     daemon.wait_log("questions file unchanged", 1, Duration::from_secs(10));
     let di = intake.stack.address("di", "example.net");
     intake.receive(&di, &first(&di)).await;
-    let got = mails_to(&intake, &di, 1).remove(0);
+    let got = intake.mails_to(&di, 1).remove(0);
     assert!(
         got.body.contains("2. Which pronouns should we use?"),
         "{}",
