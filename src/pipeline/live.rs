@@ -212,14 +212,29 @@ mod tests {
                        [[question]]\nid = \"pronouns\"\nprompt = \"Pronouns?\"\n\
                        [[question]]\nid = \"home\"\nprompt = \"Where?\"\n";
 
+    /// Versions started on the questions [`ONE`], with the default
+    /// language alone.
     async fn started() -> (Versions, Templates, Store, tempfile::TempDir) {
+        started_with(ONE, "").await
+    }
+
+    /// Versions started on the questions file `questions`, with `intake`
+    /// (lines of `[intake]`, each ending in a newline) added to the
+    /// config; a store in a fresh folder, kept as long as that folder.
+    async fn started_with(
+        questions: &str,
+        intake: &str,
+    ) -> (Versions, Templates, Store, tempfile::TempDir) {
         let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join("q.toml"), ONE).expect("write");
-        let text = "[intake]\naddress = \"team@example.org\"\nname = \"Group\"\nquestions = \"q.toml\"\n\
-                    [imap]\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\n[smtp]\nhost = \"h\"\n\
-                    [database]\nurl = \"sqlite://intake.db\"\n";
+        std::fs::write(dir.path().join("q.toml"), questions).expect("write");
+        let text = format!(
+            "[intake]\naddress = \"team@example.org\"\nname = \"Group\"\nquestions = \"q.toml\"\n\
+             {intake}\
+             [imap]\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\n[smtp]\nhost = \"h\"\n\
+             [database]\nurl = \"sqlite://intake.db\"\n"
+        );
         let config =
-            Config::from_str_at(text, &dir.path().join("c.toml"), &|_| None).expect("config");
+            Config::from_str_at(&text, &dir.path().join("c.toml"), &|_| None).expect("config");
         let url = format!("sqlite://{}", dir.path().join("intake.db").display());
         let store = Store::connect(&url).await.expect("store");
         let templates = Templates::load(None).expect("templates");
@@ -324,25 +339,12 @@ mod tests {
     /// numbers, not today's.
     #[tokio::test]
     async fn a_version_from_before_a_language_was_added_keeps_its_numbers() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(
-            dir.path().join("q.toml"),
+        let (versions, templates, store, _dir) = started_with(
             "[[question]]\nid = \"name\"\nprompt.en = \"Name?\"\nprompt.fr = \"Nom ?\"\n\
              [[question]]\nid = \"home\"\nprompt.en = \"Where?\"\nprompt.fr = \"Où ?\"\n",
+            "languages = [\"en\", \"fr\"]\n",
         )
-        .expect("write");
-        let text = "[intake]\naddress = \"team@example.org\"\nname = \"Group\"\nquestions = \"q.toml\"\n\
-                    languages = [\"en\", \"fr\"]\n\
-                    [imap]\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\n[smtp]\nhost = \"h\"\n\
-                    [database]\nurl = \"sqlite://intake.db\"\n";
-        let config =
-            Config::from_str_at(text, &dir.path().join("c.toml"), &|_| None).expect("config");
-        let url = format!("sqlite://{}", dir.path().join("intake.db").display());
-        let store = Store::connect(&url).await.expect("store");
-        let templates = Templates::load(None).expect("templates");
-        let versions = Versions::start(config, &templates, &store, Utc::now())
-            .await
-            .expect("start");
+        .await;
         let english_only = store
             .record_version("before", ONE, Utc::now())
             .await

@@ -1,5 +1,40 @@
 use super::{hostile, sample};
-use crate::report::spreadsheet_safe;
+use crate::questions::QuestionSet;
+use crate::report::{Report, spreadsheet_safe};
+
+/// The CSV report, read back: its header and its rows.
+struct Table {
+    header: Vec<String>,
+    rows: Vec<csv::StringRecord>,
+}
+
+impl Table {
+    fn of(r: &Report, q: &QuestionSet) -> Self {
+        let text = r.csv(q).expect("csv");
+        let mut rd = csv::Reader::from_reader(text.as_bytes());
+        let header = rd
+            .headers()
+            .expect("header")
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let rows = rd.records().map(|r| r.expect("row")).collect();
+        Self { header, rows }
+    }
+
+    /// Where the column headed `name` is.
+    fn col(&self, name: &str) -> usize {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}: {:?}", self.header))
+    }
+
+    /// Row `row`'s cell in the column headed `name`.
+    fn cell(&self, row: usize, name: &str) -> &str {
+        &self.rows[row][self.col(name)]
+    }
+}
 
 #[test]
 fn csv_quotes_per_rfc4180_and_orders_columns() {
@@ -104,24 +139,15 @@ fn csv_neutralises_formulas_in_every_column_and_the_header() {
 #[test]
 fn csv_names_no_column_twice() {
     let (r, q) = hostile();
-    let csv = r.csv(&q).expect("csv");
-    let mut rd = csv::Reader::from_reader(csv.as_bytes());
-    let header: Vec<String> = rd
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_ascii_lowercase)
-        .collect();
-    let mut unique = header.clone();
+    let t = Table::of(&r, &q);
+    let mut unique: Vec<String> = t.header.iter().map(|h| h.to_ascii_lowercase()).collect();
     unique.sort();
     unique.dedup();
-    assert_eq!(unique.len(), header.len(), "{header:?}");
+    assert_eq!(unique.len(), t.header.len(), "{:?}", t.header);
     // The applicant's name where it always was; the answer beside it.
-    let row = rd.records().next().expect("row").expect("row");
-    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
-    assert_eq!(&row[col("name")], "'\t=cmd");
+    assert_eq!(t.cell(0, "name"), "'\t=cmd");
     assert_eq!(
-        &row[col("question:name")],
+        t.cell(0, "question:name"),
         "'=HYPERLINK(\"http://x\",\"y\")"
     );
 }
@@ -129,52 +155,29 @@ fn csv_names_no_column_twice() {
 #[test]
 fn csv_names_checked_answers_and_gives_them_as_written() {
     let (r, q) = sample();
-    let csv = r.csv(&q).expect("csv");
-    let mut rd = csv::Reader::from_reader(csv.as_bytes());
-    let header: Vec<String> = rd
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .unwrap_or_else(|| panic!("no column {name}: {header:?}"))
-    };
-    assert_eq!(col("check"), col("missing") + 2);
-    assert_eq!(col("check_detail"), col("missing") + 3);
-    let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.expect("row")).collect();
-    assert_eq!(rows.len(), 2);
-    assert_eq!(&rows[0][col("check")], "");
-    assert_eq!(&rows[0][col("check_detail")], "");
+    let t = Table::of(&r, &q);
+    assert_eq!(t.col("check"), t.col("missing") + 2);
+    assert_eq!(t.col("check_detail"), t.col("missing") + 3);
+    assert_eq!(t.rows.len(), 2);
+    assert_eq!(t.cell(0, "check"), "");
+    assert_eq!(t.cell(0, "check_detail"), "");
     // Question order first, then questions no longer in the file.
-    assert_eq!(&rows[1][col("check")], "why old");
+    assert_eq!(t.cell(1, "check"), "why old");
     assert_eq!(
-        &rows[1][col("check_detail")],
+        t.cell(1, "check_detail"),
         "why (signature-guessed): To teach.\n\nGrace Hopper\nRear Admiral <USN>\n+1 555 0100\n\nold (inside-original): Navy"
     );
-    assert_eq!(&rows[1][col("why")], "To teach.", "the stored value");
+    assert_eq!(t.cell(1, "why"), "To teach.", "the stored value");
 }
 
 #[test]
 fn csv_and_json_keep_earlier_questions_and_prompts() {
     let (r, q) = sample();
-    let csv = r.csv(&q).expect("csv");
-    let mut rd = csv::Reader::from_reader(csv.as_bytes());
-    let header: Vec<String> = rd
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
-    let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.expect("row")).collect();
-    assert_eq!(&rows[0][col("earlier:old")], "");
-    assert_eq!(&rows[1][col("earlier:old")], "Navy");
-    assert_eq!(&rows[0][col("asked_as")], "why: Why do you apply?");
-    assert_eq!(&rows[1][col("asked_as")], "old: Which service?");
+    let t = Table::of(&r, &q);
+    assert_eq!(t.cell(0, "earlier:old"), "");
+    assert_eq!(t.cell(1, "earlier:old"), "Navy");
+    assert_eq!(t.cell(0, "asked_as"), "why: Why do you apply?");
+    assert_eq!(t.cell(1, "asked_as"), "old: Which service?");
     let v: serde_json::Value = serde_json::from_str(&r.json().expect("json")).expect("parse");
     assert_eq!(
         v["applications"][1]["earlier_questions"],
