@@ -155,7 +155,7 @@ fn compared(
         );
     }
     let file = std::path::Path::new("question_versions").join(last.id.to_string());
-    let old = match QuestionSet::parse_for(&last.questions, &file, now.languages()) {
+    let old = match QuestionSet::parse_stored(&last.questions, &file, now.languages()) {
         Ok(old) => old,
         Err(e) => {
             return (
@@ -322,6 +322,25 @@ mod tests {
             said[0].starts_with("questions: changed since the last mail sent (version 4), which this build cannot read to compare: question_versions/4"),
             "{said:?}"
         );
+    }
+
+    /// French added to intake.languages mid-call: the version last
+    /// mailed has no French text, and is compared in English alone.
+    #[test]
+    fn a_version_from_before_a_language_was_added_is_compared() {
+        let langs = crate::lang::Languages::from_codes(&["en", "fr"]).expect("languages");
+        let before = questions(&[("name", true)]);
+        let after = QuestionSet::parse_for(
+            "[[question]]\nid = \"name\"\nprompt.en = \"Name?\"\nprompt.fr = \"Nom ?\"\n\
+             required = true\n[[question]]\nid = \"phone\"\nprompt.en = \"Phone?\"\n\
+             prompt.fr = \"Téléphone ?\"\nrequired = true\n",
+            std::path::Path::new("q.toml"),
+            &langs,
+        )
+        .expect("questions");
+        let (said, against) = compared(&after, Some(&stored(2, &before)));
+        assert_eq!(said[1..], ["  added: `phone` (2, required)"], "{said:?}");
+        assert!(against.is_some_and(|(old, _)| old.len() == 1));
     }
 
     #[test]

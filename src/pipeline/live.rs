@@ -165,25 +165,16 @@ impl Versions {
             return Ok(live.extractor.clone());
         };
         let file = Path::new("question_versions").join(version.to_string());
-        let languages = &live.config.intake.languages;
-        let parse =
-            |l: &crate::lang::Languages| QuestionSet::parse_for(&stored.questions, &file, l);
-        let built = parse(languages)
-            .or_else(|e| {
-                // A version from before a language was added holds no
-                // text in it (and was mailed in no other): it is read in
-                // the default language alone, not as today's numbers.
-                crate::lang::Languages::from_codes(&[languages.default_lang().code()])
-                    .ok()
-                    .and_then(|default| parse(&default).ok())
-                    .ok_or(e)
-            })
-            .map_err(|e| e.to_string())
-            .and_then(|questions| {
-                let mut config = (*live.config).clone();
-                config.settings.questions = questions;
-                crate::extractor(&config, templates).map_err(|e| e.to_string())
-            });
+        // A version from before a language was added is read in the
+        // default language alone, not as today's numbers.
+        let built =
+            QuestionSet::parse_stored(&stored.questions, &file, &live.config.intake.languages)
+                .map_err(|e| e.to_string())
+                .and_then(|questions| {
+                    let mut config = (*live.config).clone();
+                    config.settings.questions = questions;
+                    crate::extractor(&config, templates).map_err(|e| e.to_string())
+                });
         match built {
             Ok(extractor) => {
                 let extractor = Arc::new(extractor);

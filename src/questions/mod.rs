@@ -314,6 +314,24 @@ impl QuestionSet {
         })
     }
 
+    /// A stored questions version's `text` (see [`crate::store`]'s
+    /// `question_versions`), as `file`: checked for `languages`, or else
+    /// for the default language alone, since a version mailed before a
+    /// language was added holds no text in it (and was mailed in no
+    /// other). The error is the one for `languages`.
+    pub fn parse_stored(
+        text: &str,
+        file: &Path,
+        languages: &Languages,
+    ) -> Result<Self, QuestionsError> {
+        Self::parse_for(text, file, languages).or_else(|e| {
+            Languages::from_codes(&[languages.default_lang().code()])
+                .ok()
+                .and_then(|default| Self::parse_for(text, file, &default).ok())
+                .ok_or(e)
+        })
+    }
+
     /// Whether `text` (a questions file) writes a text per language
     /// (`prompt.fr = "…"`): such a file is read with the configured
     /// languages. `false` for a file that is not TOML.
