@@ -210,7 +210,7 @@ fn a_questions_file_with_translations_is_read_with_the_configured_languages() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains(&format!(
-            "{}: key `question[0].prompt.fr`: `fr` is not one of intake.languages (`en`)",
+            "{}: key `question[0].prompt.fr`: question 1 (id `name`): `fr` is not one of intake.languages (`en`)",
             questions.display()
         )),
         "{err}"

@@ -66,10 +66,17 @@ pub(super) fn flatten(
     };
     for (i, q) in qs.iter_mut().enumerate() {
         let Some(q) = q.as_table_mut() else { continue };
+        // Named as every error on a question names it (before its id is
+        // checked, so as written).
+        let id = q
+            .get("id")
+            .and_then(toml::Value::as_str)
+            .unwrap_or_default()
+            .to_string();
         let invalid = |key: String, message: String| QuestionsError::Invalid {
             file: file.to_path_buf(),
             key: format!("question[{i}].{key}"),
-            message,
+            message: format!("question {} (id `{id}`): {message}", i + 1),
         };
         if q.contains_key("translations") {
             return Err(invalid(
@@ -142,7 +149,7 @@ pub(super) fn check(
     let invalid = |key: String, message: String| QuestionsError::Invalid {
         file: file.to_path_buf(),
         key: format!("question[{i}].{key}"),
-        message: format!("question `{}` (number {}): {message}", q.id, i + 1),
+        message: format!("question {} (id `{}`): {message}", i + 1, q.id),
     };
     let wants_choices = matches!(q.kind, Kind::Choice | Kind::Choices);
     for lang in languages.others() {

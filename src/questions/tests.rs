@@ -357,7 +357,12 @@ help.fr = "Là où vous vivez la plus grande partie de l'année."
             let e = QuestionSet::parse_for(&text, p, &langs(&["en", "fr"]))
                 .expect_err(key)
                 .to_string();
-            assert!(e.contains("/etc/q.toml") && e.contains(key), "{key}: {e}");
+            // Every refusal names the question by number and id too.
+            let named = ["question 1 (id `name`): ", "question 2 (id `region`): "];
+            assert!(
+                e.contains("/etc/q.toml") && e.contains(key) && named.iter().any(|n| e.contains(n)),
+                "{key}: {e}"
+            );
         }
     }
 
@@ -396,7 +401,7 @@ help.fr = "Là où vous vivez la plus grande partie de l'année."
             let e = QuestionSet::parse_for(&fr(list), p, &langs(&["en", "fr"]))
                 .expect_err(list)
                 .to_string();
-            let want = "/etc/q.toml: key `question[1].choices.fr`: question `region` (number 2): ";
+            let want = "/etc/q.toml: key `question[1].choices.fr`: question 2 (id `region`): ";
             assert!(e.starts_with(want), "{list}: {e}");
             assert!(e.contains(words), "{list}: {e}");
         }
