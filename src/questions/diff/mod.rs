@@ -282,13 +282,13 @@ impl std::fmt::Display for Stricter {
     }
 }
 
-/// "now asked only if `region` is Europe (was: always)".
+/// "now asked only if `region` is Europe (was: always asked)".
 fn condition_change(from: &Option<Condition>, to: &Option<Condition>) -> String {
     let words = |c: &Option<Condition>| match c {
-        None => "always".to_string(),
-        Some(c) => format!("only if {}", condition_words(c)),
+        None => "always asked".to_string(),
+        Some(c) => format!("asked only if {}", condition_words(c)),
     };
-    format!("now asked {} (was: {})", words(to), words(from))
+    format!("now {} (was: {})", words(to), words(from))
 }
 
 /// A condition for staff, by question id: "`region` is Europe or

@@ -526,7 +526,7 @@ fn stricter_rules_read_as_staff_need_them() {
             "kind changed: `age` (5): number -> text (answers kept are checked as text answers)",
             "stricter: `cv` (7): files must now be one of pdf (docx, odt no longer taken)",
             "stricter: `cv` (7): files must now be at most 2 MB (was 5 MB; files already kept are not measured again)",
-            "condition changed: `visa` (8): now asked always (was: only if `region` is Europe or Africa)",
+            "condition changed: `visa` (8): now always asked (was: asked only if `region` is Europe or Africa)",
         ]
     );
     let reasons: Vec<Option<String>> = changes.iter().map(Change::reason).collect();
