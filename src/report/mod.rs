@@ -1,9 +1,8 @@
 //! The staff report: every application and every mail that needs a person.
 //!
-//! [`Report::load`] gathers it from the store ([`model`]); it is written
-//! as JSON (the model itself), CSV ([`csv`](self::csv)) or HTML
-//! ([`html`]), with copies of the stored files beside an HTML report
-//! ([`copies`]).
+//! [`Report::load`] gathers it from the store (`model`); it is written as
+//! JSON (the model itself), CSV (`csv`) or HTML (`html`), with copies of
+//! the stored files beside an HTML report (`copies`).
 
 mod copies;
 mod csv;
