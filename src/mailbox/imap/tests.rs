@@ -8,7 +8,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
 use super::*;
-use crate::config::Secret;
+use crate::config::{Secret, Security};
 
 /// What the server sends for one `UID FETCH <uid> <items>` under `tag`,
 /// and whether it then closes the connection.
