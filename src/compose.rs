@@ -19,6 +19,9 @@ use crate::questions::{Invalid, Kind, QuestionSet};
 use crate::render::{RenderError, Templates};
 use crate::token::Key;
 
+mod earlier;
+mod privacy;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ComposeError {
     #[error(transparent)]
@@ -166,12 +169,8 @@ impl Composer<'_> {
             "example",
             &example_answer(&self.config.questions, self.lang),
         );
-        // What the privacy line may truthfully say: the team's mailbox,
-        // and the kind of database configured (none known: not named).
-        ctx.insert("team_address", &self.config.intake.address);
-        let storage = self.config.storage();
-        ctx.insert("database", &storage.as_ref().map(|s| s.kind()));
-        ctx.insert("database_host", &storage.as_ref().and_then(|s| s.host()));
+        // What the privacy line may truthfully say of this deployment.
+        privacy::facts(self.config, &mut ctx);
         ctx
     }
 
@@ -250,7 +249,7 @@ impl Composer<'_> {
             .filter_map(|(i, q)| {
                 invalid.get(&q.id).map(|why| InvalidItem {
                     block: question_block(q, i + 1, &self.config.questions, self.lang).join("\n"),
-                    reason: why.words(i + 1),
+                    reason: why.words_in(i + 1, self.lang),
                 })
             })
             .collect();
@@ -265,7 +264,9 @@ impl Composer<'_> {
     pub fn our_texts(&self) -> Result<Vec<String>, ComposeError> {
         let mut out = Vec::new();
         for lang in self.config.questions.languages().iter() {
-            out.extend(self.in_lang(lang).texts_of_one_language()?);
+            let c = self.in_lang(lang);
+            out.extend(c.texts_of_one_language()?);
+            out.extend(earlier::texts(lang, &c.base(None)));
         }
         Ok(out)
     }
@@ -311,7 +312,14 @@ impl Composer<'_> {
         ctx.insert(
             "status",
             &app.map(|a| {
-                crate::domain::standing(a.status, &a.answers, &self.config.questions).as_str()
+                use crate::domain::Status;
+                let statuses = self.lang.words().statuses;
+                match crate::domain::standing(a.status, &a.answers, &self.config.questions) {
+                    Status::Complete => statuses[0],
+                    Status::Incomplete => statuses[1],
+                    Status::Unconfirmed => statuses[2],
+                    Status::Withdrawn => statuses[3],
+                }
             }),
         );
         let none = BTreeMap::new();
@@ -459,7 +467,7 @@ mod tests {
         let mut invalid = BTreeMap::new();
         invalid.insert(
             "region".to_string(),
-            Invalid::Kind("`Mars` is not one of the choices".to_string()),
+            Invalid::Kind(crate::questions::Wrong::NotAChoice("Mars".into())),
         );
         let mut texts = Vec::new();
         for lang in Lang::ALL {
@@ -494,6 +502,9 @@ mod tests {
         assert!(texts[texts.len() - 4].contains("Problem: `Mars`"));
     }
 }
+
+#[cfg(test)]
+mod words_tests;
 
 #[cfg(test)]
 mod header_injection {

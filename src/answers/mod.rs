@@ -68,12 +68,10 @@ pub fn question_block(q: &Question, number: usize, set: &QuestionSet, lang: Lang
         Kind::Number => Some(words.number.to_string()),
         Kind::File => {
             let types: Vec<&str> = q.file_types().iter().map(|t| t.as_str()).collect();
-            Some(
-                words
-                    .file
-                    .replace("{types}", &types.join(", "))
-                    .replace("{size}", &crate::files::size::human(q.max_file_bytes())),
-            )
+            Some(words.file.replace("{types}", &types.join(", ")).replace(
+                "{size}",
+                &crate::files::size::human_in(q.max_file_bytes(), lang),
+            ))
         }
     };
     if let Some(h) = kind_hint {

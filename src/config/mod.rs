@@ -291,6 +291,23 @@ impl Settings {
         database::url(self.database.as_ref(), &self.origin)
     }
 
+    /// The address `smtp.delivery_copy` names when it is another than
+    /// `intake.address` (a copy of each reply goes there, which the
+    /// question mail says); `None` when the copy is off, goes to the team
+    /// address, or the value is no address (the `[smtp]` check refuses
+    /// it).
+    pub fn delivery_copy_elsewhere(&self) -> Option<String> {
+        match self.smtp.as_ref()?.delivery_copy.as_ref()? {
+            raw::RawDeliveryCopy::To(a) => {
+                let a = a.trim();
+                (a.parse::<lettre::Address>().is_ok()
+                    && !a.eq_ignore_ascii_case(self.intake.address.trim()))
+                .then(|| a.to_string())
+            }
+            raw::RawDeliveryCopy::On(_) => None,
+        }
+    }
+
     /// `privacy.retention_days`: how long raw mail and answer history are
     /// kept; `None` when not set (kept for ever).
     pub fn retention(&self) -> Result<Option<crate::privacy::Retention>, ConfigError> {

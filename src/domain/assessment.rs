@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Status;
+use crate::files::Refusal;
 use crate::questions::{Invalid, Kind, QuestionSet};
 
 /// Where an application's answers stand against a question set.
@@ -88,19 +89,11 @@ pub fn assess(current: &BTreeMap<String, String>, questions: &QuestionSet) -> As
                 let types = q.file_types();
                 let why = match crate::files::stored_type(value) {
                     Some(t) if types.contains(&t) => None,
-                    Some(t) => Some(format!(
-                        "the file kept is a {} file, not one of {}",
-                        t.label(),
-                        types
-                            .iter()
-                            .map(|t| t.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                    None => Some("no file came with it: attach the file to your reply".into()),
+                    Some(found) => Some(Refusal::KeptType { found, types }),
+                    None => Some(Refusal::NoFile),
                 };
                 if let Some(why) = why {
-                    out.failing.insert(q.id.clone(), Invalid::Kind(why));
+                    out.failing.insert(q.id.clone(), Invalid::File(why));
                 }
             }
             Some(value) => match q.validate(value) {

@@ -68,7 +68,11 @@ const PHRASES: [(Request, &[&str]); 3] = [
     (
         Request::Withdraw,
         &[
+            // The words our question mails ask for (English, French,
+            // Spanish; German "zurückziehen" is below), then phrases.
             "withdraw",
+            "retirer",
+            "retirar",
             "withdrawing",
             "withdrawal",
             "no longer interested",
@@ -231,6 +235,75 @@ mod tests {
         ];
         for (subject, text, want) in table {
             assert_eq!(read(subject, text), want, "{subject:?} {text:?}");
+        }
+    }
+
+    /// The runs of capitalised words in `text` ("MY DATA", "LÖSCHEN"):
+    /// the request words our mails print.
+    fn capitals(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for line in text.lines() {
+            let mut run: Vec<&str> = Vec::new();
+            for w in line.split([' ', ':', ',', '.', '(', ')']) {
+                let caps = w.chars().count() >= 2 && w.chars().all(|c| c.is_uppercase());
+                if caps {
+                    run.push(w);
+                } else if !w.is_empty() && !run.is_empty() {
+                    out.push(run.join(" "));
+                    run.clear();
+                }
+            }
+            if !run.is_empty() {
+                out.push(run.join(" "));
+            }
+        }
+        out
+    }
+
+    /// Every request word printed in each language's mails is read as the
+    /// request it names, alone in the text or as the subject.
+    #[test]
+    fn every_word_our_mails_print_is_understood() {
+        use crate::compose::Composer;
+        use crate::lang::Lang;
+        let questions = crate::questions::QuestionSet::parse(
+            "[[question]]\nid = \"name\"\nprompt = \"Name?\"\n",
+            std::path::Path::new("q.toml"),
+        )
+        .expect("questions");
+        let settings = crate::config::Settings::without_file(questions);
+        let templates = crate::render::Templates::load(None).expect("templates");
+        for lang in Lang::ALL {
+            let c = Composer {
+                config: &settings,
+                templates: &templates,
+                lang,
+            };
+            let asked = capitals(&c.questions_text(None, false).expect("questions"));
+            assert_eq!(asked.len(), 3, "{lang}: {asked:?}");
+            for (word, want) in
+                asked
+                    .iter()
+                    .zip([Request::Withdraw, Request::MyData, Request::Delete])
+            {
+                assert_eq!(read("", word), Some(want), "{lang}: {word}");
+                assert_eq!(read(word, ""), Some(want), "{lang}: subject {word}");
+                assert_eq!(read("Re: Questions", &word.to_lowercase()), Some(want));
+            }
+            // The notices name the word for deleting.
+            let notices = [
+                c.simple_text("withdrawn.txt", None).expect("withdrawn"),
+                c.data_copy_text(&crate::privacy::export::Export::default())
+                    .expect("data copy"),
+            ];
+            for text in notices {
+                assert_eq!(capitals(&text), [asked[2].clone()], "{lang}:\n{text}");
+            }
+            if lang != Lang::En {
+                for english in ["WITHDRAW", "MY DATA", "DELETE"] {
+                    assert!(!asked.iter().any(|w| w == english), "{lang}: {asked:?}");
+                }
+            }
         }
     }
 

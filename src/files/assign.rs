@@ -19,7 +19,8 @@
 use std::collections::BTreeMap;
 
 use super::kind::{Detected, FileType, detect};
-use super::size::{human, too_large};
+use super::refusal::Refusal;
+use super::size::human;
 use crate::ingest::Attached;
 use crate::questions::{Kind, QuestionSet};
 
@@ -62,9 +63,9 @@ pub fn stored_type(value: &str) -> Option<FileType> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileAnswer {
     Accepted(Accepted),
-    /// Why not, in words for the applicant: "cv.pdf is a PNG image, not
-    /// one of pdf, odt, docx, txt".
-    Refused(String),
+    /// Why not: put in words for the applicant in her language ("cv.pdf
+    /// is a PNG image, not one of pdf, odt, docx, txt").
+    Refused(Refusal),
 }
 
 /// The file questions' answers in one mail, and the files that answer
@@ -131,10 +132,8 @@ pub fn assign(
             taken[i] = true;
             chosen.insert(&q.id, i);
         } else if written.contains_key(&q.id) {
-            out.answers.insert(
-                q.id.clone(),
-                FileAnswer::Refused("no file came with it: attach the file to your reply".into()),
-            );
+            out.answers
+                .insert(q.id.clone(), FileAnswer::Refused(Refusal::NoFile));
         }
     }
     out.leftover = (0..files.len()).filter(|&i| !taken[i]).collect();
@@ -146,29 +145,22 @@ pub fn assign(
         let size = files[i].bytes.len() as u64;
         let types = q.file_types();
         let answer = match detect(&files[i].bytes) {
-            _ if size > q.max_file_bytes() => {
-                FileAnswer::Refused(too_large(&name, size, q.max_file_bytes()))
-            }
+            _ if size > q.max_file_bytes() => FileAnswer::Refused(Refusal::TooLarge {
+                name,
+                size,
+                max: q.max_file_bytes(),
+            }),
             Detected::Type(kind) if types.contains(&kind) => FileAnswer::Accepted(Accepted {
                 file: i,
                 name,
                 kind,
                 size,
             }),
-            found => {
-                let what = match found {
-                    Detected::Type(kind) => format!("a {} file", kind.label()),
-                    Detected::Other(words) => words,
-                };
-                FileAnswer::Refused(format!(
-                    "{name} is {what}, not one of {}",
-                    types
-                        .iter()
-                        .map(|t| t.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            }
+            found => FileAnswer::Refused(Refusal::WrongType {
+                name,
+                found,
+                types: types.to_vec(),
+            }),
         };
         out.answers.insert(q.id.clone(), answer);
     }
@@ -230,6 +222,15 @@ required = true
         }
     }
 
+    /// A refusal's English words (what staff read); `None` for an
+    /// accepted file.
+    fn refused(answer: &FileAnswer) -> Option<String> {
+        match answer {
+            FileAnswer::Refused(r) => Some(r.words()),
+            FileAnswer::Accepted(_) => None,
+        }
+    }
+
     fn none() -> BTreeMap<String, String> {
         BTreeMap::new()
     }
@@ -279,8 +280,8 @@ required = true
         }
         let a = assign(&questions(""), &none(), &[file("cv.pdf", png())], &none());
         assert_eq!(
-            a.answers["cv"],
-            FileAnswer::Refused("cv.pdf is a PNG image, not one of pdf, odt, docx, txt".into())
+            refused(&a.answers["cv"]).as_deref(),
+            Some("cv.pdf is a PNG image, not one of pdf, odt, docx, txt")
         );
     }
 
@@ -293,8 +294,8 @@ required = true
         .expect("questions");
         let a = assign(&q, &none(), &[file("cv.docx", docx())], &none());
         assert_eq!(
-            a.answers["cv"],
-            FileAnswer::Refused("cv.docx is a DOCX file, not one of pdf".into())
+            refused(&a.answers["cv"]).as_deref(),
+            Some("cv.docx is a DOCX file, not one of pdf")
         );
     }
 
@@ -304,8 +305,8 @@ required = true
         big.resize(7_200, b' ');
         let a = assign(&questions(""), &none(), &[file("cv.pdf", big)], &none());
         assert_eq!(
-            a.answers["cv"],
-            FileAnswer::Refused("cv.pdf is 7.2 kB; at most 1 kB".into())
+            refused(&a.answers["cv"]).as_deref(),
+            Some("cv.pdf is 7.2 kB; at most 1 kB")
         );
     }
 
@@ -336,8 +337,8 @@ kind = "file"
         let written = BTreeMap::from([("cv".to_string(), "see my website".to_string())]);
         let a = assign(&questions(""), &written, &[], &none());
         assert_eq!(
-            a.answers["cv"],
-            FileAnswer::Refused("no file came with it: attach the file to your reply".into())
+            refused(&a.answers["cv"]).as_deref(),
+            Some("no file came with it: attach the file to your reply")
         );
         // Nothing written and nothing attached: nothing said.
         assert!(

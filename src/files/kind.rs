@@ -59,6 +59,15 @@ impl FileType {
             FileType::Txt => "text",
         }
     }
+
+    /// As applicants read it in `lang`: the type's name in capitals, or
+    /// the language's word for text ("texte", "Text").
+    pub fn label_in(self, lang: crate::lang::Lang) -> &'static str {
+        match self {
+            FileType::Txt => lang.words().text_type,
+            other => other.label(),
+        }
+    }
 }
 
 /// What a file's bytes are.
@@ -66,9 +75,38 @@ impl FileType {
 pub enum Detected {
     /// One of the types a file question can take.
     Type(FileType),
-    /// Anything else, in words with its article: "a PNG image", "a ZIP
-    /// archive", "binary data of no known type".
-    Other(String),
+    /// Anything else (put in words in the applicant's language by
+    /// [`crate::files::Refusal`]).
+    Other(Format),
+}
+
+/// A file that is none of the four types: a known format by its usual
+/// extension and family ("a PNG image"), empty, or nothing known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Format {
+    /// `ext` in capitals ("PNG", "ZIP").
+    Named {
+        ext: String,
+        family: Family,
+    },
+    Empty,
+    Unknown,
+}
+
+/// The family of a known format, as `infer` sorts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Archive,
+    Image,
+    Audio,
+    Video,
+    Document,
+    Book,
+    Font,
+    Program,
+    /// Text in an encoding other than UTF-8.
+    Text,
+    Other,
 }
 
 /// What `bytes` are, by content. Never panics.
@@ -90,10 +128,13 @@ pub fn detect(bytes: &[u8]) -> Detected {
         Some(t) if t.matcher_type() == infer::MatcherType::Text && text => {
             Detected::Type(FileType::Txt)
         }
-        Some(t) => Detected::Other(describe(t.extension(), t.matcher_type())),
+        Some(t) => Detected::Other(Format::Named {
+            ext: t.extension().to_ascii_uppercase(),
+            family: family(t.matcher_type()),
+        }),
         None if text => Detected::Type(FileType::Txt),
-        None if bytes.is_empty() => Detected::Other("empty".into()),
-        None => Detected::Other("binary data of no known type".into()),
+        None if bytes.is_empty() => Detected::Other(Format::Empty),
+        None => Detected::Other(Format::Unknown),
     }
 }
 
@@ -107,28 +148,21 @@ fn wordprocessing_package(bytes: &[u8]) -> bool {
     has(b"[Content_Types].xml") && has(b"word/document.xml")
 }
 
-/// "a PNG image", "an XLSX document", "a ZIP archive".
-fn describe(extension: &str, kind: infer::MatcherType) -> String {
+/// The family of `infer`'s matcher type.
+fn family(kind: infer::MatcherType) -> Family {
     use infer::MatcherType as M;
-    let noun = match kind {
-        M::Archive => "archive",
-        M::Image => "image",
-        M::Audio => "audio file",
-        M::Video => "video",
-        M::Doc => "document",
-        M::Book => "e-book",
-        M::Font => "font",
-        M::App => "program",
-        M::Text => "text file, not UTF-8",
-        M::Custom => "file",
-    };
-    let name = extension.to_ascii_uppercase();
-    // Read letter by letter: "an MP3", "an XLSX", "a ZIP".
-    let article = match name.chars().next() {
-        Some(c) if "AEFHILMNORSX".contains(c) => "an",
-        _ => "a",
-    };
-    format!("{article} {name} {noun}")
+    match kind {
+        M::Archive => Family::Archive,
+        M::Image => Family::Image,
+        M::Audio => Family::Audio,
+        M::Video => Family::Video,
+        M::Doc => Family::Document,
+        M::Book => Family::Book,
+        M::Font => Family::Font,
+        M::App => Family::Program,
+        M::Text => Family::Text,
+        M::Custom => Family::Other,
+    }
 }
 
 #[cfg(test)]
@@ -270,10 +304,16 @@ mod tests {
     #[test]
     fn look_alikes_are_named_for_what_they_are() {
         // A PNG, whatever it is called.
-        assert_eq!(detect(&png()), Detected::Other("a PNG image".into()));
+        let named = |ext: &str, family| {
+            Detected::Other(Format::Named {
+                ext: ext.into(),
+                family,
+            })
+        };
+        assert_eq!(detect(&png()), named("PNG", Family::Image));
         // A ZIP that is neither ODT nor DOCX.
         let plain_zip = zip(&[("cv.pdf", b"%PDF-1.4 inside a zip")]);
-        assert_eq!(detect(&plain_zip), Detected::Other("a ZIP archive".into()));
+        assert_eq!(detect(&plain_zip), named("ZIP", Family::Archive));
         // An OpenDocument spreadsheet is not a text document.
         let ods = zip(&[(
             "mimetype",
@@ -283,7 +323,8 @@ mod tests {
         // Not text: a NUL, or bytes that are not UTF-8 (Latin-1 "é").
         assert!(matches!(detect(b"abc\0def"), Detected::Other(_)));
         assert!(matches!(detect(b"caf\xe9 au lait"), Detected::Other(_)));
-        assert_eq!(detect(b""), Detected::Other("empty".into()));
+        assert_eq!(detect(b""), Detected::Other(Format::Empty));
+        assert_eq!(detect(b"\x00\x01\x02"), Detected::Other(Format::Unknown));
     }
 
     #[test]

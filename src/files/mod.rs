@@ -7,10 +7,12 @@
 pub mod assign;
 pub mod disk;
 pub mod kind;
+mod refusal;
 pub mod size;
 
 pub use assign::{Accepted, Assignment, FileAnswer, assign, display_name, stored_type};
 pub use kind::{Detected, FileType, detect};
+pub use refusal::{Refusal, shown_in};
 
 /// The largest file a file question takes when it names no `max_size`:
 /// 5 MB (5,000,000 bytes). With base64 (RFC 2045) a mail carrying it is

@@ -5,6 +5,11 @@
 //! `MB` 1000², `GB` 1000³, as file managers on Linux and macOS and disk
 //! makers count; binary units are IEC: `KiB` 1024, `MiB` 1024², `GiB`
 //! 1024³. Units are read in any case (`5mb`), with or without a space.
+//! Sizes are written in each language's units: French writes octets
+//! (`ko`, `Mo`, `Go`) with a decimal comma, Spanish and German `kB`,
+//! `MB`, `GB` (the SI symbols their software shows) with a decimal comma.
+
+use crate::lang::Lang;
 
 /// Bytes in `text` (`"5MB"`, `"512 KiB"`, `"1.5 MB"`, `"300000"`, `"20 B"`).
 ///
@@ -42,41 +47,32 @@ pub fn parse(text: &str) -> Result<u64, String> {
     Ok(bytes.round() as u64)
 }
 
-/// A size in words: `812 bytes`, `40.5 kB`, `7.2 MB`, `1.1 GB` (SI units,
-/// one decimal, rounded down so that a file just over a limit never reads
-/// as over by more than it is).
+/// A size in English words: `812 bytes`, `40.5 kB`, `7.2 MB`, `1.1 GB`
+/// (SI units, one decimal, rounded down so that a file just over a limit
+/// never reads as over by more than it is). What a stored file answer
+/// holds ([`super::Accepted::value`]).
 pub fn human(bytes: u64) -> String {
-    const UNITS: [(u64, &str); 3] = [
-        (1000 * 1000 * 1000, "GB"),
-        (1000 * 1000, "MB"),
-        (1000, "kB"),
-    ];
-    for (factor, unit) in UNITS {
+    human_in(bytes, Lang::En)
+}
+
+/// A size in `lang`'s words: the same rounding, the language's units
+/// and decimal sign (`7,2 Mo` in French; `7,2 MB` in Spanish and German).
+pub fn human_in(bytes: u64, lang: Lang) -> String {
+    let words = lang.words();
+    const FACTORS: [u64; 3] = [1000, 1000 * 1000, 1000 * 1000 * 1000];
+    for (i, factor) in FACTORS.into_iter().enumerate().rev() {
         if bytes >= factor {
+            let unit = words.size_units[i];
             let tenths = bytes / (factor / 10);
             return if tenths.is_multiple_of(10) {
                 format!("{} {unit}", tenths / 10)
             } else {
-                format!("{}.{} {unit}", tenths / 10, tenths % 10)
+                let number = format!("{}.{}", tenths / 10, tenths % 10);
+                format!("{} {unit}", lang.decimal(&number))
             };
         }
     }
-    if bytes == 1 {
-        "1 byte".into()
-    } else {
-        format!("{bytes} bytes")
-    }
-}
-
-/// Why a file of `size` bytes is over `max`: in rounded words, or in bytes
-/// when the rounded words would read the same ("5 MB; at most 5 MB").
-pub fn too_large(name: &str, size: u64, max: u64) -> String {
-    let (s, m) = (human(size), human(max));
-    if s == m {
-        format!("{name} is {size} bytes; at most {max} bytes")
-    } else {
-        format!("{name} is {s}; at most {m}")
-    }
+    lang.count(&words.byte, bytes)
 }
 
 #[cfg(test)]
@@ -133,15 +129,18 @@ mod tests {
     }
 
     #[test]
-    fn an_oversize_file_is_named_with_both_sizes() {
-        assert_eq!(
-            too_large("cv.pdf", 7_200_000, 5_000_000),
-            "cv.pdf is 7.2 MB; at most 5 MB"
-        );
-        // Rounded, both would read "5 MB".
-        assert_eq!(
-            too_large("cv.pdf", 5_000_001, 5_000_000),
-            "cv.pdf is 5000001 bytes; at most 5000000 bytes"
-        );
+    fn sizes_in_words_in_each_language() {
+        for (lang, want) in [
+            (Lang::En, ["0 bytes", "1 byte", "40.5 kB", "7.2 MB", "1 GB"]),
+            (
+                Lang::Fr,
+                ["0 octet", "1 octet", "40,5 ko", "7,2 Mo", "1 Go"],
+            ),
+            (Lang::Es, ["0 bytes", "1 byte", "40,5 kB", "7,2 MB", "1 GB"]),
+            (Lang::De, ["0 Byte", "1 Byte", "40,5 kB", "7,2 MB", "1 GB"]),
+        ] {
+            let got = [0, 1, 40_560, 7_200_000, 1_000_000_000].map(|b| human_in(b, lang));
+            assert_eq!(got, want, "{lang}");
+        }
     }
 }

@@ -1,6 +1,9 @@
-//! The language of an applicant's first mail: what its Content-Language
-//! header (RFC 3282) says, else what its text looks like to `whatlang`,
-//! else the default. Pure: facts in, a language out.
+//! The language of an applicant's mails: on her first mail, what its
+//! Content-Language header (RFC 3282) says, else what its text looks like
+//! to `whatlang`, else the default; on a later mail that replies to one
+//! of ours, a switch when the header names another configured language
+//! or her own lines are long and clearly in another. Pure: facts in, a
+//! language out.
 
 use super::{Lang, Languages};
 
@@ -10,6 +13,13 @@ const MIN_LETTERS: usize = 20;
 
 /// Least `whatlang` confidence (0 to 1) taken; below it the default wins.
 const MIN_CONFIDENCE: f64 = 0.5;
+
+/// A stored language is switched by text only on more, and clearer, text
+/// than a first mail needs: a reply of bare answers ("1. Marie Curie",
+/// "2. Europe", "4. oui") or a sentence quoting a name must not flip the
+/// language she chose by writing.
+const SWITCH_LETTERS: usize = 40;
+const SWITCH_CONFIDENCE: f64 = 0.8;
 
 /// A mail's language and how it was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,29 +58,89 @@ pub fn choose(header: Option<&str>, body: &str, languages: &Languages) -> Detect
     if let Some(l) = header.and_then(|h| content_language(h, languages)) {
         return Detected::Header(l);
     }
-    let fallback = Detected::Default(languages.default_lang());
-    let others: Vec<Lang> = languages.others().collect();
-    if others.is_empty() {
-        return fallback;
+    match in_text(body, languages, MIN_LETTERS, MIN_CONFIDENCE) {
+        Some(l) => Detected::Text(l),
+        None => Detected::Default(languages.default_lang()),
     }
+}
+
+/// The configured language `body`'s own lines (not the `>`-quoted ones)
+/// are in, when they hold `letters` letters or more and `whatlang` is at
+/// least `confidence` sure; `None` with one language configured.
+fn in_text(body: &str, languages: &Languages, letters: usize, confidence: f64) -> Option<Lang> {
+    languages.others().next()?;
     let own: String = body
         .lines()
         .filter(|l| !l.trim_start().starts_with('>'))
         .collect::<Vec<_>>()
         .join("\n");
-    if own.chars().filter(|c| c.is_alphabetic()).count() < MIN_LETTERS {
-        return fallback;
+    if own.chars().filter(|c| c.is_alphabetic()).count() < letters {
+        return None;
     }
     let allow = languages.iter().map(Lang::whatlang).collect();
-    let Some(info) = whatlang::Detector::with_allowlist(allow).detect(&own) else {
-        return fallback;
-    };
-    match languages
+    let info = whatlang::Detector::with_allowlist(allow).detect(&own)?;
+    languages
         .iter()
         .find(|l| l.whatlang() == info.lang())
-        .filter(|_| info.confidence() >= MIN_CONFIDENCE)
-    {
-        Some(l) => Detected::Text(l),
-        None => fallback,
+        .filter(|_| info.confidence() >= confidence)
+}
+
+/// What a mail does to its sender's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settled {
+    /// Write in the stored language; store nothing.
+    Keep(Lang),
+    /// Store this language and write in it: the first mail's, or a
+    /// switch (how it was found).
+    Store(Detected),
+}
+
+impl Settled {
+    /// The language to write in.
+    pub fn lang(self) -> Lang {
+        match self {
+            Settled::Keep(l) => l,
+            Settled::Store(d) => d.lang(),
+        }
+    }
+}
+
+/// The language of the application whose stored language is `stored` (a
+/// code; `None` before its first answered mail), on a mail with `header`
+/// (its Content-Language) and `own` (the text the sender wrote: quotes,
+/// our own text and signatures cut).
+///
+/// - No stored language, or one no longer configured: this mail's
+///   ([`choose`]), stored.
+/// - A mail that replies to none of ours (`vouched` false) changes
+///   nothing: anyone can write in someone's name.
+/// - Otherwise a Content-Language naming another configured language
+///   switches to it (as it decides a first mail), and so do own lines of
+///   [`SWITCH_LETTERS`] letters or more, clearly ([`SWITCH_CONFIDENCE`])
+///   in another configured language; a header naming the stored
+///   language keeps it, whatever the text.
+pub fn settle(
+    stored: Option<&str>,
+    vouched: bool,
+    header: Option<&str>,
+    own: &str,
+    languages: &Languages,
+) -> Settled {
+    let Some(current) = stored
+        .and_then(Lang::from_code)
+        .filter(|l| languages.contains(*l))
+    else {
+        return Settled::Store(choose(header, own, languages));
+    };
+    if !vouched {
+        return Settled::Keep(current);
+    }
+    let switch = match header.and_then(|h| content_language(h, languages)) {
+        Some(h) => Some(Detected::Header(h)),
+        None => in_text(own, languages, SWITCH_LETTERS, SWITCH_CONFIDENCE).map(Detected::Text),
+    };
+    match switch {
+        Some(d) if d.lang() != current => Settled::Store(d),
+        _ => Settled::Keep(current),
     }
 }

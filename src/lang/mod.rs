@@ -7,9 +7,13 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 mod detect;
+mod plural;
+mod refusals;
 mod words;
 
-pub use detect::{Detected, choose, content_language};
+pub use detect::{Detected, Settled, choose, content_language, settle};
+pub use plural::Plural;
+pub use refusals::{Foreign, Refusals};
 pub use words::Words;
 
 /// A language with built-in mail texts, by its ISO 639-1 code.
@@ -79,23 +83,6 @@ impl Lang {
 impl fmt::Display for Lang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
-    }
-}
-
-/// The language of an application whose stored language is `stored` (a
-/// code, `None` before its first mail was answered): that one while it is
-/// configured, else the one `detect` finds in the mail at hand.
-pub fn of_application(
-    stored: Option<&str>,
-    languages: &Languages,
-    detect: impl FnOnce() -> Detected,
-) -> Lang {
-    match stored
-        .and_then(Lang::from_code)
-        .filter(|l| languages.contains(*l))
-    {
-        Some(l) => l,
-        None => detect().lang(),
     }
 }
 

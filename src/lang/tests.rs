@@ -78,14 +78,51 @@ fn short_or_unclear_text_falls_back_to_the_default() {
 }
 
 #[test]
-fn a_stored_language_wins_while_configured() {
-    let l = langs(&["en", "fr"]);
-    let detect = || Detected::Text(Lang::En);
-    assert_eq!(of_application(Some("fr"), &l, detect), Lang::Fr);
-    assert_eq!(of_application(None, &l, detect), Lang::En);
-    // No longer configured, or not a code at all: this mail decides.
-    assert_eq!(of_application(Some("de"), &l, detect), Lang::En);
-    assert_eq!(of_application(Some("xx"), &l, detect), Lang::En);
+fn a_stored_language_is_kept_or_switched() {
+    let l = langs(&["en", "fr", "de"]);
+    let fr = "Bonjour, je préfère recevoir vos messages en français, s'il vous plaît. Merci !";
+    let en = "Thank you, I would rather read your mails in English from now on, please.";
+    let answers_fr = "1. Marie Curie\n2. Europe\n3. anglais, français\n4. oui";
+    let short_fr = "Merci beaucoup !";
+    use Detected::*;
+    use Settled::*;
+    // (stored, vouched, Content-Language, own text, what is settled)
+    type Row<'a> = (Option<&'a str>, bool, Option<&'a str>, &'a str, Settled);
+    let table: [Row<'_>; 14] = [
+        // No language yet: this mail's, stored, replying to ours or not.
+        (None, false, None, fr, Store(Text(Lang::Fr))),
+        (None, true, None, "Hi", Store(Default(Lang::En))),
+        (None, false, Some("de-AT"), en, Store(Header(Lang::De))),
+        // One no longer configured (or no code): as a first mail.
+        (Some("es"), true, None, fr, Store(Text(Lang::Fr))),
+        (Some("xx"), false, None, "Hi", Store(Default(Lang::En))),
+        // A short first mail got English; writing French switches.
+        (Some("en"), true, None, fr, Store(Text(Lang::Fr))),
+        // Only in a mail that replies to one of ours: a stranger cannot.
+        (Some("en"), false, None, fr, Keep(Lang::En)),
+        (Some("en"), false, Some("fr"), fr, Keep(Lang::En)),
+        // A header naming another configured language switches; one
+        // naming the stored language keeps it, whatever the text.
+        (Some("fr"), true, Some("de-DE"), fr, Store(Header(Lang::De))),
+        (Some("fr"), true, Some("fr-FR"), en, Keep(Lang::Fr)),
+        // A header naming no configured language: the text decides.
+        (Some("fr"), true, Some("it"), en, Store(Text(Lang::En))),
+        // Too little to go by: bare answers, a thank-you, nothing.
+        (Some("en"), true, None, answers_fr, Keep(Lang::En)),
+        (Some("en"), true, None, short_fr, Keep(Lang::En)),
+        // The same language: nothing to store.
+        (Some("fr"), true, None, fr, Keep(Lang::Fr)),
+    ];
+    for (stored, vouched, header, own, want) in table {
+        assert_eq!(
+            settle(stored, vouched, header, own, &l),
+            want,
+            "{stored:?} {vouched} {header:?} {own:?}"
+        );
+    }
+    // One language configured: nothing ever switches.
+    let one = langs(&["de"]);
+    assert_eq!(settle(Some("de"), true, None, fr, &one), Keep(Lang::De));
 }
 
 #[test]

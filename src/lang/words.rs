@@ -3,7 +3,8 @@
 //! example answer. Written by hand for each language; the answer reader
 //! learns every language's lines from here (`answers::question_block`).
 
-use super::Lang;
+use super::refusals::{self, Refusals};
+use super::{Lang, Plural};
 
 /// One language's words.
 #[derive(Debug)]
@@ -39,9 +40,21 @@ pub struct Words {
     pub from_to: &'static str,
     pub at_least: &'static str,
     pub at_most: &'static str,
-    /// The units of length and choice rules.
-    pub characters: &'static str,
-    pub choices_unit: &'static str,
+    /// Counted characters and choices: "1 character", "12 characters".
+    pub character: Plural,
+    pub choice_count: Plural,
+    /// Sizes: bytes counted, then kilo-, mega- and gigabytes (SI units:
+    /// 1000, 1000², 1000³ bytes) as the language abbreviates them.
+    pub byte: Plural,
+    pub size_units: [&'static str; 3],
+    /// The text file type as applicants read it (the others are their
+    /// names in capitals: PDF, ODT, DOCX).
+    pub text_type: &'static str,
+    /// An application's status as the applicant is told it (the data
+    /// copy): complete, incomplete, unconfirmed, withdrawn.
+    pub statuses: [&'static str; 4],
+    /// Why an answer or a file was not accepted.
+    pub refusals: Refusals,
     /// January to December.
     pub months: [&'static str; 12],
 }
@@ -68,8 +81,22 @@ const EN: Words = Words {
     from_to: "From {low} to {high}.",
     at_least: "At least {n}.",
     at_most: "At most {n}.",
-    characters: "characters",
-    choices_unit: "choices",
+    character: Plural {
+        one: "{n} character",
+        other: "{n} characters",
+    },
+    choice_count: Plural {
+        one: "{n} choice",
+        other: "{n} choices",
+    },
+    byte: Plural {
+        one: "{n} byte",
+        other: "{n} bytes",
+    },
+    size_units: ["kB", "MB", "GB"],
+    text_type: "text",
+    statuses: ["complete", "incomplete", "unconfirmed", "withdrawn"],
+    refusals: refusals::EN,
     months: [
         "January",
         "February",
@@ -108,8 +135,24 @@ const FR: Words = Words {
     from_to: "De {low} à {high}.",
     at_least: "Au moins {n}.",
     at_most: "Au plus {n}.",
-    characters: "caractères",
-    choices_unit: "choix",
+    character: Plural {
+        one: "{n} caractère",
+        other: "{n} caractères",
+    },
+    choice_count: Plural {
+        one: "{n} choix",
+        other: "{n} choix",
+    },
+    // Octets: "ko", "Mo", "Go" are what French writes (Office québécois
+    // de la langue française, and French software), not "kB".
+    byte: Plural {
+        one: "{n} octet",
+        other: "{n} octets",
+    },
+    size_units: ["ko", "Mo", "Go"],
+    text_type: "texte",
+    statuses: ["complète", "incomplète", "non confirmée", "retirée"],
+    refusals: refusals::FR,
     months: [
         "janvier",
         "février",
@@ -148,8 +191,22 @@ const ES: Words = Words {
     from_to: "De {low} a {high}.",
     at_least: "Al menos {n}.",
     at_most: "Como máximo {n}.",
-    characters: "caracteres",
-    choices_unit: "opciones",
+    character: Plural {
+        one: "{n} carácter",
+        other: "{n} caracteres",
+    },
+    choice_count: Plural {
+        one: "{n} opción",
+        other: "{n} opciones",
+    },
+    byte: Plural {
+        one: "{n} byte",
+        other: "{n} bytes",
+    },
+    size_units: ["kB", "MB", "GB"],
+    text_type: "texto",
+    statuses: ["completa", "incompleta", "sin confirmar", "retirada"],
+    refusals: refusals::ES,
     months: [
         "enero",
         "febrero",
@@ -188,8 +245,28 @@ const DE: Words = Words {
     from_to: "Von {low} bis {high}.",
     at_least: "Mindestens {n}.",
     at_most: "Höchstens {n}.",
-    characters: "Zeichen",
-    choices_unit: "Optionen",
+    character: Plural {
+        one: "{n} Zeichen",
+        other: "{n} Zeichen",
+    },
+    choice_count: Plural {
+        one: "{n} Option",
+        other: "{n} Optionen",
+    },
+    // "Byte" is also the plural after a number (Duden).
+    byte: Plural {
+        one: "{n} Byte",
+        other: "{n} Byte",
+    },
+    size_units: ["kB", "MB", "GB"],
+    text_type: "Text",
+    statuses: [
+        "vollständig",
+        "unvollständig",
+        "unbestätigt",
+        "zurückgezogen",
+    ],
+    refusals: refusals::DE,
     months: [
         "Januar",
         "Februar",

@@ -343,8 +343,17 @@ impl Pipeline {
         let Decision::Record(written) = &decision else {
             return Ok(decision.outcome());
         };
-        self.apply(&mut tx, mail, inbound, &identity, application, written, now)
-            .await?;
+        self.apply(
+            &mut tx,
+            mail,
+            inbound,
+            &identity,
+            application,
+            written,
+            vouched,
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(PipelineError::from)?;
         if written.erase {
             // The rows are gone; a failed rebuild of the file leaves
@@ -378,6 +387,7 @@ impl Pipeline {
         identity: &str,
         application: Option<i64>,
         w: &Written,
+        vouched: bool,
         now: DateTime<Utc>,
     ) -> Result<(), Retry> {
         if w.outcome == MessageOutcome::Erased {
@@ -500,20 +510,27 @@ impl Pipeline {
                 .map_err(PipelineError::from)?;
         }
         // The application's language: the one stored, else this mail's
-        // (which the application then keeps).
+        // (which the application then keeps); a reply to one of ours may
+        // switch it (`lang::settle`).
         let stored = tx
             .application_language(&sender.address)
             .await
             .map_err(PipelineError::from)?;
-        let languages = &mail.live.config.intake.languages;
-        let lang = crate::lang::of_application(stored.as_deref(), languages, || {
-            crate::lang::choose(
-                inbound.content_language.as_deref(),
-                &inbound.body,
-                languages,
-            )
-        });
-        if stored.is_none() {
+        let own = match mail.read {
+            Read::Parsed(_, extracted, _) => {
+                domain::request::own_text(&inbound.body, &extracted.cuts)
+            }
+            Read::Failed(..) => inbound.body.clone(),
+        };
+        let settled = crate::lang::settle(
+            stored.as_deref(),
+            vouched,
+            inbound.content_language.as_deref(),
+            &own,
+            &mail.live.config.intake.languages,
+        );
+        let lang = settled.lang();
+        if let crate::lang::Settled::Store(_) = settled {
             tx.set_language(&sender.address, lang)
                 .await
                 .map_err(PipelineError::from)?;

@@ -309,6 +309,8 @@ impl Question {
                 "no" => lang.words().no.to_string(),
                 _ => value.to_string(),
             },
+            // "cv.pdf (PDF, 7,2 Mo)": the type and size in her words.
+            Kind::File => crate::files::shown_in(value, lang),
             _ => value.to_string(),
         }
     }

@@ -7,6 +7,7 @@ use unicode_normalization::UnicodeNormalization;
 
 pub mod condition;
 pub mod diff;
+mod invalid;
 mod localized;
 mod number;
 pub mod rules;
@@ -15,6 +16,7 @@ mod yesno;
 
 use crate::lang::{Lang, Languages};
 pub use condition::{Condition, When};
+pub use invalid::{Invalid, Wrong};
 pub use localized::{Localized, Translations};
 pub use number::ascii_digits;
 pub use rules::{Broken, Rule};
@@ -416,28 +418,6 @@ impl QuestionSet {
             .iter()
             .position(|q| q.id == id)
             .map(|i| i + 1)
-    }
-}
-
-/// Why an answer was not accepted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Invalid {
-    /// It is no answer of the question's kind (not one of the choices,
-    /// not a number, …), or empty, or over the longest answer taken: in
-    /// words for the applicant.
-    Kind(String),
-    /// It breaks one of the question's rules ([`rules`]).
-    Rule(Broken),
-}
-
-impl Invalid {
-    /// The reason in words for the applicant; `number` is the question's
-    /// number in the mail (rule reasons name it).
-    pub fn words(&self, number: usize) -> String {
-        match self {
-            Invalid::Kind(w) => w.clone(),
-            Invalid::Rule(b) => b.words(number),
-        }
     }
 }
 

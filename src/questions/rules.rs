@@ -51,41 +51,47 @@ pub enum Broken {
 }
 
 impl Broken {
-    /// The reason in plain words, naming the question by its number as
-    /// the applicant's mail shows it, e.g. "Your answer to 5 has 12
-    /// characters; at least 50 are needed."
+    /// The reason in English, naming the question by its number as the
+    /// applicant's mail shows it: "Your answer to 5 has 12 characters;
+    /// at least 50 are needed."
     pub fn words(&self, number: usize) -> String {
-        let n = number;
-        match self {
-            Broken::TooShort { has, need } => format!(
-                "Your answer to {n} has {has} character{}; at least {need} are needed.",
-                plural(*has)
-            ),
-            Broken::TooLong { has, most } => {
-                format!("Your answer to {n} has {has} characters; at most {most} are taken.")
-            }
-            Broken::NoMatch => format!(
-                "Your answer to {n} is not in the form the question asks for (see the note under it)."
-            ),
-            Broken::TooSmall { value, least } => {
-                format!("Your answer to {n} is {value}; the smallest number taken is {least}.")
-            }
-            Broken::TooLarge { value, most } => {
-                format!("Your answer to {n} is {value}; the largest number taken is {most}.")
-            }
-            Broken::TooFewChoices { has, need } => format!(
-                "Your answer to {n} has {has} choice{}; at least {need} are needed.",
-                plural(*has)
-            ),
-            Broken::TooManyChoices { has, most } => {
-                format!("Your answer to {n} has {has} choices; at most {most} are taken.")
-            }
-        }
+        self.words_in(number, Lang::En)
     }
-}
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+    /// The reason in `lang`'s words, its counted words agreeing with
+    /// their numbers ("1 character", French "0 choix") and numbers with
+    /// the language's decimal sign.
+    pub fn words_in(&self, number: usize, lang: Lang) -> String {
+        let words = lang.words();
+        let r = &words.refusals;
+        let count = |p, n: usize| lang.count(p, n as u64);
+        let least = |unit, has: usize, need: usize| {
+            lang.pick(&r.at_least_needed, need as u64)
+                .replace("{has}", &count(unit, has))
+                .replace("{need}", &need.to_string())
+        };
+        let most = |unit, has: usize, most: usize| {
+            lang.pick(&r.at_most_taken, most as u64)
+                .replace("{has}", &count(unit, has))
+                .replace("{most}", &most.to_string())
+        };
+        let text = match self {
+            Broken::TooShort { has, need } => least(&words.character, *has, *need),
+            Broken::TooLong { has, most: m } => most(&words.character, *has, *m),
+            Broken::NoMatch => r.no_match.to_string(),
+            Broken::TooSmall { value, least } => r
+                .too_small
+                .replace("{value}", &lang.decimal(value))
+                .replace("{least}", &lang.decimal(least)),
+            Broken::TooLarge { value, most } => r
+                .too_large
+                .replace("{value}", &lang.decimal(value))
+                .replace("{most}", &lang.decimal(most)),
+            Broken::TooFewChoices { has, need } => least(&words.choice_count, *has, *need),
+            Broken::TooManyChoices { has, most: m } => most(&words.choice_count, *has, *m),
+        };
+        text.replace("{number}", &number.to_string())
+    }
 }
 
 /// Characters as a person counts them (extended grapheme clusters).
@@ -340,20 +346,21 @@ pub fn hints(rules: &[Rule], lang: Lang) -> Vec<String> {
     let words = lang.words();
     let find = |f: fn(&Rule) -> Option<f64>| rules.iter().find_map(f);
     let mut out = Vec::new();
-    let range = |low: Option<f64>, high: Option<f64>, unit: &str| -> Option<String> {
-        let with_unit = |x: f64| {
-            if unit.is_empty() {
-                shown(x)
-            } else {
-                format!("{} {unit}", shown(x))
-            }
+    // A number in the language's decimal sign; with a unit, counted in
+    // the form its number takes ("1 character", "50 characters").
+    let range = |low: Option<f64>, high: Option<f64>, unit: Option<&crate::lang::Plural>| {
+        let plain = |x: f64| lang.decimal(&shown(x));
+        let with_unit = |x: f64| match unit {
+            // Units count whole things (lengths, choices).
+            Some(p) => lang.pick(p, x as u64).replace("{n}", &plain(x)),
+            None => plain(x),
         };
         match (low, high) {
             (Some(l), Some(h)) if l == h => Some(words.exactly.replace("{n}", &with_unit(l))),
             (Some(l), Some(h)) => Some(
                 words
                     .from_to
-                    .replace("{low}", &shown(l))
+                    .replace("{low}", &plain(l))
                     .replace("{high}", &with_unit(h)),
             ),
             (Some(l), None) => Some(words.at_least.replace("{n}", &with_unit(l))),
@@ -370,7 +377,7 @@ pub fn hints(rules: &[Rule], lang: Lang) -> Vec<String> {
             Rule::MaxLength(n) => Some(*n as f64),
             _ => None,
         }),
-        words.characters,
+        Some(&words.character),
     ));
     out.extend(range(
         find(|r| match r {
@@ -381,7 +388,7 @@ pub fn hints(rules: &[Rule], lang: Lang) -> Vec<String> {
             Rule::Max(x) => Some(*x),
             _ => None,
         }),
-        "",
+        None,
     ));
     out.extend(range(
         find(|r| match r {
@@ -392,7 +399,7 @@ pub fn hints(rules: &[Rule], lang: Lang) -> Vec<String> {
             Rule::MaxChoices(n) => Some(*n as f64),
             _ => None,
         }),
-        words.choices_unit,
+        Some(&words.choice_count),
     ));
     out
 }

@@ -2,7 +2,7 @@
 //! it was refused.
 
 use super::rules::{self, Shape};
-use super::{Invalid, Kind, Question, fold, number::number, short, yesno::yes_no};
+use super::{Invalid, Kind, Question, Wrong, fold, number::number, short, yesno::yes_no};
 
 /// An answer as it is stored: the canonical value when it passes, else
 /// the text as given (trimmed) and why it fails.
@@ -60,14 +60,15 @@ impl Question {
 
     fn bounds(&self, value: &str) -> Result<(), Invalid> {
         if value.is_empty() {
-            return Err(Invalid::Kind("the answer is empty".into()));
+            return Err(Invalid::Kind(Wrong::Empty));
         }
         let limit = self.max_chars();
         let chars = value.chars().count();
         if chars > limit {
-            return Err(Invalid::Kind(format!(
-                "the answer is too long ({chars} characters; at most {limit})"
-            )));
+            return Err(Invalid::Kind(Wrong::TooLong {
+                has: chars,
+                most: limit,
+            }));
         }
         Ok(())
     }
@@ -97,7 +98,7 @@ impl Question {
                     }
                 }
                 if out.is_empty() {
-                    return Err(Invalid::Kind("no choice given".into()));
+                    return Err(Invalid::Kind(Wrong::NoChoice));
                 }
                 let n = out.len();
                 Ok((out.join(", "), n))
@@ -116,9 +117,7 @@ impl Question {
                             .filter(|a| a.domain().contains('.'))
                     })
                     .map(|a| (a.to_string(), 0))
-                    .ok_or_else(|| {
-                        Invalid::Kind(format!("`{}` is not an email address", short(value)))
-                    })
+                    .ok_or_else(|| Invalid::Kind(Wrong::NotEmail(short(value))))
             }
             Kind::Url => {
                 let candidate = value.trim_matches(|c| c == '<' || c == '>');
@@ -140,28 +139,20 @@ impl Question {
                     {
                         one(u.to_string())
                     }
-                    _ => Err(Invalid::Kind(format!(
-                        "`{}` is not a web address",
-                        short(value)
-                    ))),
+                    _ => Err(Invalid::Kind(Wrong::NotUrl(short(value)))),
                 }
             }
             Kind::Yesno => match yes_no(value) {
                 Some(true) => one("yes".into()),
                 Some(false) => one("no".into()),
-                None => Err(Invalid::Kind(format!(
-                    "`{}` is not yes or no",
-                    short(value)
-                ))),
+                None => Err(Invalid::Kind(Wrong::NotYesno(short(value)))),
             },
             // Answered by an attached file, never by text: see
             // `crate::files::assign`.
-            Kind::File => Err(Invalid::Kind(
-                "no file came with it: attach the file to your reply".into(),
-            )),
+            Kind::File => Err(Invalid::File(crate::files::Refusal::NoFile)),
             Kind::Number => number(value)
                 .map(|n| (n, 0))
-                .ok_or_else(|| Invalid::Kind(format!("`{}` is not a number", short(value)))),
+                .ok_or_else(|| Invalid::Kind(Wrong::NotNumber(short(value)))),
         }
     }
 
@@ -260,15 +251,11 @@ impl Question {
         matches.sort_unstable();
         matches.dedup();
         match matches.as_slice() {
-            [one] => canonical(*one).ok_or_else(|| Invalid::Kind("no such choice".into())),
-            [] => Err(Invalid::Kind(format!(
-                "`{}` is not one of the choices",
-                short(raw.trim())
-            ))),
-            _ => Err(Invalid::Kind(format!(
-                "`{}` matches more than one choice",
-                short(raw.trim())
-            ))),
+            [one] => {
+                canonical(*one).ok_or_else(|| Invalid::Kind(Wrong::NotAChoice(short(raw.trim()))))
+            }
+            [] => Err(Invalid::Kind(Wrong::NotAChoice(short(raw.trim())))),
+            _ => Err(Invalid::Kind(Wrong::SeveralChoices(short(raw.trim())))),
         }
     }
 }

@@ -186,14 +186,15 @@ impl Tx {
         Ok(lang.flatten())
     }
 
-    /// Stores `lang` on `email`'s application when it has none yet (the
-    /// first mail's language stays); nothing without an application.
+    /// Stores `lang` on `email`'s application: its first language, or a
+    /// switch (`lang::settle` decides which); nothing without an
+    /// application.
     pub async fn set_language(
         &mut self,
         email: &str,
         lang: crate::lang::Lang,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE applications SET language = $1 WHERE email = $2 AND language IS NULL")
+        sqlx::query("UPDATE applications SET language = $1 WHERE email = $2")
             .bind(lang.code())
             .bind(email.to_lowercase())
             .execute(&mut *self.inner)

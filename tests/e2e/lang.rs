@@ -263,6 +263,136 @@ async fn a_french_applicant_is_answered_in_french_and_her_choices_stored_canonic
     );
 }
 
+/// A French applicant's answers that break the question's rules and
+/// kind: each reason in French, in the problems mail in French; her
+/// question mail names the French request words and a privacy line
+/// that says what this deployment does.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_french_applicant_is_told_in_french_why_an_answer_is_refused() {
+    let intake = french_intake();
+    let marie = intake.stack.address("marie-rule", "example.net");
+    let first = mail(
+        &marie,
+        "Marie Curie",
+        &intake.team,
+        "Candidature",
+        "",
+        "Bonjour,\n\nJe souhaite poser ma candidature pour rejoindre votre \
+         groupe de travail. Pouvez-vous m'envoyer les questions ?\n\nMerci,\nMarie",
+    );
+    let q = intake.exchange(&marie, first, 1).await;
+    contains_all(
+        &q.body,
+        &[
+            "- RETIRER : retirer votre candidature ;",
+            "- MES DONNÉES : recevoir une copie",
+            "- SUPPRIMER : faire tout effacer",
+            "Vos réponses sont conservées dans la boîte aux lettres",
+            "Elles sont conservées jusqu'à ce que vous ou l'équipe les effaciez.",
+        ],
+    );
+    for english in ["WITHDRAW", "MY DATA", "DELETE", "uniquement"] {
+        assert!(!q.body.contains(english), "{english:?} in:\n{}", q.body);
+    }
+
+    let long_name = "Marie Salomea Skłodowska-Curie, deux fois lauréate du prix Nobel";
+    let problems = intake
+        .answer(
+            &marie,
+            "Marie Curie",
+            &q,
+            &format!("1. {long_name}\n2. Mars\n3. anglais\n4. peut-être"),
+            2,
+        )
+        .await;
+    contains_all(
+        &problems.body,
+        &[
+            "Ces réponses n'ont pas pu être acceptées :",
+            "   Problème : Votre réponse à la question 1 compte 64 caractères ; \
+             on en accepte 60 au plus.\n",
+            "   Problème : « Mars » ne fait pas partie des choix\n",
+            "   Problème : « peut-être » n'est ni oui ni non\n",
+        ],
+    );
+    for english in [
+        "Your answer",
+        "is not one of the choices",
+        "is not yes or no",
+        "characters",
+        "Problem:",
+    ] {
+        assert!(
+            !problems.body.contains(english),
+            "{english:?} in:\n{}",
+            problems.body
+        );
+    }
+    // Stored as given, failing, for staff.
+    let app = intake.application(&marie).unwrap();
+    assert_eq!(app["status"], "incomplete", "{app}");
+    assert_eq!(app["answers"]["name"], long_name, "{app}");
+}
+
+/// A first mail too short to tell a language by gets the default
+/// (English); a reply written in French switches her to French for good,
+/// and a cold mail in another language changes nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_applicant_whose_short_first_mail_got_english_switches_by_writing_french() {
+    let intake = french_intake();
+    let jeanne = intake.stack.address("jeanne-switch", "example.net");
+    let first = mail(
+        &jeanne,
+        "Jeanne Martin",
+        &intake.team,
+        "Candidature",
+        "",
+        "Bonjour",
+    );
+    let q = intake.exchange(&jeanne, first, 1).await;
+    assert!(q.body.starts_with("Hello Jeanne Martin,"), "{}", q.body);
+    assert_eq!(intake.application(&jeanne).unwrap()["language"], "en");
+
+    // She answers one question and writes, in French, above it.
+    let problems = intake
+        .answer(
+            &jeanne,
+            "Jeanne Martin",
+            &q,
+            "Bonjour, je préfère recevoir vos messages en français, s'il vous \
+         plaît. Je réponds déjà à la première question.\n\n1. Jeanne Martin",
+            2,
+        )
+        .await;
+    contains_all(
+        &problems.body,
+        &[
+            "Bonjour Jeanne Martin,",
+            "Ces questions attendent encore une réponse :",
+            "2. Dans quelle région vivez-vous ? (obligatoire)",
+        ],
+    );
+    assert!(!problems.body.contains("Hello"), "{}", problems.body);
+    assert_eq!(intake.application(&jeanne).unwrap()["language"], "fr");
+
+    // A later reply of bare answers keeps French (too little to go by).
+    let confirmation = intake
+        .answer(
+            &jeanne,
+            "Jeanne Martin",
+            &problems,
+            "2. Asie\n3. anglais\n4. oui",
+            3,
+        )
+        .await;
+    assert!(
+        confirmation.body.contains("est complète."),
+        "{}",
+        confirmation.body
+    );
+    assert_eq!(intake.application(&jeanne).unwrap()["language"], "fr");
+}
+
 /// A templates folder whose `questons.txt` would be silently ignored.
 fn misspelt_override() -> Intake {
     let intake = Intake::with(|c| {

@@ -132,8 +132,9 @@ fn take_files(w: &mut Written, checked: &mut Checked, files: &Assignment) -> Vec
             FileAnswer::Refused(why) => {
                 checked
                     .refused
-                    .insert(qid.clone(), Invalid::Kind(why.clone()));
-                refused.push(why.clone());
+                    .insert(qid.clone(), Invalid::File(why.clone()));
+                // Staff read it in English.
+                refused.push(why.words());
             }
         }
     }
