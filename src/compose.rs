@@ -11,7 +11,7 @@ use tera::Context;
 
 use crate::answers::question_block;
 use crate::config::Settings;
-use crate::domain::reply_subject;
+use crate::domain::{Flip, reply_subject};
 use crate::ingest::{Inbound, Sender};
 use crate::lang::Lang;
 use crate::privacy::export::Export;
@@ -178,6 +178,58 @@ impl Composer<'_> {
         self.templates.render_in(self.lang, name, ctx)
     }
 
+    /// The flip's lines: the questions that now apply, each with the
+    /// question block the first mail shows (optional ones marked so:
+    /// they are asked, not required), leaving out those `shown` already
+    /// (with a problem); the changed answers that are why, and the
+    /// questions that no longer apply, by number.
+    fn insert_flip(&self, ctx: &mut Context, flip: &Flip, shown: &BTreeMap<String, Invalid>) {
+        let now: Vec<String> = flip
+            .now_apply
+            .iter()
+            .filter(|id| !shown.contains_key(*id))
+            .cloned()
+            .collect();
+        let optional = self.lang.words().optional;
+        let blocks: Vec<String> = self
+            .config
+            .questions
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| now.contains(&q.id))
+            .map(|(i, q)| {
+                let mut block = question_block(q, i + 1, &self.config.questions, self.lang);
+                if !q.required
+                    && let Some(first) = block.first_mut()
+                {
+                    first.push(' ');
+                    first.push_str(optional);
+                }
+                block.join("\n")
+            })
+            .collect();
+        ctx.insert("now_apply", &blocks);
+        ctx.insert("because", &self.numbers(&flip.because));
+        ctx.insert("because_count", &flip.because.len());
+        ctx.insert("no_longer", &self.numbers(&flip.no_longer));
+        ctx.insert("no_longer_count", &flip.no_longer.len());
+    }
+
+    /// Question numbers as a sentence lists them in the mail's language:
+    /// "3", "3 and 4", "2, 3 and 4"; empty for none.
+    fn numbers(&self, ids: &[String]) -> String {
+        let n: Vec<String> = ids
+            .iter()
+            .filter_map(|id| self.config.questions.number_of(id))
+            .map(|n| n.to_string())
+            .collect();
+        match n.split_last() {
+            None => String::new(),
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} {} {last}", rest.join(", "), self.lang.words().and),
+        }
+    }
+
     fn blocks(&self, ids: Option<&[String]>) -> Vec<String> {
         self.config
             .questions
@@ -217,9 +269,11 @@ impl Composer<'_> {
         name: Option<&str>,
         current: &BTreeMap<String, String>,
         complete: bool,
+        flip: &Flip,
     ) -> Result<String, ComposeError> {
         let mut ctx = self.base(name);
         ctx.insert("complete", &complete);
+        self.insert_flip(&mut ctx, flip, &BTreeMap::new());
         ctx.insert("items", &self.items(current));
         Ok(self.render("confirmation.txt", &ctx)?)
     }
@@ -231,13 +285,16 @@ impl Composer<'_> {
         stored_now: usize,
         missing: &[String],
         invalid: &BTreeMap<String, Invalid>,
+        flip: &Flip,
     ) -> Result<String, ComposeError> {
         let mut ctx = self.base(name);
         ctx.insert("stored", &stored_now);
-        // A question both missing and refused is shown once, with its problem.
+        // A question both missing and refused is shown once, with its
+        // problem; one that now applies, once, with the flip.
+        self.insert_flip(&mut ctx, flip, invalid);
         let missing: Vec<String> = missing
             .iter()
-            .filter(|id| !invalid.contains_key(*id))
+            .filter(|id| !invalid.contains_key(*id) && !flip.now_apply.contains(id))
             .cloned()
             .collect();
         ctx.insert("missing", &self.blocks(Some(&missing)));
@@ -274,12 +331,13 @@ impl Composer<'_> {
     fn texts_of_one_language(&self) -> Result<Vec<String>, ComposeError> {
         let all: Vec<String> = self.config.questions.iter().map(|q| q.id.clone()).collect();
         let none = BTreeMap::new();
-        Ok(vec![
+        let no_flip = Flip::default();
+        let mut texts = vec![
             self.questions_text(None, false)?,
             self.questions_text(None, true)?,
-            self.confirmation_text(None, &none, true)?,
-            self.confirmation_text(None, &none, false)?,
-            self.problems_text(None, &none, 0, &all, &BTreeMap::new())?,
+            self.confirmation_text(None, &none, true, &no_flip)?,
+            self.confirmation_text(None, &none, false, &no_flip)?,
+            self.problems_text(None, &none, 0, &all, &BTreeMap::new(), &no_flip)?,
             self.closed_text(None)?,
             self.attachment_text(None, &[])?,
             self.simple_text("confirm-address.txt", None)?,
@@ -288,7 +346,38 @@ impl Composer<'_> {
             self.simple_text("confirm-erase.txt", None)?,
             self.simple_text("withdrawn.txt", None)?,
             self.data_copy_text(&Export::default())?,
-        ])
+        ];
+        // A flip's lines in each of their forms (one question or several,
+        // with and without the answer that is why), and every question's
+        // block as a flip asks it (optional ones marked); the refused
+        // answers' heading, which follows the flip's blocks.
+        let one: Vec<String> = all.iter().take(1).cloned().collect();
+        let refused: BTreeMap<String, Invalid> = one
+            .iter()
+            .map(|id| (id.clone(), Invalid::Kind(String::new())))
+            .collect();
+        for flip in [
+            Flip {
+                because: all.clone(),
+                now_apply: all.clone(),
+                no_longer: all.clone(),
+            },
+            Flip {
+                because: one.clone(),
+                now_apply: one.clone(),
+                no_longer: one,
+            },
+            Flip {
+                because: Vec::new(),
+                now_apply: all.clone(),
+                no_longer: Vec::new(),
+            },
+        ] {
+            texts.push(self.confirmation_text(None, &none, true, &flip)?);
+            texts.push(self.problems_text(None, &none, 0, &all, &BTreeMap::new(), &flip)?);
+            texts.push(self.problems_text(None, &none, 0, &all, &refused, &flip)?);
+        }
+        Ok(texts)
     }
 
     pub fn attachment_text(
@@ -438,12 +527,15 @@ mod tests {
     use std::path::Path;
 
     pub(super) fn config(dir: &Path) -> Settings {
-        std::fs::write(
-            dir.join("q.toml"),
+        config_with(
+            dir,
             "[[question]]\nid = \"name\"\nprompt = \"Name?\"\nrequired = true\n\
              [[question]]\nid = \"region\"\nprompt = \"Region?\"\nkind = \"choice\"\nchoices = [\"Africa\", \"Asia\"]\nrequired = true\n",
         )
-        .expect("write");
+    }
+
+    pub(super) fn config_with(dir: &Path, questions: &str) -> Settings {
+        std::fs::write(dir.join("q.toml"), questions).expect("write");
         let text = "[intake]\naddress = \"t@example.org\"\nname = \"Group\"\nquestions = \"q.toml\"\n\
                     [imap]\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\n[smtp]\nhost = \"h\"\n\
                     [database]\nurl = \"sqlite://x.db\"\n";
@@ -474,8 +566,15 @@ mod tests {
             texts.extend(c.in_lang(lang).texts_of_one_language().expect("texts"));
         }
         texts.push(
-            c.problems_text(Some("Ada"), &stored, 1, &["region".into()], &invalid)
-                .expect("problems"),
+            c.problems_text(
+                Some("Ada"),
+                &stored,
+                1,
+                &["region".into()],
+                &invalid,
+                &Flip::default(),
+            )
+            .expect("problems"),
         );
         texts.push(
             c.problems_text(
@@ -484,22 +583,343 @@ mod tests {
                 0,
                 &["name".into(), "region".into()],
                 &BTreeMap::new(),
+                &Flip::default(),
             )
             .expect("problems"),
         );
         texts.push(
-            c.problems_text(None, &stored, 0, &[], &invalid)
+            c.problems_text(None, &stored, 0, &[], &invalid, &Flip::default())
                 .expect("problems"),
         );
         texts.push(
-            c.confirmation_text(Some("Ada"), &stored, true)
+            c.confirmation_text(Some("Ada"), &stored, true, &Flip::default())
                 .expect("confirmation"),
         );
+        assert!(texts[texts.len() - 4].contains("Problem: `Mars`"));
+        // A flip with and without the rest of each mail, in each language.
+        let flips = [
+            Flip {
+                because: vec!["name".into()],
+                now_apply: vec!["region".into()],
+                no_longer: Vec::new(),
+            },
+            Flip {
+                because: vec!["name".into()],
+                now_apply: Vec::new(),
+                no_longer: vec!["region".into()],
+            },
+            Flip {
+                because: vec!["name".into()],
+                now_apply: vec!["region".into()],
+                no_longer: vec!["name".into(), "region".into()],
+            },
+        ];
+        for lang in Lang::ALL {
+            let c = c.in_lang(lang);
+            for flip in &flips {
+                for current in [&stored, &BTreeMap::new()] {
+                    texts.push(c.confirmation_text(None, current, true, flip).expect("c"));
+                    for (missing, invalid) in [
+                        (vec!["region".to_string()], BTreeMap::new()),
+                        (Vec::new(), invalid.clone()),
+                    ] {
+                        texts.push(
+                            c.problems_text(None, current, 1, &missing, &invalid, flip)
+                                .expect("p"),
+                        );
+                    }
+                }
+            }
+        }
         for t in &texts {
             assert!(!t.contains("\n\n\n"), "runs of blank lines in:\n{t}");
             assert!(t.ends_with("-- \nGroup\n"), "signature:\n{t}");
         }
-        assert!(texts[texts.len() - 4].contains("Problem: `Mars`"));
+    }
+}
+
+#[cfg(test)]
+mod flip {
+    use super::tests::config_with;
+    use super::*;
+
+    /// Europe asks whether a visa is needed (required) and a city
+    /// (optional).
+    const QUESTIONS: &str = r#"
+[[question]]
+id = "name"
+prompt = "Name?"
+required = true
+
+[[question]]
+id = "region"
+prompt = "Region?"
+kind = "choice"
+choices = ["Europe", "Africa", "Asia"]
+required = true
+
+[[question]]
+id = "visa"
+prompt = "Do you need a visa?"
+kind = "yesno"
+required = true
+when = { region = "Europe" }
+
+[[question]]
+id = "city"
+prompt = "Which city would you like to meet in?"
+help = "Any city in Europe."
+when = { region = "Europe" }
+"#;
+
+    fn ids(ids: &[&str]) -> Vec<String> {
+        ids.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn stored(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn flip(because: &[&str], now_apply: &[&str], no_longer: &[&str]) -> Flip {
+        Flip {
+            because: ids(because),
+            now_apply: ids(now_apply),
+            no_longer: ids(no_longer),
+        }
+    }
+
+    /// The follow-up asks what now applies with the first mail's block,
+    /// an optional question marked so, and names what no longer applies.
+    #[test]
+    fn the_follow_up_asks_what_now_applies_as_the_first_mail_does() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = config_with(dir.path(), QUESTIONS);
+        let templates = Templates::load(None).expect("templates");
+        let c = Composer {
+            config: &config,
+            templates: &templates,
+            lang: Lang::En,
+        };
+        let first = c.questions_text(None, false).expect("questions");
+        let city = "4. Which city would you like to meet in?\n   \
+                    Answer only if you answered Europe to 2.\n   Any city in Europe.";
+        assert!(first.contains(city), "{first}");
+
+        // Europe, the visa answered: a confirmation asking the city.
+        let europe = stored(&[("name", "Ada"), ("region", "Europe"), ("visa", "no")]);
+        let text = c
+            .confirmation_text(
+                Some("Ada"),
+                &europe,
+                true,
+                &flip(&["region"], &["city"], &[]),
+            )
+            .expect("confirmation");
+        assert!(
+            text.contains(
+                "is complete.\n\nBecause of your answer to 2, this question now applies to you.\n\
+                 Please answer it in a reply to this mail.\n\n\
+                 4. Which city would you like to meet in? (optional)\n   \
+                 Answer only if you answered Europe to 2.\n   Any city in Europe.\n\n\
+                 This is a copy of what we stored:"
+            ),
+            "{text}"
+        );
+
+        // Europe alone: the problems mail asks both, each once.
+        let text = c
+            .problems_text(
+                Some("Ada"),
+                &stored(&[("name", "Ada"), ("region", "Europe")]),
+                1,
+                &ids(&["visa"]),
+                &BTreeMap::new(),
+                &flip(&["region"], &["visa", "city"], &[]),
+            )
+            .expect("problems");
+        assert!(
+            text.contains(
+                "Because of your answer to 2, these questions now apply to you.\n\
+                 Please answer them in a reply to this mail.\n\n\
+                 3. Do you need a visa? (required)\n"
+            ),
+            "{text}"
+        );
+        assert_eq!(text.matches("3. Do you need a visa?").count(), 1, "{text}");
+        assert!(text.contains("4. Which city would you like to meet in? (optional)"));
+        assert!(!text.contains("still need an answer"), "{text}");
+
+        // Back to Asia: the kept answers are named by number, not shown.
+        let asia = stored(&[("name", "Ada"), ("region", "Asia"), ("visa", "no")]);
+        let shown = stored(&[("name", "Ada"), ("region", "Asia")]);
+        let text = c
+            .confirmation_text(
+                None,
+                &shown,
+                true,
+                &flip(&["region"], &[], &["visa", "city"]),
+            )
+            .expect("confirmation");
+        assert!(
+            text.contains(
+                "is complete.\n\nQuestions 3 and 4 no longer apply to you; your answers to them are\n\
+                 kept, but no longer needed.\n\nThis is a copy of what we stored:"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("Do you need a visa"), "{text}");
+        let text = c
+            .problems_text(
+                None,
+                &asia,
+                0,
+                &ids(&["name"]),
+                &BTreeMap::new(),
+                &flip(&["region"], &[], &["visa"]),
+            )
+            .expect("problems");
+        assert!(
+            text.contains(
+                "We stored 0 answers.\nQuestion 3 no longer applies to you; your answer to it is kept,\n\
+                 but no longer needed.\n\nThese questions still need an answer:"
+            ) || text.contains(
+                "reply to the Group.\nQuestion 3 no longer applies to you; your answer to it is kept,\n\
+                 but no longer needed.\n\nThese questions still need an answer:"
+            ),
+            "{text}"
+        );
+        // French: the same lines, by hand.
+        let text = c
+            .in_lang(Lang::Fr)
+            .confirmation_text(None, &shown, true, &flip(&["region"], &["city"], &["visa"]))
+            .expect("confirmation");
+        assert!(
+            text.contains(
+                "La question 3 ne vous concerne plus ; votre réponse est\n\
+                 conservée, mais n'est plus nécessaire.\n\n\
+                 Suite à votre réponse à la question 2, cette question vous concerne désormais."
+            ),
+            "{text}"
+        );
+        assert!(text.contains("(facultative)"), "{text}");
+    }
+
+    fn quoted(text: &str) -> String {
+        text.lines()
+            .map(|l| {
+                if l.is_empty() {
+                    ">".to_string()
+                } else {
+                    format!("> {l}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// A reply quoting a follow-up that asks what now applies is read as
+    /// any other: the answer typed under the new block, or numbered above
+    /// the quote, is the question's; the quoted flip lines are nobody's
+    /// answer.
+    #[test]
+    fn a_reply_quoting_the_flip_is_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = config_with(dir.path(), QUESTIONS);
+        let templates = Templates::load(None).expect("templates");
+        let c = Composer {
+            config: &config,
+            templates: &templates,
+            lang: Lang::En,
+        };
+        let reader = crate::extractor(&config, &templates).expect("extractor");
+        let europe = stored(&[("name", "Ada"), ("region", "Europe"), ("visa", "no")]);
+        let asked = c
+            .confirmation_text(
+                Some("Ada"),
+                &europe,
+                true,
+                &flip(&["region"], &["city"], &["name"]),
+            )
+            .expect("confirmation");
+        let problems = c
+            .problems_text(
+                Some("Ada"),
+                &stored(&[("name", "Ada"), ("region", "Europe")]),
+                1,
+                &ids(&["visa"]),
+                &BTreeMap::new(),
+                &flip(&["region"], &["visa", "city"], &["name"]),
+            )
+            .expect("problems");
+        // With a refused answer too: the flip's lines come before any
+        // other block, so no line of them follows a question's block
+        // where a line not ours would be an answer typed in the quote.
+        let mut invalid = BTreeMap::new();
+        invalid.insert("name".to_string(), Invalid::Kind("too short".into()));
+        let refused = c
+            .problems_text(
+                Some("Ada"),
+                &stored(&[("region", "Europe")]),
+                0,
+                &ids(&["visa"]),
+                &invalid,
+                &flip(&["region"], &["visa", "city"], &["name"]),
+            )
+            .expect("problems");
+        assert!(refused.contains("(optional)"), "{refused}");
+        let attribution = "On Mon, 30 Nov 2026 at 12:00, Group <t@example.org> wrote:";
+        let outlook = "From: Group <t@example.org>\nSent: Monday, 30 November 2026 12:00\n\
+                       To: ada@example.net\nSubject: Apply";
+        for mail in [&asked, &problems, &refused] {
+            // Nothing typed: the quoted follow-up holds no answer, nor a
+            // copy of it under an Outlook header block.
+            let body = format!("Thank you!\n\n{attribution}\n{}\n", quoted(mail));
+            let read = reader.extract(&body);
+            assert!(read.answers.is_empty(), "{:?}\n{body}", read.answers);
+            // Under Outlook's header block the copy of what we stored is
+            // read back as it was stored, as without a flip: it changes
+            // nothing. (A refused answer's "Problem: …" line is read there
+            // as a new answer with or without a flip: not tested here.)
+            if !std::ptr::eq(mail, &refused) {
+                let body = format!("Thank you!\n\n{outlook}\n\n{mail}\n");
+                let read = reader.extract(&body);
+                let copy = stored(&[("name", "Ada"), ("region", "Europe"), ("visa", "no")]);
+                assert!(
+                    read.answers.iter().all(|(k, v)| copy.get(k) == Some(v)),
+                    "{:?}\n{body}",
+                    read.answers
+                );
+            }
+
+            // Typed under the new block, inside the reply.
+            let under = quoted(mail).replace(
+                ">    Any city in Europe.\n",
+                ">    Any city in Europe.\nBerlin, if I may\n",
+            );
+            let body = format!("{attribution}\n{under}\n");
+            let read = reader.extract(&body);
+            assert_eq!(
+                read.answers,
+                stored(&[("city", "Berlin, if I may")]),
+                "{body}"
+            );
+
+            // Numbered above the quote, the marks copied with the prompt.
+            let body = format!(
+                "4. Which city would you like to meet in? (optional) Berlin\n3. no\n\n\
+                 {attribution}\n{}\n",
+                quoted(mail)
+            );
+            let read = reader.extract(&body);
+            assert_eq!(
+                read.answers,
+                stored(&[("city", "Berlin"), ("visa", "no")]),
+                "{body}"
+            );
+        }
     }
 }
 

@@ -365,9 +365,10 @@ pub(super) fn strip_prompt(answer: &str, q: &Question) -> String {
             let remainder: String = first.trim_start().chars().skip(skip).collect();
             let mut remainder = remainder.trim_start();
             for lang in crate::lang::Lang::ALL {
-                remainder = remainder
-                    .strip_prefix(lang.words().required)
-                    .unwrap_or(remainder);
+                let words = lang.words();
+                for mark in [words.required, words.optional] {
+                    remainder = remainder.strip_prefix(mark).unwrap_or(remainder);
+                }
             }
             new_first = Some(remainder.trim_start_matches([':', '-', ' ']).to_string());
             break;

@@ -10,6 +10,7 @@
 pub mod assessment;
 pub mod backfill;
 pub mod decision;
+pub mod flip;
 pub mod gates;
 pub mod impact;
 pub mod request;
@@ -22,6 +23,7 @@ pub use decision::{
     ApplicationChange, Confirming, Decision, Facts, Held, NewAnswer, NewFile, Reading, ReplyText,
     Written, decide,
 };
+pub use flip::{Flip, flip};
 pub use gates::{SendLimits, SentLastHour};
 pub use impact::{Cause, Impact, impact};
 

@@ -11,6 +11,7 @@ use crate::questions::QuestionSet;
 
 mod assessment;
 mod files;
+mod flip;
 mod gates;
 
 const TEAM: &str = "team@example.org";
@@ -104,8 +105,11 @@ impl Default for World {
 }
 
 fn decide_with(case: &Case, w: &World) -> Decision {
+    decide_with_questions(case, w, &questions())
+}
+
+fn decide_with_questions(case: &Case, w: &World, qs: &QuestionSet) -> Decision {
     let now = Utc::now();
-    let qs = questions();
     decide(&Facts {
         now,
         received_at: now - w.received_ago,
@@ -122,8 +126,8 @@ fn decide_with(case: &Case, w: &World) -> Decision {
         known: &w.known,
         team_address: TEAM,
         closes_at: w.closed_ago.map(|a| now - a),
-        questions: &qs,
-        asked: &qs,
+        questions: qs,
+        asked: qs,
         vouched: w.vouched,
         confirms: w.confirms.as_ref(),
         trusted_authserv_id: w.trusted,

@@ -11,6 +11,9 @@ use super::{Lang, Plural};
 pub struct Words {
     /// After a required question's prompt, with its parentheses.
     pub required: &'static str,
+    /// After an optional question's prompt where optional ones are set
+    /// apart: a follow-up asking the questions that now apply.
+    pub optional: &'static str,
     pub paragraph: &'static str,
     pub choice: &'static str,
     /// The same past 26 choices, which are numbered rather than lettered.
@@ -61,6 +64,7 @@ pub struct Words {
 
 const EN: Words = Words {
     required: "(required)",
+    optional: "(optional)",
     paragraph: "Several sentences or paragraphs are welcome.",
     choice: "Choose one (the letter or the name):",
     choice_by_number: "Choose one (the number or the name):",
@@ -115,6 +119,7 @@ const EN: Words = Words {
 
 const FR: Words = Words {
     required: "(obligatoire)",
+    optional: "(facultative)",
     paragraph: "Plusieurs phrases ou paragraphes sont les bienvenus.",
     choice: "Choisissez-en un (la lettre ou le nom) :",
     choice_by_number: "Choisissez-en un (le numéro ou le nom) :",
@@ -171,6 +176,7 @@ const FR: Words = Words {
 
 const ES: Words = Words {
     required: "(obligatoria)",
+    optional: "(opcional)",
     paragraph: "Puede escribir varias frases o párrafos.",
     choice: "Elija una opción (la letra o el nombre):",
     choice_by_number: "Elija una opción (el número o el nombre):",
@@ -225,6 +231,7 @@ const ES: Words = Words {
 
 const DE: Words = Words {
     required: "(Pflichtfrage)",
+    optional: "(freiwillig)",
     paragraph: "Gern mehrere Sätze oder Absätze.",
     choice: "Wählen Sie eine Antwort (Buchstabe oder Name):",
     choice_by_number: "Wählen Sie eine Antwort (Nummer oder Name):",

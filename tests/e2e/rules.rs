@@ -1,7 +1,9 @@
 //! Rules and conditional questions through the real mail stack: each rule
 //! kind refused in a reply (stored as given, named by number and rule in
 //! plain words, the application incomplete), then accepted; a branch flip
-//! (Europe asks the visa question, Asia does not, and its answer is kept).
+//! (Europe asks the visa question and an optional city, Asia does not and
+//! says their answers are kept but no longer needed, Africa counts the
+//! visa answer again).
 
 use super::common::Intake;
 
@@ -76,6 +78,11 @@ prompt = "Do you need a visa to travel to the meeting in Brussels?"
 kind = "yesno"
 required = true
 when = { region = ["Europe", "Africa"] }
+
+[[question]]
+id = "city"
+prompt = "Which city in Europe would you like to meet in?"
+when = { region = "Europe" }
 "#;
 
 fn intake(questions: &str) -> Intake {
@@ -212,15 +219,26 @@ async fn a_branch_flip_asks_exactly_what_now_applies() {
         q.body
     );
 
-    // Europe: the follow-up asks the Europe-only question, and only it.
+    // Europe: the follow-up asks the Europe-only questions with the first
+    // mail's blocks, the optional one too (marked so), because of the
+    // answer to 2; nothing else, and the required one only there.
     let follow_up = intake
         .answer(&ada, "Ada Lovelace", &q, "1. Ada Lovelace\n2. Europe", 2)
         .await;
     assert!(
         follow_up.body.contains(
-            "These questions still need an answer:\n\n\
-             3. Do you need a visa to travel to the meeting in Brussels? (required)"
+            "Because of your answer to 2, these questions now apply to you.\n\
+             Please answer them in a reply to this mail.\n\n\
+             3. Do you need a visa to travel to the meeting in Brussels? (required)\n   \
+             Answer only if you answered Europe or Africa to 2.\n   Yes or no.\n\n\
+             4. Which city in Europe would you like to meet in? (optional)\n   \
+             Answer only if you answered Europe to 2.\n\n"
         ),
+        "{}",
+        follow_up.body
+    );
+    assert!(
+        !follow_up.body.contains("still need an answer"),
         "{}",
         follow_up.body
     );
@@ -235,11 +253,9 @@ async fn a_branch_flip_asks_exactly_what_now_applies() {
     assert_eq!(app["status"], "incomplete");
     assert_eq!(app["missing"], serde_json::json!(["visa"]));
 
-    // Asia, with an answer to the visa question anyway: it no longer
-    // applies, so the application is complete; the answer is kept in the
-    // database, but neither required nor reported.
+    // Both answered: complete, nothing more asked.
     let confirmation = intake
-        .answer(&ada, "Ada Lovelace", &follow_up, "2. Asia\n3. Yes", 3)
+        .answer(&ada, "Ada Lovelace", &follow_up, "3. Yes\n4. Bruges", 3)
         .await;
     assert!(
         confirmation.body.contains("is complete"),
@@ -247,25 +263,49 @@ async fn a_branch_flip_asks_exactly_what_now_applies() {
         confirmation.body
     );
     assert!(
-        !confirmation.body.contains("3. Do you need a visa"),
-        "not reported:\n{}",
+        !confirmation.body.contains("now appl"),
+        "{}",
         confirmation.body
+    );
+
+    // Asia: the Europe-only questions no longer apply, so the application
+    // is complete without them; the follow-up says their answers are kept
+    // but no longer needed, by number; they stay in the database, neither
+    // required nor reported.
+    let asia = intake
+        .answer(&ada, "Ada Lovelace", &confirmation, "2. Asia", 4)
+        .await;
+    assert!(asia.body.contains("is complete"), "{}", asia.body);
+    assert!(
+        asia.body.contains(
+            "Questions 3 and 4 no longer apply to you; your answers to them are\n\
+             kept, but no longer needed."
+        ),
+        "{}",
+        asia.body
+    );
+    assert!(
+        !asia.body.contains("3. Do you need a visa"),
+        "not reported:\n{}",
+        asia.body
     );
     let app = intake.application(&ada).unwrap();
     assert_eq!(app["status"], "complete", "{app}");
     assert_eq!(app["missing"], serde_json::json!([]));
     assert!(app["answers"].get("visa").is_none(), "{app}");
     let pool = sqlx::SqlitePool::connect(&intake.db_url()).await.unwrap();
-    let kept: Vec<String> =
-        sqlx::query_scalar("SELECT value FROM answers WHERE question_id = 'visa' ORDER BY id")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-    assert_eq!(kept, ["yes"]);
+    let kept: Vec<String> = sqlx::query_scalar(
+        "SELECT value FROM answers WHERE question_id IN ('visa', 'city') ORDER BY question_id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(kept, ["Bruges", "yes"]);
 
-    // Back to Africa: the kept answer counts again, nothing is asked.
+    // Africa: the kept visa answer counts again, nothing is asked; the
+    // city (Europe only) still does not apply.
     let again = intake
-        .answer(&ada, "Ada Lovelace", &confirmation, "2. Africa", 4)
+        .answer(&ada, "Ada Lovelace", &asia, "2. Africa", 5)
         .await;
     assert!(again.body.contains("is complete"), "{}", again.body);
     assert!(
@@ -275,6 +315,8 @@ async fn a_branch_flip_asks_exactly_what_now_applies() {
         "{}",
         again.body
     );
+    assert!(!again.body.contains("now appl"), "{}", again.body);
+    assert!(!again.body.contains("Bruges"), "{}", again.body);
     let app = intake.application(&ada).unwrap();
     assert_eq!(app["status"], "complete", "{app}");
     assert_eq!(app["answers"]["visa"], "yes");

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use super::{ApplicationChange, Facts, Held, NewAnswer, NewFile, ReplyText, Written};
 use crate::answers::Extracted;
-use crate::domain::{Attention, Checked, CurrentAnswers, MessageOutcome, Status, assess, check};
+use crate::domain::{
+    Attention, Checked, CurrentAnswers, MessageOutcome, Status, assess, check, flip,
+};
 use crate::files::{Assignment, FileAnswer};
 use crate::ingest::Sender;
 use crate::questions::{Invalid, QuestionSet, Taken};
@@ -82,11 +84,15 @@ pub(super) fn take(
     let name_for_mail = name.clone().or(name_hint);
     let shown = assessed.reported(&values);
     let status = assessed.status();
+    // Against the same questions before and after, so that only this
+    // mail's changes (and the held answers it confirms) flip anything.
+    let flip = flip(&known.current.values, &values, f.questions);
     w.reply = Some(if assessed.missing.is_empty() && invalid.is_empty() {
         ReplyText::Confirmation {
             name: name_for_mail,
             complete: status == Status::Complete,
             current: shown,
+            flip,
         }
     } else {
         ReplyText::Problems {
@@ -95,6 +101,7 @@ pub(super) fn take(
             stored: accepted,
             missing: assessed.missing,
             invalid,
+            flip,
         }
     });
     w.application = ApplicationChange::Answers { new, name, status };

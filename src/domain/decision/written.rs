@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::answers::Check;
-use crate::domain::{Attention, MessageOutcome, Reply, Status};
+use crate::domain::{Attention, Flip, MessageOutcome, Reply, Status};
 use crate::files::Accepted;
 use crate::questions::Invalid;
 
@@ -98,6 +98,9 @@ pub enum ReplyText {
         /// The answers that count: those to questions that apply.
         current: BTreeMap<String, String>,
         complete: bool,
+        /// What the mail's changes made apply or stop applying: asked,
+        /// or said to be kept but no longer needed.
+        flip: Flip,
     },
     Problems {
         name: Option<String>,
@@ -112,6 +115,10 @@ pub enum ReplyText {
         /// today's questions), and this mail's answers that could not be
         /// stored at all.
         invalid: BTreeMap<String, Invalid>,
+        /// What the mail's changes made apply or stop applying; the
+        /// questions that now apply are asked there, not again among the
+        /// missing ones.
+        flip: Flip,
     },
     /// Asks the address to reply to confirm answers it may not have sent.
     /// Carries no name and nothing of the mail: its From may be forged,
