@@ -7,6 +7,7 @@
 
 pub mod answers;
 pub mod check;
+pub mod commands;
 pub mod compose;
 pub mod config;
 pub mod daemon;
