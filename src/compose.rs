@@ -354,7 +354,7 @@ impl Composer<'_> {
         let one: Vec<String> = all.iter().take(1).cloned().collect();
         let refused: BTreeMap<String, Invalid> = one
             .iter()
-            .map(|id| (id.clone(), Invalid::Kind(String::new())))
+            .map(|id| (id.clone(), Invalid::Kind(crate::questions::Wrong::Empty)))
             .collect();
         for flip in [
             Flip {
@@ -858,7 +858,10 @@ when = { region = "Europe" }
         // other block, so no line of them follows a question's block
         // where a line not ours would be an answer typed in the quote.
         let mut invalid = BTreeMap::new();
-        invalid.insert("name".to_string(), Invalid::Kind("too short".into()));
+        invalid.insert(
+            "name".to_string(),
+            Invalid::Kind(crate::questions::Wrong::NotAChoice("Ad".into())),
+        );
         let refused = c
             .problems_text(
                 Some("Ada"),

@@ -113,11 +113,18 @@ fn every_mail(c: &Composer<'_>) -> Vec<String> {
     ]);
     let mut out = c.texts_of_one_language().expect("texts");
     out.push(
-        c.problems_text(Some("Zoë"), &stored, 1, &["name".into()], &every_reason())
-            .expect("problems"),
+        c.problems_text(
+            Some("Zoë"),
+            &stored,
+            1,
+            &["name".into()],
+            &every_reason(),
+            &Flip::default(),
+        )
+        .expect("problems"),
     );
     out.push(
-        c.confirmation_text(None, &stored, true)
+        c.confirmation_text(None, &stored, true, &Flip::default())
             .expect("confirmation"),
     );
     for status in [
