@@ -195,8 +195,14 @@ mod tests {
     use super::*;
     use std::path::Path;
 
+    fn parse(text: &str) -> QuestionSet {
+        QuestionSet::parse(text, Path::new("q.toml")).expect("questions")
+    }
+
+    /// A name and a required CV (pdf, odt, docx or txt; at most 1 kB),
+    /// then `extra`.
     fn questions(extra: &str) -> QuestionSet {
-        let text = format!(
+        parse(&format!(
             r#"
 [[question]]
 id = "name"
@@ -210,9 +216,17 @@ types = ["pdf", "odt", "docx", "txt"]
 max_size = "1kB"
 required = true
 {extra}"#
-        );
-        QuestionSet::parse(&text, Path::new("q.toml")).expect("questions")
+        ))
     }
+
+    /// A file question to add after the CV: a letter, required.
+    const LETTER: &str = r#"
+[[question]]
+id = "letter"
+prompt = "A motivation letter"
+kind = "file"
+required = true
+"#;
 
     fn file(name: &str, bytes: Vec<u8>) -> Attached {
         Attached {
@@ -235,14 +249,23 @@ required = true
         BTreeMap::new()
     }
 
+    /// Answers by question id.
+    fn answers(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(id, value)| (id.to_string(), value.to_string()))
+            .collect()
+    }
+
+    /// `files` assigned to the name-and-CV questions, with nothing written
+    /// and nothing stored before.
+    fn assign_to_cv(files: &[Attached]) -> Assignment {
+        assign(&questions(""), &none(), files, &none())
+    }
+
     #[test]
     fn with_one_file_question_any_attachment_answers_it() {
-        let a = assign(
-            &questions(""),
-            &none(),
-            &[file("Lebenslauf.pdf", pdf())],
-            &none(),
-        );
+        let a = assign_to_cv(&[file("Lebenslauf.pdf", pdf())]);
         assert_eq!(
             a.answers["cv"],
             FileAnswer::Accepted(Accepted {
@@ -271,14 +294,14 @@ required = true
             (b"my cv in plain text".to_vec(), FileType::Txt),
         ] {
             // Named wrongly on purpose: the content decides.
-            let a = assign(&questions(""), &none(), &[file("cv.bin", bytes)], &none());
+            let a = assign_to_cv(&[file("cv.bin", bytes)]);
             assert!(
                 matches!(&a.answers["cv"], FileAnswer::Accepted(x) if x.kind == kind),
                 "{kind:?}: {:?}",
                 a.answers
             );
         }
-        let a = assign(&questions(""), &none(), &[file("cv.pdf", png())], &none());
+        let a = assign_to_cv(&[file("cv.pdf", png())]);
         assert_eq!(
             refused(&a.answers["cv"]).as_deref(),
             Some("cv.pdf is a PNG image, not one of pdf, odt, docx, txt")
@@ -287,11 +310,9 @@ required = true
 
     #[test]
     fn a_type_the_question_does_not_take_is_refused_in_words() {
-        let q = QuestionSet::parse(
+        let q = parse(
             "[[question]]\nid = \"cv\"\nprompt = \"CV\"\nkind = \"file\"\ntypes = [\"pdf\"]\n",
-            Path::new("q.toml"),
-        )
-        .expect("questions");
+        );
         let a = assign(&q, &none(), &[file("cv.docx", docx())], &none());
         assert_eq!(
             refused(&a.answers["cv"]).as_deref(),
@@ -303,7 +324,7 @@ required = true
     fn an_oversize_file_is_refused_with_both_sizes() {
         let mut big = pdf();
         big.resize(7_200, b' ');
-        let a = assign(&questions(""), &none(), &[file("cv.pdf", big)], &none());
+        let a = assign_to_cv(&[file("cv.pdf", big)]);
         assert_eq!(
             refused(&a.answers["cv"]).as_deref(),
             Some("cv.pdf is 7.2 kB; at most 1 kB")
@@ -322,7 +343,7 @@ kind = "file"
         );
         let files = [file("letter.odt", odt()), file("cv.pdf", pdf())];
         // In order, the letter would answer "cv": the named one wins.
-        let written = BTreeMap::from([("cv".to_string(), "CV.pdf attached".to_string())]);
+        let written = answers(&[("cv", "CV.pdf attached")]);
         let a = assign(&q, &written, &files, &none());
         assert!(matches!(&a.answers["cv"], FileAnswer::Accepted(x) if x.file == 1));
         assert!(matches!(&a.answers["letter"], FileAnswer::Accepted(x) if x.file == 0));
@@ -334,30 +355,22 @@ kind = "file"
 
     #[test]
     fn a_file_question_answered_in_words_alone_is_refused() {
-        let written = BTreeMap::from([("cv".to_string(), "see my website".to_string())]);
+        let written = answers(&[("cv", "see my website")]);
         let a = assign(&questions(""), &written, &[], &none());
         assert_eq!(
             refused(&a.answers["cv"]).as_deref(),
             Some("no file came with it: attach the file to your reply")
         );
         // Nothing written and nothing attached: nothing said.
-        assert!(
-            assign(&questions(""), &none(), &[], &none())
-                .answers
-                .is_empty()
-        );
+        assert!(assign_to_cv(&[]).answers.is_empty());
     }
 
     #[test]
     fn extra_files_and_files_without_file_questions_are_left_over() {
         let files = [file("cv.pdf", pdf()), file("photo.pdf", pdf())];
-        let a = assign(&questions(""), &none(), &files, &none());
+        let a = assign_to_cv(&files);
         assert_eq!(a.leftover, vec![1]);
-        let plain = QuestionSet::parse(
-            "[[question]]\nid = \"a\"\nprompt = \"A\"\n",
-            Path::new("q.toml"),
-        )
-        .expect("questions");
+        let plain = parse("[[question]]\nid = \"a\"\nprompt = \"A\"\n");
         let a = assign(&plain, &none(), &files, &none());
         assert!(a.answers.is_empty());
         assert_eq!(a.leftover, vec![0, 1]);
@@ -379,16 +392,8 @@ kind = "file"
     /// leaving the new question missing).
     #[test]
     fn an_unnamed_file_answers_a_file_question_still_unanswered_first() {
-        let q = questions(
-            r#"
-[[question]]
-id = "letter"
-prompt = "A motivation letter"
-kind = "file"
-required = true
-"#,
-        );
-        let kept = BTreeMap::from([("cv".to_string(), "cv.pdf (PDF, 1 kB)".to_string())]);
+        let q = questions(LETTER);
+        let kept = answers(&[("cv", "cv.pdf (PDF, 1 kB)")]);
         let a = assign(&q, &none(), &[file("letter.odt", odt())], &kept);
         assert!(
             matches!(&a.answers["letter"], FileAnswer::Accepted(x) if x.file == 0),
@@ -397,9 +402,9 @@ required = true
         );
         assert!(!a.answers.contains_key("cv"), "{:?}", a.answers);
         // All answered: an unnamed file replaces the first, as before.
-        let both = BTreeMap::from([
-            ("cv".to_string(), "cv.pdf (PDF, 1 kB)".to_string()),
-            ("letter".to_string(), "letter.odt (ODT, 1 kB)".to_string()),
+        let both = answers(&[
+            ("cv", "cv.pdf (PDF, 1 kB)"),
+            ("letter", "letter.odt (ODT, 1 kB)"),
         ]);
         let a = assign(&q, &none(), &[file("new.pdf", pdf())], &both);
         assert!(matches!(&a.answers["cv"], FileAnswer::Accepted(x) if x.file == 0));
@@ -418,23 +423,12 @@ kind = "file"
 when = { member = "yes" }
 "#,
         );
-        let not_member = BTreeMap::from([
-            ("member".to_string(), "no".to_string()),
-            ("cv".to_string(), "cv.pdf (PDF, 1 kB)".to_string()),
-        ]);
+        let not_member = answers(&[("member", "no"), ("cv", "cv.pdf (PDF, 1 kB)")]);
         let a = assign(&q, &none(), &[file("new.pdf", pdf())], &not_member);
         assert!(matches!(&a.answers["cv"], FileAnswer::Accepted(x) if x.file == 0));
-        let q = questions(
-            r#"
-[[question]]
-id = "letter"
-prompt = "A motivation letter"
-kind = "file"
-required = true
-"#,
-        );
+        let q = questions(LETTER);
         // A mail that answers the CV in words means its file for it.
-        let written = BTreeMap::from([("cv".to_string(), "my new CV".to_string())]);
+        let written = answers(&[("cv", "my new CV")]);
         let a = assign(&q, &written, &[file("new.pdf", pdf())], &kept);
         assert!(matches!(&a.answers["cv"], FileAnswer::Accepted(x) if x.file == 0));
         assert!(!a.answers.contains_key("letter"), "{:?}", a.answers);
