@@ -83,12 +83,13 @@ fn a_stored_language_is_kept_or_switched() {
     let fr = "Bonjour, je préfère recevoir vos messages en français, s'il vous plaît. Merci !";
     let en = "Thank you, I would rather read your mails in English from now on, please.";
     let answers_fr = "1. Marie Curie\n2. Europe\n3. anglais, français\n4. oui";
-    let short_fr = "Merci beaucoup !";
+    let thanks_fr = "Merci beaucoup, bonne journée";
+    let short_de = "Danke, bitte schreiben Sie mir auf Deutsch.";
     use Detected::*;
     use Settled::*;
     // (stored, vouched, Content-Language, own text, what is settled)
     type Row<'a> = (Option<&'a str>, bool, Option<&'a str>, &'a str, Settled);
-    let table: [Row<'_>; 14] = [
+    let table: [Row<'_>; 15] = [
         // No language yet: this mail's, stored, replying to ours or not.
         (None, false, None, fr, Store(Text(Lang::Fr))),
         (None, true, None, "Hi", Store(Default(Lang::En))),
@@ -107,9 +108,11 @@ fn a_stored_language_is_kept_or_switched() {
         (Some("fr"), true, Some("fr-FR"), en, Keep(Lang::Fr)),
         // A header naming no configured language: the text decides.
         (Some("fr"), true, Some("it"), en, Store(Text(Lang::En))),
-        // Too little to go by: bare answers, a thank-you, nothing.
+        // Too little to go by: bare answers, a thank-you.
         (Some("en"), true, None, answers_fr, Keep(Lang::En)),
-        (Some("en"), true, None, short_fr, Keep(Lang::En)),
+        (Some("en"), true, None, thanks_fr, Keep(Lang::En)),
+        // One clear sentence is enough.
+        (Some("fr"), true, None, short_de, Store(Text(Lang::De))),
         // The same language: nothing to store.
         (Some("fr"), true, None, fr, Keep(Lang::Fr)),
     ];
