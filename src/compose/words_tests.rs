@@ -111,6 +111,12 @@ fn every_mail(c: &Composer<'_>) -> Vec<String> {
         ("langs".to_string(), "Arabic".to_string()),
         ("cv".to_string(), "cv.pdf (PDF, 1.2 MB)".to_string()),
     ]);
+    // A branch flip's lines too (the flip's part of the follow-up).
+    let flip = crate::domain::flip::Flip {
+        because: vec!["langs".into()],
+        now_apply: vec!["hours".into()],
+        no_longer: vec!["cv".into()],
+    };
     let mut out = c.texts_of_one_language().expect("texts");
     out.push(
         c.problems_text(
@@ -119,12 +125,12 @@ fn every_mail(c: &Composer<'_>) -> Vec<String> {
             1,
             &["name".into()],
             &every_reason(),
-            &Flip::default(),
+            &flip,
         )
         .expect("problems"),
     );
     out.push(
-        c.confirmation_text(None, &stored, true, &Flip::default())
+        c.confirmation_text(None, &stored, true, &flip)
             .expect("confirmation"),
     );
     for status in [
