@@ -90,9 +90,20 @@ pub const EARLIER_LINES: &[&str] = &[
 /// An example of a numbered answer line in `lang`, from the questions
 /// themselves: the number and a choice of the first choice question
 /// ("2. Europe"), else the number and "yes" of the first yes-or-no
-/// question, else "1. " and a plain "your answer".
+/// question, else "1. " and a plain "your answer"; only questions
+/// without a condition are taken.
 pub fn example_answer(questions: &QuestionSet, lang: Lang) -> String {
-    let numbered = || questions.iter().enumerate().map(|(i, q)| (i + 1, q));
+    // Only a question every applicant is asked: an example from a
+    // conditional one ("5. yes" to a visa question for Europe) would tell
+    // an applicant from Asia to answer what does not apply to her, and
+    // hint at how others answer it.
+    let numbered = || {
+        questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (i + 1, q))
+            .filter(|(_, q)| q.condition().is_none())
+    };
     let choice = numbered().find(|(_, q)| matches!(q.kind, Kind::Choice | Kind::Choices));
     if let Some((n, q)) = choice {
         let choices = q.choices_in(lang);
@@ -634,6 +645,43 @@ mod tests {
         for t in &texts {
             assert!(!t.contains("\n\n\n"), "runs of blank lines in:\n{t}");
             assert!(t.ends_with("-- \nGroup\n"), "signature:\n{t}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod example {
+    use super::*;
+
+    fn qs(text: &str) -> QuestionSet {
+        QuestionSet::parse(text, std::path::Path::new("q.toml")).expect("questions")
+    }
+
+    /// The example comes from a question every applicant is asked: a
+    /// conditional question, however early, is passed over.
+    #[test]
+    fn the_example_answer_is_from_a_question_everyone_is_asked() {
+        let region = "[[question]]\nid = \"region\"\nprompt = \"Region?\"\nkind = \"choice\"\n\
+                      choices = [\"Africa\", \"Asia\", \"Europe\"]\n";
+        let member = "[[question]]\nid = \"member\"\nprompt = \"Member?\"\nkind = \"yesno\"\n";
+        let city = "[[question]]\nid = \"city\"\nprompt = \"City?\"\nkind = \"choice\"\n\
+                    choices = [\"Rome\", \"Paris\", \"Oslo\"]\nwhen = { member = \"yes\" }\n";
+        let name = "[[question]]\nid = \"name\"\nprompt = \"Name?\"\n";
+        let table: &[(Vec<&str>, &str)] = &[
+            // Unconditional: the first choice question.
+            (vec![name, region, member], "2. Europe"),
+            // A conditional choice question before an unconditional one.
+            (vec![member, city, region], "3. Europe"),
+            // No unconditional choice question: the first yes-or-no one,
+            // not the conditional choice question after it.
+            (vec![name, member, city], "2. yes"),
+        ];
+        for (parts, want) in table {
+            assert_eq!(
+                example_answer(&qs(&parts.concat()), Lang::En),
+                *want,
+                "{parts:?}"
+            );
         }
     }
 }
