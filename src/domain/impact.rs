@@ -212,6 +212,20 @@ required = true
                 },
             ),
             (
+                "a required question asked only of Europe: Ada lacks it, Grace is not asked",
+                format!(
+                    "{BEFORE}\n[[question]]\nid = \"visa\"\nprompt = \"Visa?\"\nkind = \"yesno\"\n\
+                     required = true\nwhen = {{ region = \"Europe\" }}\n"
+                ),
+                Impact {
+                    assessed: 3,
+                    complete: 2,
+                    to_incomplete: 1,
+                    causes: vec![cause("visa", 4, 1, 0)],
+                    ..Impact::default()
+                },
+            ),
+            (
                 "the region no longer required: the incomplete one completes",
                 BEFORE.replace("Latin America\"]\nrequired = true", "Latin America\"]"),
                 Impact {
