@@ -118,10 +118,19 @@ async fn local(settings: &Settings) -> anyhow::Result<()> {
         }
     }
     if let Some(retention) = settings.retention()? {
-        println!(
-            "privacy: raw mail and answer history kept {} days after intake.closes_at, or after their arrival when later",
-            retention.days
-        );
+        // Name closes_at only where it is set: otherwise the days count
+        // from each mail's arrival alone.
+        match settings.intake.closes_at {
+            Some(closes) => println!(
+                "privacy: raw mail and answer history kept {} days after intake.closes_at ({}), or after their arrival when later",
+                retention.days,
+                closes.to_rfc3339()
+            ),
+            None => println!(
+                "privacy: raw mail and answer history kept {} days after their arrival",
+                retention.days
+            ),
+        }
     }
     Ok(())
 }

@@ -171,10 +171,14 @@ impl Explanation {
         line(format!("answers ({}):", self.answers.len()));
         for a in &self.answers {
             let verdict = match (&a.stored, &a.refused) {
-                (Some(_), Some(why)) => format!("refused: {why}; stored as given"),
+                // The reason is a sentence for the applicant; here it sits
+                // inside a parenthesis, so without its full stop.
+                (Some(_), Some(why)) => {
+                    format!("refused: {}; stored as given", why.trim_end_matches('.'))
+                }
                 (Some(s), _) if s == &a.read => "stored".to_string(),
                 (Some(s), _) => format!("stored as {s:?}"),
-                (None, Some(why)) => format!("refused: {why}"),
+                (None, Some(why)) => format!("refused: {}", why.trim_end_matches('.')),
                 (None, None) => "refused".to_string(),
             };
             line(format!("  {}. {} ({verdict}):", a.number, a.question));

@@ -767,3 +767,29 @@ async fn check_counts_the_applications_a_stricter_file_would_change() {
         ]
     );
 }
+
+/// `check`'s privacy line counts the retention days from what is set: a
+/// call with no `closes_at` is told "after their arrival", not a key it
+/// never wrote; with one, that date is named.
+#[test]
+fn check_names_closes_at_in_the_retention_line_only_when_it_is_set() {
+    let privacy = "\n[privacy]\nretention_days = 90\n";
+    let open = Setup::new(&format!("{INTAKE}{DATABASE}{privacy}"));
+    let out = open.ok(&["check", "--offline"]);
+    assert!(
+        out.contains("privacy: raw mail and answer history kept 90 days after their arrival\n"),
+        "{out}"
+    );
+    assert!(!out.contains("closes_at"), "{out}");
+
+    let closing = INTAKE.replace(
+        "[intake]\n",
+        "[intake]\ncloses_at = \"2099-01-31T23:59:00Z\"\n",
+    );
+    let dated = Setup::new(&format!("{closing}{DATABASE}{privacy}"));
+    let out = dated.ok(&["check", "--offline"]);
+    assert!(
+        out.contains("kept 90 days after intake.closes_at (2099-01-31T23:59:00+00:00), or after their arrival when later"),
+        "{out}"
+    );
+}

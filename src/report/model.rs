@@ -124,12 +124,16 @@ impl Report {
                 // kept, not shown).
                 let assessed = crate::domain::assess(&current.values, questions);
                 let status = assessed.standing(a.status);
+                // In the words the applicant was given: her language's.
+                let lang = questions
+                    .languages()
+                    .or_default(a.language.as_deref().and_then(crate::lang::Lang::from_code));
                 let failing = assessed
                     .failing
                     .iter()
                     .map(|(id, why)| {
                         let n = questions.number_of(id).unwrap_or_default();
-                        (id.clone(), why.words(n))
+                        (id.clone(), why.words_in(n, lang))
                     })
                     .collect();
                 // Answers to questions no longer in the file apart, with
