@@ -46,6 +46,25 @@ impl Header for AutoSubmitted {
     }
 }
 
+/// `Content-Language` (RFC 3282): the language the mail is written in,
+/// so that clients offer translation and screen readers pick a voice.
+#[derive(Debug, Clone)]
+struct ContentLanguage(&'static str);
+
+impl Header for ContentLanguage {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Content-Language")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Lang::from_tag(s)
+            .map(|l| Self(l.code()))
+            .ok_or_else(|| format!("not a language we write: {s}").into())
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.to_string())
+    }
+}
+
 #[derive(Debug, Serialize)]
 struct Item {
     number: usize,
@@ -464,7 +483,8 @@ impl Composer<'_> {
             .subject(reply_subject(&inbound.subject, &self.config.intake.name))
             .message_id(Some(format!("<{rfc822_id}>")))
             .date_now()
-            .header(AutoSubmitted);
+            .header(AutoSubmitted)
+            .header(ContentLanguage(self.lang.code()));
         if let Some(parent) = &inbound.message_id {
             let mut refs: Vec<String> = inbound
                 .references

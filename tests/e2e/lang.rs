@@ -145,9 +145,18 @@ async fn a_french_applicant_is_answered_in_french_and_her_choices_stored_canonic
         "fr",
         "stored with the first mail"
     );
+    // Her client is told the mail's language (RFC 3282).
+    assert_eq!(
+        q.headers.get("content-language").map(String::as_str),
+        Some("fr")
+    );
 
     // Ada, in the same run, in English.
     let qa = intake.mails_to(&ada, 1).remove(0);
+    assert_eq!(
+        qa.headers.get("content-language").map(String::as_str),
+        Some("en")
+    );
     contains_all(
         &qa.body,
         &[
@@ -332,6 +341,12 @@ async fn a_french_applicant_is_told_in_french_why_an_answer_is_refused() {
     let app = intake.application(&marie).unwrap();
     assert_eq!(app["status"], "incomplete", "{app}");
     assert_eq!(app["answers"]["name"], long_name, "{app}");
+    // Staff read why in the words she was given (README: `failing`).
+    assert_eq!(
+        app["failing"]["name"],
+        "Votre réponse à la question 1 compte 64 caractères ; on en accepte 60 au plus.",
+        "{app}"
+    );
 }
 
 /// A first mail too short to tell a language by gets the default
