@@ -1075,13 +1075,14 @@ mod header_injection {
             .collect()
     }
 
-    const HEADERS: [&str; 8] = [
+    const HEADERS: [&str; 9] = [
         "from",
         "to",
         "subject",
         "message-id",
         "date",
         "auto-submitted",
+        "content-language",
         "content-type",
         "in-reply-to",
     ];
