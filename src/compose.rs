@@ -341,7 +341,15 @@ impl Composer<'_> {
             })
             .collect();
         ctx.insert("invalid", &invalid_items);
-        ctx.insert("items", &self.items(current));
+        // "What we stored so far" lists what counts, beside "We stored N
+        // answers": a refused answer (kept as given, for staff) is shown
+        // once, above, with its problem, not again as if accepted.
+        let accepted: BTreeMap<String, String> = current
+            .iter()
+            .filter(|(id, _)| !invalid.contains_key(*id))
+            .map(|(id, v)| (id.clone(), v.clone()))
+            .collect();
+        ctx.insert("items", &self.items(&accepted));
         Ok(self.render("problems.txt", &ctx)?)
     }
 
@@ -571,6 +579,42 @@ mod tests {
                     [imap]\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\n[smtp]\nhost = \"h\"\n\
                     [database]\nurl = \"sqlite://x.db\"\n";
         Settings::from_str_at(text, &dir.join("c.toml")).expect("config")
+    }
+
+    /// A problems mail's copy of what was stored lists the accepted
+    /// answers only: a refused one is named once, with its problem, so
+    /// the list agrees with "We stored 1 answer".
+    #[test]
+    fn a_refused_answer_is_not_listed_as_stored() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = config(dir.path());
+        let templates = Templates::load(None).expect("templates");
+        let c = Composer {
+            config: &config,
+            templates: &templates,
+            lang: Lang::En,
+        };
+        let current: BTreeMap<String, String> = [
+            ("name".to_string(), "Ada".to_string()),
+            ("region".to_string(), "Mars".to_string()),
+        ]
+        .into();
+        let invalid: BTreeMap<String, Invalid> = [(
+            "region".to_string(),
+            Invalid::Kind(crate::questions::Wrong::NotAChoice("Mars".into())),
+        )]
+        .into();
+        let text = c
+            .problems_text(Some("Ada"), &current, 1, &[], &invalid, &Flip::default())
+            .expect("problems");
+        assert!(text.contains("We stored 1 answer."), "{text}");
+        let (above, copy) = text.split_once("What we stored so far:").expect(&text);
+        assert!(
+            above.contains("Problem: `Mars` is not one of the choices"),
+            "{text}"
+        );
+        assert!(copy.contains("1. Name?\n   Ada\n"), "{text}");
+        assert!(!copy.contains("Mars"), "{text}");
     }
 
     /// Mails read as a person wrote them: no stray blank lines, whatever
