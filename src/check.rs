@@ -187,6 +187,13 @@ fn compared(
         }
     )];
     out.extend(changes.iter().map(|c| format!("  {c}")));
+    // A rename is a removal plus an addition to the store: say so where
+    // the prompts show it was meant as one question.
+    for (from, to) in crate::questions::diff::likely_renames(&old, now) {
+        out.push(format!(
+            "  warning: `{from}` -> `{to}` looks like a renamed id (same prompt): answers stay under `{from}` (earlier questions) and applicants are asked `{to}` again; keep the id `{from}` to keep them"
+        ));
+    }
     (out, Some((old, changes)))
 }
 

@@ -766,6 +766,24 @@ async fn check_counts_the_applications_a_stricter_file_would_change() {
             "alan@example.net complete",
         ]
     );
+
+    // Staff then rename an id and keep its prompt: `check` warns that the
+    // answers stay under the old id and applicants are asked again.
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("id = \"motivation\""));
+    std::fs::write(
+        &file,
+        text.replacen("id = \"motivation\"", "id = \"why_join\"", 1),
+    )
+    .unwrap();
+    let said = s.ok(&["check", "--offline"]);
+    for line in [
+        "\n  removed: `motivation` (was 4;",
+        "\n  added: `why_join` (4, required)\n",
+        "\n  warning: `motivation` -> `why_join` looks like a renamed id (same prompt): answers stay under `motivation` (earlier questions) and applicants are asked `why_join` again; keep the id `motivation` to keep them\n",
+    ] {
+        assert!(said.contains(line), "no {line:?} in:\n{said}");
+    }
 }
 
 /// `check`'s privacy line counts the retention days from what is set: a

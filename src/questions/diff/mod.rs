@@ -349,5 +349,29 @@ pub fn diff(old: &QuestionSet, new: &QuestionSet) -> Vec<Change> {
     out
 }
 
+/// Pairs `(old id, new id)` of a question removed from `old` and one
+/// added in `new` with the same default-language prompt (ignoring case
+/// and surrounding space): most likely one question whose id was
+/// renamed. Answers are kept by id, so such a rename files earlier
+/// answers under "earlier questions" and asks applicants again; `check`
+/// warns of it. Each id is paired at most once, in file order.
+pub fn likely_renames(old: &QuestionSet, new: &QuestionSet) -> Vec<(String, String)> {
+    let same = |a: &str, b: &str| a.trim().to_lowercase() == b.trim().to_lowercase();
+    let mut taken: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for gone in old.iter().filter(|q| new.by_id(&q.id).is_none()) {
+        let twin = new.iter().find(|q| {
+            old.by_id(&q.id).is_none()
+                && !taken.contains(&q.id.as_str())
+                && same(&q.prompt, &gone.prompt)
+        });
+        if let Some(twin) = twin {
+            taken.push(&twin.id);
+            out.push((gone.id.clone(), twin.id.clone()));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests;

@@ -557,3 +557,66 @@ fn stricter_rules_read_as_staff_need_them() {
         ]
     );
 }
+
+/// A question removed and one added under the same prompt read as a
+/// renamed id; another prompt, or an id still in the file, does not.
+#[test]
+fn a_removed_and_an_added_question_with_one_prompt_look_renamed() {
+    let file = |qs: &[(&str, &str)]| {
+        let text: String = qs
+            .iter()
+            .map(|(id, prompt)| format!("[[question]]\nid = \"{id}\"\nprompt = \"{prompt}\"\n"))
+            .collect();
+        QuestionSet::parse(&text, Path::new("q.toml")).expect("questions")
+    };
+    let old = file(&[
+        ("name", "Name?"),
+        ("hours", "Hours a week?"),
+        ("why", "Why?"),
+    ]);
+    /// What changed, the new file, the pairs expected.
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Vec<(&'a str, &'a str)>);
+    let cases: Vec<Case<'_>> = vec![
+        (
+            "an id renamed, a question inserted before it",
+            vec![
+                ("name", "Name?"),
+                ("email", "Email?"),
+                ("weekly_hours", " hours a week? "),
+                ("why", "Why?"),
+            ],
+            vec![("hours", "weekly_hours")],
+        ),
+        (
+            "removed, and another question added",
+            vec![("name", "Name?"), ("city", "City?"), ("why", "Why?")],
+            vec![],
+        ),
+        (
+            "a new question with the prompt of one still in the file",
+            vec![
+                ("name", "Name?"),
+                ("hours", "Hours a week?"),
+                ("why", "Why?"),
+                ("again", "Why?"),
+            ],
+            vec![],
+        ),
+        (
+            "the same file",
+            vec![
+                ("name", "Name?"),
+                ("hours", "Hours a week?"),
+                ("why", "Why?"),
+            ],
+            vec![],
+        ),
+    ];
+    for (what, new, expected) in cases {
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(likely_renames(&old, &file(&new)), expected, "{what}");
+    }
+}
