@@ -306,10 +306,27 @@ fn the_privacy_line_says_what_the_deployment_does() {
         }
         assert!(plain_text.contains(kept), "{lang}:\n{plain_text}");
         assert!(!full_text.contains(kept), "{lang}:\n{full_text}");
-        // The database is named, by host, in both.
+        // The database is named, by host, in both; and that the
+        // mailbox's copies outlive retention and DELETE (README: they are
+        // the team's to clean).
+        let mailbox = match lang {
+            Lang::En => {
+                "The mailbox keeps its own copies of your mails until the team deletes them."
+            }
+            Lang::Fr => {
+                "La boîte aux lettres garde ses propres copies de vos messages jusqu'à ce\nque l'équipe les efface."
+            }
+            Lang::Es => {
+                "El buzón guarda sus propias copias de sus correos hasta que el equipo\nlas borre."
+            }
+            Lang::De => {
+                "Das Postfach behält seine eigenen Kopien Ihrer E-Mails, bis das Team\nsie löscht."
+            }
+        };
         for t in [&full_text, &plain_text] {
             assert!(t.contains("db.example.org"), "{lang}:\n{t}");
             assert!(t.contains("t@example.org"), "{lang}:\n{t}");
+            assert!(t.contains(mailbox), "{lang}:\n{t}");
         }
     }
     // A delivery copy to the team's own address is the mailbox already
