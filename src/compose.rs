@@ -342,11 +342,13 @@ impl Composer<'_> {
             .collect();
         ctx.insert("invalid", &invalid_items);
         // "What we stored so far" lists what counts, beside "We stored N
-        // answers": a refused answer (kept as given, for staff) is shown
-        // once, above, with its problem, not again as if accepted.
+        // answers": a failing answer (kept as given, for staff) is shown
+        // once, above, with its problem, not again as if accepted. An
+        // answer refused unstored leaves the kept one, which still counts.
+        let failing = crate::domain::assess(current, &self.config.questions).failing;
         let accepted: BTreeMap<String, String> = current
             .iter()
-            .filter(|(id, _)| !invalid.contains_key(*id))
+            .filter(|(id, _)| !failing.contains_key(*id))
             .map(|(id, v)| (id.clone(), v.clone()))
             .collect();
         ctx.insert("items", &self.items(&accepted));
@@ -615,6 +617,19 @@ mod tests {
         );
         assert!(copy.contains("1. Name?\n   Ada\n"), "{text}");
         assert!(!copy.contains("Mars"), "{text}");
+
+        // Refused unstored, with a good answer kept from before: the kept
+        // one is still what counts, and is listed.
+        let kept: BTreeMap<String, String> = [
+            ("name".to_string(), "Ada".to_string()),
+            ("region".to_string(), "Asia".to_string()),
+        ]
+        .into();
+        let text = c
+            .problems_text(Some("Ada"), &kept, 0, &[], &invalid, &Flip::default())
+            .expect("problems");
+        let (_, copy) = text.split_once("What we stored so far:").expect(&text);
+        assert!(copy.contains("2. Region?\n   Asia\n"), "{text}");
     }
 
     /// Mails read as a person wrote them: no stray blank lines, whatever
